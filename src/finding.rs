@@ -1,0 +1,61 @@
+//! What rules report.
+
+use crate::model::{Meta, Origin};
+use crate::rules::Rule;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Severity {
+    Note,
+    Warning,
+    Error,
+}
+
+impl Severity {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Severity::Note => "note",
+            Severity::Warning => "warning",
+            Severity::Error => "error",
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Finding {
+    pub rule: &'static str,
+    pub name: &'static str,
+    pub severity: Severity,
+    pub message: String,
+    /// The Terraform address inside its root (or the ARN for an account).
+    pub resource: String,
+    /// The root module's directory (or the region for an account).
+    pub root: String,
+    /// Where to point: the attribute at fault, else the resource.
+    pub origin: Option<Origin>,
+    /// Other places that explain the finding: where a value comes from, the functions
+    /// a role serves.
+    pub related: Vec<Related>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Related {
+    pub message: String,
+    pub origin: Option<Origin>,
+}
+
+impl Finding {
+    /// A finding of `rule` on the resource `meta` describes, pointing at `at` when given
+    /// and at the resource otherwise.
+    pub fn new(rule: &Rule, meta: &Meta, at: Option<&Origin>, message: String) -> Finding {
+        Finding {
+            rule: rule.code,
+            name: rule.name,
+            severity: rule.severity,
+            message,
+            resource: meta.address.clone(),
+            root: meta.root.clone(),
+            origin: at.or(meta.origin.as_ref()).cloned(),
+            related: Vec::new(),
+        }
+    }
+}

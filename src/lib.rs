@@ -1,0 +1,39 @@
+//! xray-setup: audit and fix AWS X-Ray tracing across Terraform trees and AWS accounts.
+//!
+//! One flow: a source (a Terraform tree, an account) builds the [`model::Inventory`];
+//! [`rules`] read it and emit [`Finding`]s; [`report`]ers turn findings into bytes.
+//! The library prints nothing.
+
+#![warn(clippy::print_stdout, clippy::print_stderr)]
+
+pub mod finding;
+pub mod model;
+pub mod report;
+pub mod rules;
+pub mod source;
+
+pub use finding::{Finding, Severity};
+
+use model::Inventory;
+use source::terraform::{ScanError, Variables};
+use std::path::PathBuf;
+
+/// The outcome of an audit.
+#[derive(Debug)]
+pub struct Audit {
+    pub inventory: Inventory,
+    pub findings: Vec<Finding>,
+    /// Paths skipped while walking (symlink loops, unreadable directories).
+    pub warnings: Vec<String>,
+}
+
+/// Audits Terraform trees: scan every PATH, evaluate every root, run every rule.
+pub fn audit_terraform(paths: &[PathBuf], variables: &Variables) -> Result<Audit, ScanError> {
+    let scan = source::terraform::scan(paths, variables)?;
+    let findings = rules::check(&scan.inventory);
+    Ok(Audit {
+        inventory: scan.inventory,
+        findings,
+        warnings: scan.warnings,
+    })
+}

@@ -1,0 +1,61 @@
+//! A setting as the audit knows it: known, left unset, or not knowable offline.
+
+use super::Origin;
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum Field<T> {
+    Known(T),
+    /// Not set anywhere: the service default applies.
+    Unset,
+    Unknown(Unresolved),
+}
+
+impl<T> Field<T> {
+    pub fn known(&self) -> Option<&T> {
+        match self {
+            Field::Known(v) => Some(v),
+            _ => None,
+        }
+    }
+}
+
+/// Why a value could not be known, for an XR000 note.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Unresolved {
+    /// The expression as written, e.g. `var.tracing_mode`.
+    pub expression: String,
+    pub why: String,
+    /// What would resolve it, e.g. "pass --var-file".
+    pub hint: Option<String>,
+}
+
+/// One hop on the way from where a setting is used to the literal that decides it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Step {
+    pub kind: StepKind,
+    /// The variable, local or argument name this hop goes through.
+    pub name: String,
+    /// The expression this hop reads; `None` for values from the command line or the
+    /// environment.
+    pub origin: Option<Origin>,
+    /// Whether that expression is a literal (so editing it changes the value).
+    pub literal: bool,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum StepKind {
+    /// The literal written in the resource itself.
+    Literal,
+    /// A local value.
+    Local,
+    /// The argument a module call passes.
+    ModuleArgument,
+    /// An entry in a `.tfvars` file.
+    Tfvars,
+    /// A variable's `default`.
+    VariableDefault,
+    /// `--var NAME=VALUE` on the command line.
+    CommandLine,
+    /// `TF_VAR_NAME` in the environment.
+    Environment,
+}

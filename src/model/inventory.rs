@@ -1,0 +1,225 @@
+//! The Inventory: every tracing-relevant thing a source found, in one shape.
+
+use super::{Field, Origin, SourceFile, Step};
+
+#[derive(Debug, Default)]
+pub struct Inventory {
+    pub files: Vec<SourceFile>,
+    pub functions: Vec<Function>,
+    pub rest_stages: Vec<RestStage>,
+    pub http_stages: Vec<HttpStage>,
+    pub state_machines: Vec<StateMachine>,
+    pub appsync_apis: Vec<AppSyncApi>,
+    pub roles: Vec<Role>,
+    pub role_policies: Vec<RolePolicy>,
+    pub policies: Vec<Policy>,
+    pub attachments: Vec<PolicyAttachment>,
+    pub sampling_rules: Vec<SamplingRule>,
+    /// Things that could not be audited at all (a module not on disk, an unknown count).
+    pub unaudited: Vec<Unaudited>,
+    /// Files that could not be read or parsed.
+    pub problems: Vec<FileProblem>,
+}
+
+impl Inventory {
+    /// Moves another inventory's items (not its files) into this one.
+    pub fn absorb(&mut self, other: Inventory) {
+        self.functions.extend(other.functions);
+        self.rest_stages.extend(other.rest_stages);
+        self.http_stages.extend(other.http_stages);
+        self.state_machines.extend(other.state_machines);
+        self.appsync_apis.extend(other.appsync_apis);
+        self.roles.extend(other.roles);
+        self.role_policies.extend(other.role_policies);
+        self.policies.extend(other.policies);
+        self.attachments.extend(other.attachments);
+        self.sampling_rules.extend(other.sampling_rules);
+        self.unaudited.extend(other.unaudited);
+        self.problems.extend(other.problems);
+    }
+
+    /// How many resource instances the audit looked at.
+    pub fn resource_count(&self) -> usize {
+        self.functions.len()
+            + self.rest_stages.len()
+            + self.http_stages.len()
+            + self.state_machines.len()
+            + self.appsync_apis.len()
+            + self.roles.len()
+            + self.role_policies.len()
+            + self.policies.len()
+            + self.attachments.len()
+            + self.sampling_rules.len()
+    }
+}
+
+/// What every inventoried resource carries.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Meta {
+    /// The Terraform address inside its root module, or the ARN for an account.
+    pub address: String,
+    /// The root module's directory relative to the PATH given (`"."` for PATH itself),
+    /// or the region for an account.
+    pub root: String,
+    /// The resource block (or the module call that creates it).
+    pub origin: Option<Origin>,
+}
+
+/// A setting together with where it is written and how its value got there.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Setting<T> {
+    pub value: Field<T>,
+    /// The attribute (or block) that sets it; `None` when it is not written at all.
+    pub at: Option<Origin>,
+    /// From the attribute to the literal that decides the value.
+    pub source: Vec<Step>,
+}
+
+impl<T> Setting<T> {
+    pub fn unset() -> Setting<T> {
+        Setting {
+            value: Field::Unset,
+            at: None,
+            source: Vec::new(),
+        }
+    }
+
+    pub fn known(value: T) -> Setting<T> {
+        Setting {
+            value: Field::Known(value),
+            at: None,
+            source: Vec::new(),
+        }
+    }
+}
+
+/// How a resource names another: by address in the same root, by a literal (ARN or
+/// name), or not knowably.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Reference {
+    /// A resource in the same root, by address: `module.iam.aws_iam_role.this[0]`.
+    Address(String),
+    /// A literal ARN or name.
+    Literal(String),
+    Unset,
+    Unknown(super::Unresolved),
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Function {
+    pub meta: Meta,
+    pub name: Setting<String>,
+    /// `tracing_config.mode`.
+    pub tracing_mode: Setting<String>,
+    /// The execution role.
+    pub role: Reference,
+    /// Where `role` is written, for related locations.
+    pub role_at: Option<Origin>,
+    /// Set when the function comes from a `terraform-aws-modules/lambda/aws` call that is
+    /// not on disk: the tracing inputs were read from the call.
+    pub module_call: Option<LambdaModuleCall>,
+}
+
+/// What a `terraform-aws-modules/lambda/aws` call says about tracing and its role.
+#[derive(Debug, Clone, PartialEq)]
+pub struct LambdaModuleCall {
+    /// The call's address: `module.api_fn`.
+    pub address: String,
+    pub attach_tracing_policy: Setting<bool>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct RestStage {
+    pub meta: Meta,
+    pub stage_name: Setting<String>,
+    pub rest_api: Reference,
+    /// `xray_tracing_enabled`.
+    pub tracing_enabled: Setting<bool>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct HttpStage {
+    pub meta: Meta,
+    pub stage_name: Setting<String>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct StateMachine {
+    pub meta: Meta,
+    /// `tracing_configuration.enabled`.
+    pub tracing_enabled: Setting<bool>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct AppSyncApi {
+    pub meta: Meta,
+    /// `xray_enabled`.
+    pub xray_enabled: Setting<bool>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Role {
+    pub meta: Meta,
+    pub name: Setting<String>,
+    /// `inline_policy` blocks: their policy JSON.
+    pub inline_policies: Vec<Setting<String>>,
+    pub managed_policy_arns: Vec<Reference>,
+    pub permissions_boundary: Reference,
+}
+
+/// `aws_iam_role_policy`: an inline policy on a role.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RolePolicy {
+    pub meta: Meta,
+    pub role: Reference,
+    /// The policy JSON.
+    pub policy: Setting<String>,
+}
+
+/// `aws_iam_policy`: a customer managed policy.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Policy {
+    pub meta: Meta,
+    pub name: Setting<String>,
+    pub policy: Setting<String>,
+}
+
+/// `aws_iam_role_policy_attachment` and `aws_iam_policy_attachment`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PolicyAttachment {
+    pub meta: Meta,
+    pub roles: Vec<Reference>,
+    pub policy_arn: Reference,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct SamplingRule {
+    pub meta: Meta,
+    pub rule_name: Setting<String>,
+    pub priority: Setting<f64>,
+    pub fixed_rate: Setting<f64>,
+    pub reservoir_size: Setting<f64>,
+    pub version: Setting<f64>,
+    pub service_name: Setting<String>,
+    pub service_type: Setting<String>,
+    pub host: Setting<String>,
+    pub http_method: Setting<String>,
+    pub url_path: Setting<String>,
+    pub resource_arn: Setting<String>,
+    pub attributes: Setting<Vec<(String, String)>>,
+}
+
+/// Something the audit could not look inside.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Unaudited {
+    pub meta: Meta,
+    /// What could not be known, e.g. "the resources of this module".
+    pub subject: String,
+    pub what: super::Unresolved,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct FileProblem {
+    pub origin: Origin,
+    pub message: String,
+}

@@ -1,0 +1,9 @@
+//! The one model every source fills and every rule reads.
+
+mod field;
+mod inventory;
+mod origin;
+
+pub use field::{Field, Step, StepKind, Unresolved};
+pub use inventory::*;
+pub use origin::{FileId, Origin, SourceFile, Span, line_col};

@@ -1,0 +1,121 @@
+//! `--format text`: one block per finding with a short code frame, then a summary line.
+
+use super::{Report, Reporter, position};
+use crate::finding::Severity;
+use crate::model::{Origin, line_col};
+use annotate_snippets::{AnnotationKind, Level, Renderer, Snippet};
+use std::io::{self, Write};
+
+pub struct Text {
+    pub color: bool,
+}
+
+/// Lines of source shown around a finding at most.
+const FRAME_LINES: usize = 3;
+
+impl Reporter for Text {
+    fn write(&self, report: &Report, out: &mut dyn Write) -> io::Result<()> {
+        let renderer = if self.color {
+            Renderer::styled()
+        } else {
+            Renderer::plain()
+        };
+        for f in report.findings {
+            let level = match f.severity {
+                Severity::Error => Level::ERROR,
+                Severity::Warning => Level::WARNING,
+                Severity::Note => Level::NOTE,
+            };
+            let title = level.primary_title(f.message.as_str()).id(f.rule);
+            let rendered = match frame(report, f.origin.as_ref()) {
+                Some((source, line_start, path, range)) => renderer.render(&[title.element(
+                    Snippet::source(source)
+                        .line_start(line_start)
+                        .path(path)
+                        .annotation(AnnotationKind::Primary.span(range).label(f.name)),
+                )]),
+                None => {
+                    let place = if f.resource.is_empty() {
+                        f.root.clone()
+                    } else {
+                        format!("{} ({})", f.resource, f.root)
+                    };
+                    format!(
+                        "{}\n  --> {place}",
+                        renderer.render(&[annotate_snippets::Group::with_title(title)])
+                    )
+                }
+            };
+            writeln!(out, "{rendered}")?;
+            for r in &f.related {
+                if let Some(p) = position(report.inventory, r.origin.as_ref()) {
+                    writeln!(
+                        out,
+                        "   = related: {}:{}:{}: {}",
+                        p.file, p.line, p.column, r.message
+                    )?;
+                }
+            }
+            writeln!(out)?;
+        }
+        let s = report.summary();
+        let total = s.error + s.warning + s.note;
+        writeln!(
+            out,
+            "{} finding{} ({} error{}, {} warning{}, {} note{}) in {} file{}, {} resource{} audited",
+            total,
+            plural(total),
+            s.error,
+            plural(s.error),
+            s.warning,
+            plural(s.warning),
+            s.note,
+            plural(s.note),
+            s.files,
+            plural(s.files),
+            s.resources,
+            plural(s.resources),
+        )
+    }
+}
+
+fn plural(n: usize) -> &'static str {
+    if n == 1 { "" } else { "s" }
+}
+
+/// The lines around an origin: (source lines, first line number, path, byte range within
+/// those lines). At most `FRAME_LINES` lines, starting at the span's first line.
+fn frame<'a>(
+    report: &'a Report,
+    origin: Option<&Origin>,
+) -> Option<(&'a str, usize, &'a str, std::ops::Range<usize>)> {
+    let Some(Origin::File { file, span }) = origin else {
+        return None;
+    };
+    let f = report.inventory.files.get(file.0 as usize)?;
+    let text: &str = &f.text;
+    let start = (span.start as usize).min(text.len());
+    let line_begin = text[..start].rfind('\n').map_or(0, |i| i + 1);
+    let mut line_end = line_begin;
+    for _ in 0..FRAME_LINES {
+        match text[line_end..].find('\n') {
+            Some(i) => line_end += i + 1,
+            None => {
+                line_end = text.len();
+                break;
+            }
+        }
+        if line_end > span.end as usize {
+            break;
+        }
+    }
+    let source = text[line_begin..line_end].trim_end_matches('\n');
+    let end = (span.end as usize).clamp(start, line_begin + source.len());
+    let (line, _) = line_col(text, start);
+    Some((
+        source,
+        line,
+        &f.display,
+        start - line_begin..end - line_begin,
+    ))
+}

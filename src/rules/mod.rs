@@ -1,0 +1,121 @@
+//! The rules: one file each, listed in one registry.
+//!
+//! A rule reads only the Inventory. Its documentation (what it finds, why it matters, an
+//! example, the fix, and the source of the facts it rests on) is printed by
+//! `xray-setup rules CODE`.
+
+mod describe;
+mod parse_error;
+mod xr000;
+mod xr001;
+mod xr002;
+mod xr003;
+mod xr004;
+mod xr005;
+mod xr006;
+
+use crate::finding::{Finding, Severity};
+use crate::model::Inventory;
+
+pub use xr000::unknown_setting;
+
+pub struct Rule {
+    pub code: &'static str,
+    /// Kebab-case name of the bad pattern.
+    pub name: &'static str,
+    pub severity: Severity,
+    /// One line for the rules table.
+    pub summary: &'static str,
+    /// Markdown documentation.
+    pub doc: &'static str,
+    pub check: fn(&Inventory, &mut Vec<Finding>),
+}
+
+/// Every rule, in code order.
+pub static RULES: &[&Rule] = &[
+    &xr000::RULE,
+    &xr001::RULE,
+    &xr002::RULE,
+    &xr003::RULE,
+    &xr004::RULE,
+    &xr005::RULE,
+    &xr006::RULE,
+    &parse_error::RULE,
+];
+
+/// A rule by code (`XR001`, any case) or name (`lambda-tracing-not-active`).
+pub fn find(key: &str) -> Option<&'static Rule> {
+    RULES
+        .iter()
+        .copied()
+        .find(|r| r.code.eq_ignore_ascii_case(key) || r.name == key)
+}
+
+/// Runs every rule over the inventory; findings come back in file order.
+pub fn check(inventory: &Inventory) -> Vec<Finding> {
+    let mut findings = Vec::new();
+    for rule in RULES {
+        (rule.check)(inventory, &mut findings);
+    }
+    sort(&mut findings, inventory);
+    findings
+}
+
+/// Orders findings by root, file, position, then rule.
+pub fn sort(findings: &mut [Finding], inventory: &Inventory) {
+    use crate::model::Origin;
+    let key = |f: &Finding| {
+        let (file, at) = match &f.origin {
+            Some(Origin::File { file, span }) => (
+                inventory
+                    .files
+                    .get(file.0 as usize)
+                    .map_or("", |s| s.display.as_str()),
+                span.start,
+            ),
+            _ => ("", 0),
+        };
+        (
+            f.root.clone(),
+            file.to_string(),
+            at,
+            f.rule,
+            f.resource.clone(),
+        )
+    };
+    findings.sort_by_cached_key(key);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::HashSet;
+
+    #[test]
+    fn codes_and_names_are_unique() {
+        let codes: HashSet<_> = RULES.iter().map(|r| r.code).collect();
+        let names: HashSet<_> = RULES.iter().map(|r| r.name).collect();
+        assert_eq!(codes.len(), RULES.len());
+        assert_eq!(names.len(), RULES.len());
+    }
+
+    #[test]
+    fn every_rule_documents_why_and_source() {
+        for r in RULES {
+            assert!(r.doc.contains("## Why"), "{} has no Why section", r.code);
+            assert!(
+                r.doc.contains("## Source"),
+                "{} has no Source section",
+                r.code
+            );
+            assert!(!r.summary.is_empty());
+        }
+    }
+
+    #[test]
+    fn rules_are_found_by_code_or_name() {
+        assert_eq!(find("xr001").unwrap().name, "lambda-tracing-not-active");
+        assert_eq!(find("rest-stage-tracing-disabled").unwrap().code, "XR003");
+        assert!(find("XR404").is_none());
+    }
+}

@@ -1,0 +1,98 @@
+use super::{Rule, describe, unknown_setting};
+use crate::finding::{Finding, Severity};
+use crate::model::{Field, Function, Inventory};
+
+pub static RULE: Rule = Rule {
+    code: "XR001",
+    name: "lambda-tracing-not-active",
+    severity: Severity::Warning,
+    summary: "A Lambda function's effective tracing mode is PassThrough or unset, not Active.",
+    doc: r#"# XR001 lambda-tracing-not-active (warning)
+
+## What it finds
+An `aws_lambda_function` (or a `terraform-aws-modules/lambda/aws` call) whose effective
+`tracing_config.mode`, after variables, tfvars, module arguments, locals, conditionals
+and `dynamic` blocks are evaluated, is `PassThrough` or not set at all.
+
+## Why it matters
+Without a `tracing_config` block Lambda uses `PassThrough`. `PassThrough` records a trace
+only when an upstream caller (API Gateway with tracing on, an instrumented service)
+already sampled the request. A function invoked directly (SQS, S3, EventBridge, a
+schedule, the SDK) then records nothing. checkov's CKV_AWS_50 passes `PassThrough`;
+xray-setup is stricter on purpose, as trivy's AVD-AWS-0066 is.
+
+## Example
+```hcl
+resource "aws_lambda_function" "worker" {
+  # ... no tracing_config: PassThrough
+}
+```
+
+## Fix
+```hcl
+  tracing_config {
+    mode = "Active"
+  }
+```
+The fix is safe when the role can write traces (see XR101); `xray-setup fix` edits the
+place the value comes from (the literal, the variable default, the tfvars entry or the
+module argument).
+
+## Source
+Lambda API reference `API_TracingConfig` (modes `Active`, `PassThrough`; unset means
+`PassThrough`); Lambda developer guide `services-xray`; terraform-provider-aws
+`internal/service/lambda/function.go`.
+"#,
+    check,
+};
+
+fn check(inventory: &Inventory, out: &mut Vec<Finding>) {
+    for f in &inventory.functions {
+        let at = f.tracing_mode.at.as_ref();
+        let message = match &f.tracing_mode.value {
+            Field::Known(mode) if mode == "Active" => continue,
+            Field::Known(mode) if mode == "PassThrough" => {
+                let from = describe::decided_by(inventory, &f.tracing_mode.source)
+                    .map(|d| format!(" (set by {d})"))
+                    .unwrap_or_default();
+                format!(
+                    "`{}` has tracing mode \"PassThrough\"{from}: it is traced only when an upstream caller already sampled the request, so direct invocations (SQS, S3, EventBridge, schedules, the SDK) record no trace; {}",
+                    f.meta.address,
+                    remedy(f)
+                )
+            }
+            // Any other string is XR002's.
+            Field::Known(_) => continue,
+            Field::Unset => format!(
+                "`{}` {}, so Lambda uses PassThrough: it is traced only when an upstream caller already sampled the request; {}",
+                f.meta.address,
+                if f.module_call.is_some() {
+                    "is created without `tracing_mode`"
+                } else {
+                    "has no `tracing_config`"
+                },
+                remedy(f)
+            ),
+            Field::Unknown(u) => {
+                let subject = if f.module_call.is_some() {
+                    "tracing_mode"
+                } else {
+                    "tracing_config.mode"
+                };
+                out.push(unknown_setting(&f.meta, at, subject, u));
+                continue;
+            }
+        };
+        let mut finding = Finding::new(&RULE, &f.meta, at, message);
+        finding.related = describe::related(&f.tracing_mode.source);
+        out.push(finding);
+    }
+}
+
+fn remedy(f: &Function) -> &'static str {
+    if f.module_call.is_some() {
+        "set `tracing_mode = \"Active\"` (and `attach_tracing_policy = true`) on the module call"
+    } else {
+        "set `mode = \"Active\"` in `tracing_config`"
+    }
+}

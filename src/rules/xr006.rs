@@ -1,0 +1,59 @@
+use super::{Rule, describe, unknown_setting};
+use crate::finding::{Finding, Severity};
+use crate::model::{Field, Inventory};
+
+pub static RULE: Rule = Rule {
+    code: "XR006",
+    name: "appsync-tracing-disabled",
+    severity: Severity::Warning,
+    summary: "An AppSync GraphQL API with xray_enabled false or unset.",
+    doc: r#"# XR006 appsync-tracing-disabled (warning)
+
+## What it finds
+An `aws_appsync_graphql_api` whose `xray_enabled` is false or not set (default false).
+
+## Why it matters
+Without it AppSync records no trace for requests, and resolvers calling Lambda or
+DynamoDB appear without their caller.
+
+## Example
+```hcl
+resource "aws_appsync_graphql_api" "api" {
+  name                = "api"
+  authentication_type = "API_KEY"
+}
+```
+
+## Fix
+`xray_enabled = true`.
+
+## Source
+terraform-provider-aws `aws_appsync_graphql_api` (`xray_enabled`, default false);
+AppSync developer guide "Tracing with AWS X-Ray".
+"#,
+    check,
+};
+
+fn check(inventory: &Inventory, out: &mut Vec<Finding>) {
+    for a in &inventory.appsync_apis {
+        let at = a.xray_enabled.at.as_ref();
+        let message = match &a.xray_enabled.value {
+            Field::Known(true) => continue,
+            Field::Known(false) => format!(
+                "AppSync API `{}` has xray_enabled = false; set it to true",
+                a.meta.address
+            ),
+            Field::Unset => format!(
+                "AppSync API `{}` does not set xray_enabled (default false); set it to true",
+                a.meta.address
+            ),
+            Field::Unknown(u) => {
+                out.push(unknown_setting(&a.meta, at, "xray_enabled", u));
+                continue;
+            }
+        };
+        let mut finding = Finding::new(&RULE, &a.meta, at, message);
+        finding.related = describe::related(&a.xray_enabled.source);
+        out.push(finding);
+    }
+}

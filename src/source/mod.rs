@@ -1,0 +1,3 @@
+//! Sources: each turns its input into the one Inventory.
+
+pub mod terraform;

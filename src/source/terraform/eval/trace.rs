@@ -1,0 +1,142 @@
+//! Where a value comes from: the hops from the expression that uses it, through
+//! variables, module arguments and locals, to the literal that decides it. Messages name
+//! that place, and `fix` edits it.
+
+use super::{Evaluator, Inst, InstId, InstKind, RootSource};
+use crate::model::{FileId, Origin, Step, StepKind};
+use crate::source::terraform::ir::{Expr, ExprKind, TemplatePart};
+
+/// Hops followed at most; real trees need a handful.
+const MAX_HOPS: usize = 16;
+
+impl Evaluator<'_> {
+    /// The hops from `e` (written in `file`, evaluated in instance `id`) to the literal
+    /// that decides it. Empty when `e` is computed (a conditional, a function call, ...);
+    /// a single `Literal` step when `e` is itself a literal.
+    pub fn trace(&self, e: &Expr, file: FileId, id: InstId) -> Vec<Step> {
+        let mut steps = Vec::new();
+        if is_literal(e) {
+            steps.push(Step {
+                kind: StepKind::Literal,
+                name: String::new(),
+                origin: Some(Origin::file(file, e.span)),
+                literal: true,
+            });
+        } else {
+            self.follow(e, id, &mut steps);
+        }
+        steps
+    }
+
+    fn follow(&self, e: &Expr, id: InstId, steps: &mut Vec<Step>) {
+        if steps.len() >= MAX_HOPS {
+            return;
+        }
+        let e = unwrap_interpolation(e);
+        let Some(path) = e.reference_path() else {
+            return;
+        };
+        let ExprKind::Traversal(_, ops) = &e.kind else {
+            return;
+        };
+        if path.len() != 2 || ops.len() != 1 {
+            return;
+        }
+        let inst = self.inst(id);
+        let InstKind::Module(m, _) = inst.kind else {
+            return;
+        };
+        match path[0] {
+            "var" => self.follow_var(&inst, id, m, path[1], steps),
+            "local" => {
+                if let Some(local) = m.locals.get(path[1]) {
+                    self.hop(StepKind::Local, path[1], &local.expr, local.file, id, steps);
+                }
+            }
+            _ => {}
+        }
+    }
+
+    fn follow_var(
+        &self,
+        inst: &Inst,
+        id: InstId,
+        m: &crate::source::terraform::module::Module,
+        name: &str,
+        steps: &mut Vec<Step>,
+    ) {
+        let Some(decl) = m.variables.get(name) else {
+            return;
+        };
+        let from_default = |steps: &mut Vec<Step>| {
+            if let Some(d) = decl.default() {
+                self.hop(StepKind::VariableDefault, name, d, decl.file, id, steps);
+            }
+        };
+        match &inst.parent {
+            None => match self.root_sources.get(name) {
+                Some(RootSource::Tfvars(file, attr)) => {
+                    self.hop(StepKind::Tfvars, name, &attr.expr, *file, id, steps)
+                }
+                Some(RootSource::Raw(_, kind)) => steps.push(Step {
+                    kind: *kind,
+                    name: name.into(),
+                    origin: None,
+                    literal: true,
+                }),
+                None => from_default(steps),
+            },
+            Some(p) => match p.call.block.body.attribute(name) {
+                Some(arg) => self.hop(
+                    StepKind::ModuleArgument,
+                    name,
+                    &arg.expr,
+                    p.call.file,
+                    p.inst,
+                    steps,
+                ),
+                None => from_default(steps),
+            },
+        }
+    }
+
+    /// Records one hop and, when its expression is not a literal, follows it further
+    /// (in the instance `at` where that expression is evaluated).
+    fn hop(
+        &self,
+        kind: StepKind,
+        name: &str,
+        e: &Expr,
+        file: FileId,
+        at: InstId,
+        steps: &mut Vec<Step>,
+    ) {
+        let literal = is_literal(e);
+        steps.push(Step {
+            kind,
+            name: name.into(),
+            origin: Some(Origin::file(file, e.span)),
+            literal,
+        });
+        if !literal {
+            self.follow(e, at, steps);
+        }
+    }
+}
+
+fn unwrap_interpolation(e: &Expr) -> &Expr {
+    match &e.kind {
+        ExprKind::Template(parts) => match parts.as_slice() {
+            [TemplatePart::Interpolation(inner)] => inner,
+            _ => e,
+        },
+        _ => e,
+    }
+}
+
+fn is_literal(e: &Expr) -> bool {
+    matches!(
+        e.kind,
+        ExprKind::Null | ExprKind::Bool(_) | ExprKind::Number(_) | ExprKind::String(_)
+    )
+}

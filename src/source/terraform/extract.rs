@@ -1,0 +1,579 @@
+//! Turns the evaluated instances of one root into Inventory items: every module instance,
+//! every instance of every resource type the audit reads.
+
+use super::eval::value::{ResourceValue, Unknown, Value};
+use super::eval::{CallInstances, Evaluator, InstId, InstKind, lambda_module};
+use super::ir::{Block, Expr};
+use super::module::Resource;
+use crate::model::{
+    AppSyncApi, Field, FileId, Function, HttpStage, Inventory, LambdaModuleCall, Meta, Origin,
+    PolicyAttachment, Reference, RestStage, Role, RolePolicy, SamplingRule, Setting, StateMachine,
+    Unaudited, Unresolved,
+};
+use std::sync::Arc;
+
+/// Resource types the audit reads.
+pub const AUDITED_TYPES: &[&str] = &[
+    "aws_lambda_function",
+    "aws_api_gateway_stage",
+    "aws_apigatewayv2_stage",
+    "aws_sfn_state_machine",
+    "aws_appsync_graphql_api",
+    "aws_iam_role",
+    "aws_iam_role_policy",
+    "aws_iam_policy",
+    "aws_iam_role_policy_attachment",
+    "aws_iam_policy_attachment",
+    "aws_xray_sampling_rule",
+];
+
+pub struct Extractor<'e, 't> {
+    ev: &'e Evaluator<'t>,
+    root: String,
+    pub out: Inventory,
+}
+
+/// One resource instance being read: its value, its declaration and where it lives.
+struct Item<'a> {
+    value: &'a ResourceValue,
+    decl: &'a Resource,
+    inst: InstId,
+}
+
+impl<'e, 't> Extractor<'e, 't> {
+    pub fn run(ev: &'e Evaluator<'t>, root: String) -> Inventory {
+        let mut x = Extractor {
+            ev,
+            root,
+            out: Inventory::default(),
+        };
+        x.walk(Evaluator::ROOT);
+        x.out
+    }
+
+    fn walk(&mut self, id: InstId) {
+        let inst = self.ev.inst(id);
+        match inst.kind {
+            InstKind::Module(m, _) => {
+                for decl in m.resources.values() {
+                    if !decl.key.data && AUDITED_TYPES.contains(&&*decl.key.rtype) {
+                        self.resource(id, decl);
+                    }
+                }
+                for (name, call) in &m.calls {
+                    match self.ev.call(id, name) {
+                        Ok((_, instances)) => match &*instances {
+                            CallInstances::Known(list) => {
+                                for (_, child) in list {
+                                    self.walk(*child);
+                                }
+                            }
+                            CallInstances::Unknown(v) => {
+                                let address = if inst.address.is_empty() {
+                                    format!("module.{name}")
+                                } else {
+                                    format!("{}.module.{name}", inst.address)
+                                };
+                                self.unaudited(
+                                    address.clone(),
+                                    call.file,
+                                    &call.block,
+                                    v,
+                                    &format!("The instances of `{address}` are not known"),
+                                );
+                            }
+                        },
+                        Err(e) => {
+                            let subject = format!("`module.{name}` was not audited");
+                            self.unaudited(
+                                format!("module.{name}"),
+                                call.file,
+                                &call.block,
+                                &Value::error(e),
+                                &subject,
+                            );
+                        }
+                    }
+                }
+            }
+            InstKind::LambdaModule => self.lambda_module(id),
+            InstKind::NotOnDisk => {
+                let Some((_, call)) = self.ev.call_site(id) else {
+                    return;
+                };
+                let v = Value::unknown(Unknown::ModuleNotOnDisk {
+                    call: inst.address.clone(),
+                    source: inst.source.clone(),
+                });
+                let subject = format!("Resources inside `{}` were not audited", inst.address);
+                self.unaudited(inst.address.clone(), call.file, &call.block, &v, &subject);
+            }
+        }
+    }
+
+    fn unaudited(
+        &mut self,
+        address: String,
+        file: FileId,
+        block: &Block,
+        v: &Value,
+        subject: &str,
+    ) {
+        let why = v
+            .as_unknown()
+            .map(|u| (**u).clone())
+            .unwrap_or(Unknown::Error {
+                message: "not evaluated".into(),
+            });
+        self.out.unaudited.push(Unaudited {
+            meta: Meta {
+                address,
+                root: self.root.clone(),
+                origin: Some(Origin::file(file, block.header)),
+            },
+            subject: subject.into(),
+            what: Unresolved {
+                expression: String::new(),
+                why: why.describe(),
+                hint: why.hint(),
+            },
+        });
+    }
+
+    fn resource(&mut self, id: InstId, decl: &Resource) {
+        let value = match self.ev.resource(id, false, &decl.key.rtype, &decl.key.name) {
+            Ok(v) => v,
+            Err(e) => Value::error(e),
+        };
+        let instances: Vec<Arc<ResourceValue>> = match value {
+            Value::Resource(r) => vec![r],
+            Value::List(items) => items.iter().filter_map(as_resource).collect(),
+            Value::Object(map) => map.values().filter_map(as_resource).collect(),
+            Value::Null => Vec::new(),
+            other => {
+                let inst = self.ev.inst(id);
+                let address = self.ev.resource_address(&inst, &decl.key);
+                let subject = format!("The instances of `{address}` are not known");
+                self.unaudited(address, decl.file, &decl.block, &other, &subject);
+                return;
+            }
+        };
+        for r in instances {
+            let item = Item {
+                value: &r,
+                decl,
+                inst: id,
+            };
+            match &*decl.key.rtype {
+                "aws_lambda_function" => {
+                    let f = self.function(&item);
+                    self.out.functions.push(f);
+                }
+                "aws_api_gateway_stage" => {
+                    let s = RestStage {
+                        meta: self.meta(&item),
+                        stage_name: self.string(&item, "stage_name"),
+                        rest_api: self.reference(&item, "rest_api_id"),
+                        tracing_enabled: self.boolean(&item, "xray_tracing_enabled"),
+                    };
+                    self.out.rest_stages.push(s);
+                }
+                "aws_apigatewayv2_stage" => {
+                    let s = HttpStage {
+                        meta: self.meta(&item),
+                        stage_name: self.string(&item, "name"),
+                    };
+                    self.out.http_stages.push(s);
+                }
+                "aws_sfn_state_machine" => {
+                    let s = StateMachine {
+                        meta: self.meta(&item),
+                        tracing_enabled: self.nested(
+                            &item,
+                            "tracing_configuration",
+                            "enabled",
+                            |v| v.to_bool().ok(),
+                        ),
+                    };
+                    self.out.state_machines.push(s);
+                }
+                "aws_appsync_graphql_api" => {
+                    let a = AppSyncApi {
+                        meta: self.meta(&item),
+                        xray_enabled: self.boolean(&item, "xray_enabled"),
+                    };
+                    self.out.appsync_apis.push(a);
+                }
+                "aws_iam_role" => {
+                    let role = self.role(&item);
+                    self.out.roles.push(role);
+                }
+                "aws_iam_role_policy" => {
+                    let p = RolePolicy {
+                        meta: self.meta(&item),
+                        role: self.reference(&item, "role"),
+                        policy: self.string(&item, "policy"),
+                    };
+                    self.out.role_policies.push(p);
+                }
+                "aws_iam_policy" => {
+                    let p = crate::model::Policy {
+                        meta: self.meta(&item),
+                        name: self.string(&item, "name"),
+                        policy: self.string(&item, "policy"),
+                    };
+                    self.out.policies.push(p);
+                }
+                "aws_iam_role_policy_attachment" | "aws_iam_policy_attachment" => {
+                    let roles = if &*decl.key.rtype == "aws_iam_policy_attachment" {
+                        self.references(&item, "roles")
+                    } else {
+                        vec![self.reference(&item, "role")]
+                    };
+                    let a = PolicyAttachment {
+                        meta: self.meta(&item),
+                        roles,
+                        policy_arn: self.reference(&item, "policy_arn"),
+                    };
+                    self.out.attachments.push(a);
+                }
+                "aws_xray_sampling_rule" => {
+                    let rule = self.sampling_rule(&item);
+                    self.out.sampling_rules.push(rule);
+                }
+                _ => {}
+            }
+        }
+    }
+
+    fn function(&self, item: &Item) -> Function {
+        Function {
+            meta: self.meta(item),
+            name: self.string(item, "function_name"),
+            tracing_mode: self.nested(item, "tracing_config", "mode", |v| v.to_text().ok()),
+            role: self.reference(item, "role"),
+            role_at: item
+                .decl
+                .block
+                .body
+                .attribute("role")
+                .map(|a| Origin::file(item.decl.file, a.span)),
+            module_call: None,
+        }
+    }
+
+    fn role(&self, item: &Item) -> Role {
+        let inline_policies = match item.value.attrs.get("inline_policy") {
+            Some(Value::List(blocks)) => {
+                let written: Vec<&super::ir::Attribute> = item
+                    .decl
+                    .block
+                    .body
+                    .blocks_of("inline_policy")
+                    .filter_map(|b| b.body.attribute("policy"))
+                    .collect();
+                blocks
+                    .iter()
+                    .enumerate()
+                    .map(|(i, b)| {
+                        let policy = match b {
+                            Value::Object(m) => m.get("policy").cloned(),
+                            _ => None,
+                        };
+                        let attr = written.get(i).copied();
+                        let written = attr.map(|a| (&a.expr, a.span));
+                        self.setting(policy.as_ref(), written, item.decl.file, item.inst, |v| {
+                            v.to_text().ok()
+                        })
+                    })
+                    .collect()
+            }
+            _ => Vec::new(),
+        };
+        Role {
+            meta: self.meta(item),
+            name: self.string(item, "name"),
+            inline_policies,
+            managed_policy_arns: self.references(item, "managed_policy_arns"),
+            permissions_boundary: self.reference(item, "permissions_boundary"),
+        }
+    }
+
+    fn sampling_rule(&self, item: &Item) -> SamplingRule {
+        let number = |name: &str| self.scalar(item, name, |v| v.to_number().ok());
+        SamplingRule {
+            meta: self.meta(item),
+            rule_name: self.string(item, "rule_name"),
+            priority: number("priority"),
+            fixed_rate: number("fixed_rate"),
+            reservoir_size: number("reservoir_size"),
+            version: number("version"),
+            service_name: self.string(item, "service_name"),
+            service_type: self.string(item, "service_type"),
+            host: self.string(item, "host"),
+            http_method: self.string(item, "http_method"),
+            url_path: self.string(item, "url_path"),
+            resource_arn: self.string(item, "resource_arn"),
+            attributes: self.scalar(item, "attributes", |v| match v {
+                Value::Object(m) => m
+                    .iter()
+                    .map(|(k, v)| Some((k.clone(), v.to_text().ok()?)))
+                    .collect(),
+                _ => None,
+            }),
+        }
+    }
+
+    /// A `terraform-aws-modules/lambda/aws` call not on disk: the function it creates.
+    fn lambda_module(&mut self, id: InstId) {
+        let Some((parent, call)) = self.ev.call_site(id) else {
+            return;
+        };
+        let inst = self.ev.inst(id);
+        let input = |name: &str| self.ev.var(id, name).unwrap_or_else(Value::error);
+        let mut exists = true;
+        for (name, want) in [
+            ("create", true),
+            ("putin_khuylo", true),
+            ("create_function", true),
+            ("create_layer", false),
+        ] {
+            match input(name) {
+                v @ Value::Unknown(_) => {
+                    let subject =
+                        format!("Whether `{}` creates a function is not known", inst.address);
+                    self.unaudited(inst.address.clone(), call.file, &call.block, &v, &subject);
+                    return;
+                }
+                v => exists &= v.to_bool().unwrap_or(want) == want,
+            }
+        }
+        if !exists {
+            return;
+        }
+        let arg_setting = |name: &str, conv: fn(&Value) -> Option<String>| -> Setting<String> {
+            let attr = call.block.body.attribute(name);
+            let written = attr.map(|a| (&a.expr, a.span));
+            let mut s = self.setting(Some(&input(name)), written, call.file, parent, conv);
+            if s.value == Field::Known(String::new()) {
+                s.value = Field::Unset;
+            }
+            s
+        };
+        let tracing_mode = arg_setting("tracing_mode", |v| v.to_text().ok());
+        let attach = arg_setting("attach_tracing_policy", |v| {
+            v.to_bool().ok().map(|b| b.to_string())
+        });
+        let create_role = input("create_role").to_bool().unwrap_or(true);
+        let role = if create_role {
+            Reference::Address(format!("{}.{}", inst.address, lambda_module::ROLE))
+        } else {
+            match input("lambda_role") {
+                Value::String(s) if !s.is_empty() => Reference::Literal(s.to_string()),
+                Value::Unknown(u) => self.unknown_reference(&u, "lambda_role"),
+                _ => Reference::Unset,
+            }
+        };
+        let origin = Some(Origin::file(call.file, call.block.header));
+        self.out.functions.push(Function {
+            meta: Meta {
+                address: format!("{}.{}", inst.address, lambda_module::FUNCTION),
+                root: self.root.clone(),
+                origin: origin.clone(),
+            },
+            name: arg_setting("function_name", |v| v.to_text().ok()),
+            tracing_mode,
+            role,
+            role_at: call
+                .block
+                .body
+                .attribute("lambda_role")
+                .map(|a| Origin::file(call.file, a.span)),
+            module_call: Some(LambdaModuleCall {
+                address: inst.address.clone(),
+                attach_tracing_policy: Setting {
+                    value: match attach.value {
+                        Field::Known(b) => Field::Known(b == "true"),
+                        Field::Unset => Field::Known(false),
+                        Field::Unknown(u) => Field::Unknown(u),
+                    },
+                    at: attach.at,
+                    source: attach.source,
+                },
+            }),
+        });
+    }
+
+    fn meta(&self, item: &Item) -> Meta {
+        Meta {
+            address: item.value.address.clone(),
+            root: self.root.clone(),
+            origin: Some(Origin::file(item.decl.file, item.decl.block.header)),
+        }
+    }
+
+    fn string(&self, item: &Item, name: &str) -> Setting<String> {
+        self.scalar(item, name, |v| v.to_text().ok())
+    }
+
+    fn boolean(&self, item: &Item, name: &str) -> Setting<bool> {
+        self.scalar(item, name, |v| v.to_bool().ok())
+    }
+
+    /// A top-level argument.
+    fn scalar<T>(&self, item: &Item, name: &str, conv: impl Fn(&Value) -> Option<T>) -> Setting<T> {
+        let attr = item.decl.block.body.attribute(name);
+        let written = attr.map(|a| (&a.expr, a.span));
+        self.setting(
+            item.value.attrs.get(name),
+            written,
+            item.decl.file,
+            item.inst,
+            conv,
+        )
+    }
+
+    /// An argument of the first nested block of a type (`tracing_config.mode`), written
+    /// either as a block or in a `dynamic` block's content.
+    fn nested<T>(
+        &self,
+        item: &Item,
+        block: &str,
+        name: &str,
+        conv: impl Fn(&Value) -> Option<T>,
+    ) -> Setting<T> {
+        let body = &item.decl.block.body;
+        let written = body
+            .blocks_of(block)
+            .next()
+            .and_then(|b| b.body.attribute(name))
+            .or_else(|| {
+                body.dynamic_blocks_of(block)
+                    .next()
+                    .and_then(|d| d.body.blocks_of("content").next())
+                    .and_then(|c| c.body.attribute(name))
+            });
+        let value = match item.value.attrs.get(block) {
+            Some(Value::List(blocks)) => match blocks.first() {
+                Some(Value::Object(m)) => m.get(name).cloned(),
+                _ => None,
+            },
+            // JSON syntax may write a single nested block as an object.
+            Some(Value::Object(m)) => m.get(name).cloned(),
+            Some(u @ Value::Unknown(_)) => Some(u.clone()),
+            _ => None,
+        };
+        let written_at = written.map(|a| (&a.expr, a.span));
+        let mut setting = self.setting(value.as_ref(), written_at, item.decl.file, item.inst, conv);
+        if value.is_none() {
+            // The block is absent (or a dynamic block made none): nothing sets the value.
+            setting.source.clear();
+        }
+        setting
+    }
+
+    fn setting<T>(
+        &self,
+        value: Option<&Value>,
+        written: Option<(&Expr, crate::model::Span)>,
+        file: FileId,
+        inst: InstId,
+        conv: impl Fn(&Value) -> Option<T>,
+    ) -> Setting<T> {
+        let at = written.map(|(_, span)| Origin::file(file, span));
+        let source = written
+            .map(|(e, _)| self.ev.trace(e, file, inst))
+            .unwrap_or_default();
+        let value = match value {
+            None | Some(Value::Null) => Field::Unset,
+            Some(Value::Unknown(u)) => {
+                Field::Unknown(self.unresolved(u, written.map(|(e, _)| e), file))
+            }
+            Some(v) => match conv(v) {
+                Some(x) => Field::Known(x),
+                None => Field::Unknown(Unresolved {
+                    expression: self.text(written.map(|(e, _)| e), file),
+                    why: format!("{v} is not a valid value here"),
+                    hint: None,
+                }),
+            },
+        };
+        Setting { value, at, source }
+    }
+
+    fn unresolved(&self, u: &Unknown, e: Option<&Expr>, file: FileId) -> Unresolved {
+        Unresolved {
+            expression: self.text(e, file),
+            why: u.describe(),
+            hint: u.hint(),
+        }
+    }
+
+    /// The expression as written, on one line and shortened.
+    fn text(&self, e: Option<&Expr>, file: FileId) -> String {
+        let Some(e) = e else { return String::new() };
+        let src = &self.ev.tree.files[file.0 as usize].text;
+        let raw = src.get(e.span.range()).unwrap_or("");
+        let one_line: String = raw.split_whitespace().collect::<Vec<_>>().join(" ");
+        if one_line.chars().count() > 80 {
+            format!("{}…", one_line.chars().take(79).collect::<String>())
+        } else {
+            one_line
+        }
+    }
+
+    fn reference(&self, item: &Item, name: &str) -> Reference {
+        let attr = item.decl.block.body.attribute(name);
+        match item.value.attrs.get(name) {
+            None | Some(Value::Null) => Reference::Unset,
+            Some(v) => self.to_reference(v, attr.map(|a| &a.expr), item.decl.file),
+        }
+    }
+
+    fn references(&self, item: &Item, name: &str) -> Vec<Reference> {
+        let attr = item.decl.block.body.attribute(name);
+        match item.value.attrs.get(name) {
+            Some(Value::List(items)) => items
+                .iter()
+                .map(|v| self.to_reference(v, attr.map(|a| &a.expr), item.decl.file))
+                .collect(),
+            Some(u @ Value::Unknown(_)) => {
+                vec![self.to_reference(u, attr.map(|a| &a.expr), item.decl.file)]
+            }
+            _ => Vec::new(),
+        }
+    }
+
+    fn to_reference(&self, v: &Value, e: Option<&Expr>, file: FileId) -> Reference {
+        match v {
+            Value::String(s) => Reference::Literal(s.to_string()),
+            Value::Unknown(u) => match &**u {
+                Unknown::AfterApply { address, .. } => Reference::Address(address.clone()),
+                _ => Reference::Unknown(self.unresolved(u, e, file)),
+            },
+            other => Reference::Unknown(Unresolved {
+                expression: self.text(e, file),
+                why: format!("{other} is not a reference"),
+                hint: None,
+            }),
+        }
+    }
+
+    fn unknown_reference(&self, u: &Unknown, what: &str) -> Reference {
+        match u {
+            Unknown::AfterApply { address, .. } => Reference::Address(address.clone()),
+            _ => Reference::Unknown(Unresolved {
+                expression: what.into(),
+                why: u.describe(),
+                hint: u.hint(),
+            }),
+        }
+    }
+}
+
+fn as_resource(v: &Value) -> Option<Arc<ResourceValue>> {
+    match v {
+        Value::Resource(r) => Some(r.clone()),
+        _ => None,
+    }
+}

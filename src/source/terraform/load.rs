@@ -1,0 +1,585 @@
+//! Finding, reading and parsing every configuration file under a PATH, and grouping them
+//! into modules: which directories are roots, and which are called by others.
+
+use super::json::{parse_json_body, parse_json_tfvars};
+use super::module::{Module, Tfvars};
+use super::parse::{SyntaxError, parse_body};
+use crate::model::{FileId, FileProblem, Origin, SourceFile, Span};
+use rayon::prelude::*;
+use std::collections::{HashMap, HashSet, VecDeque};
+use std::path::{Component, Path, PathBuf};
+use std::sync::Arc;
+
+/// Files larger than this are reported and skipped: hcl-edit needs about forty times a
+/// file's size in memory while parsing it.
+pub const MAX_FILE_BYTES: u64 = 64 * 1024 * 1024;
+
+/// Everything loaded from one PATH.
+#[derive(Debug, Default)]
+pub struct Tree {
+    pub files: Vec<SourceFile>,
+    pub modules: Vec<Module>,
+    pub by_dir: HashMap<PathBuf, usize>,
+    /// Modules no other module calls, in path order.
+    pub roots: Vec<usize>,
+    /// For each module with a `.terraform/modules/modules.json`: call key → module.
+    pub installed: HashMap<usize, HashMap<String, usize>>,
+    /// `--var-file` files, shared by every root.
+    pub var_files: Vec<Tfvars>,
+    /// Directories the tree may read files from (`file()`, `templatefile()`).
+    pub readable: Vec<PathBuf>,
+    pub problems: Vec<FileProblem>,
+    /// Things skipped while walking (symlink loops, unreadable directories).
+    pub warnings: Vec<String>,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum LoadError {
+    #[error("{path}: no such file or directory")]
+    Missing { path: String },
+    #[error("{path}: {source}")]
+    Io {
+        path: String,
+        source: std::io::Error,
+    },
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+enum Kind {
+    Config,
+    ConfigJson,
+    Tfvars,
+    TfvarsJson,
+}
+
+fn kind_of(name: &str) -> Option<Kind> {
+    if name.starts_with('.') {
+        return None;
+    }
+    if name.ends_with(".tf.json") {
+        Some(Kind::ConfigJson)
+    } else if name.ends_with(".tf") {
+        Some(Kind::Config)
+    } else if name.ends_with(".tfvars.json") {
+        Some(Kind::TfvarsJson)
+    } else if name.ends_with(".tfvars") {
+        Some(Kind::Tfvars)
+    } else {
+        None
+    }
+}
+
+struct Found {
+    path: PathBuf,
+    display: String,
+    dir: PathBuf,
+    kind: Kind,
+}
+
+/// A parsed file, or the message and byte offset of why it could not be.
+type ParseOutcome = Result<Parsed, (String, usize)>;
+
+enum Parsed {
+    Config(super::ir::Body),
+    Tfvars(super::ir::Body),
+    Failed,
+}
+
+impl Tree {
+    /// Loads every module under each PATH, then every module those call from elsewhere
+    /// on disk. With one PATH, shown paths are relative to it; with several, each is
+    /// prefixed with its PATH as given.
+    pub fn load(paths: &[PathBuf]) -> Result<Tree, LoadError> {
+        let mut tree = Tree::default();
+        let mut in_tree = Vec::new();
+        let mut first_base = None;
+        for path in paths {
+            let meta = std::fs::metadata(path).map_err(|e| match e.kind() {
+                std::io::ErrorKind::NotFound => LoadError::Missing {
+                    path: path.display().to_string(),
+                },
+                _ => LoadError::Io {
+                    path: path.display().to_string(),
+                    source: e,
+                },
+            })?;
+            let real = canonical(path).map_err(|e| LoadError::Io {
+                path: path.display().to_string(),
+                source: e,
+            })?;
+            let base = if meta.is_dir() {
+                real
+            } else {
+                real.parent().map(Path::to_path_buf).unwrap_or_default()
+            };
+            let prefix = if paths.len() == 1 {
+                String::new()
+            } else {
+                slash(path)
+            };
+            let found = if meta.is_dir() {
+                tree.walk(path)
+            } else {
+                let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("");
+                kind_of(name)
+                    .map(|kind| Found {
+                        path: path.to_path_buf(),
+                        display: name.to_string(),
+                        dir: base.clone(),
+                        kind,
+                    })
+                    .into_iter()
+                    .collect()
+            };
+            tree.readable.push(base.clone());
+            in_tree.extend(tree.add_files(found, &base, &prefix));
+            first_base.get_or_insert((base, prefix));
+        }
+        if let Some((base, prefix)) = first_base {
+            tree.follow_calls(&base, &prefix);
+        }
+        let called = tree.called();
+        in_tree.sort_unstable();
+        in_tree.dedup();
+        tree.roots = in_tree
+            .into_iter()
+            .filter(|m| !called.contains(m))
+            .collect();
+        tree.roots.sort_by(|a, b| {
+            tree.modules[*a]
+                .display_dir
+                .cmp(&tree.modules[*b].display_dir)
+        });
+        Ok(tree)
+    }
+
+    /// Reads a `--var-file`, returning its index in `var_files`.
+    pub fn add_var_file(&mut self, path: &Path) -> Result<usize, String> {
+        let shown = path.display().to_string();
+        let text = read_text(path).map_err(|e| format!("{shown}: {e}"))?;
+        let json = shown.ends_with(".json");
+        let parsed = if json {
+            parse_json_tfvars(&text)
+        } else {
+            parse_body(&text)
+        };
+        let body = parsed.map_err(|e| {
+            let (line, col) = crate::model::line_col(&text, e.offset);
+            format!("{shown}:{line}:{col}: {}", e.message)
+        })?;
+        let file = FileId(self.files.len() as u32);
+        self.files.push(SourceFile {
+            path: path.to_path_buf(),
+            display: shown,
+            text,
+        });
+        self.var_files.push(Tfvars { file, body });
+        Ok(self.var_files.len() - 1)
+    }
+
+    /// Every `.tf`, `.tf.json`, `.tfvars` and `.tfvars.json` file under `path`, skipping
+    /// hidden directories (`.terraform` among them) and surviving symlink loops.
+    fn walk(&mut self, path: &Path) -> Vec<Found> {
+        let mut out = Vec::new();
+        let walker = walkdir::WalkDir::new(path)
+            .follow_links(true)
+            .sort_by_file_name()
+            .into_iter()
+            .filter_entry(|e| {
+                e.depth() == 0
+                    || !(e.file_type().is_dir() && e.file_name().to_string_lossy().starts_with('.'))
+            });
+        for entry in walker {
+            let entry = match entry {
+                Ok(e) => e,
+                Err(e) => {
+                    self.warnings.push(walk_warning(path, &e));
+                    continue;
+                }
+            };
+            if entry.file_type().is_dir() {
+                continue;
+            }
+            let name = entry.file_name().to_string_lossy();
+            let Some(kind) = kind_of(&name) else { continue };
+            let rel = entry.path().strip_prefix(path).unwrap_or(entry.path());
+            let dir = entry
+                .path()
+                .parent()
+                .and_then(|d| canonical(d).ok())
+                .unwrap_or_default();
+            out.push(Found {
+                path: entry.path().to_path_buf(),
+                display: slash(rel),
+                dir,
+                kind,
+            });
+        }
+        out
+    }
+
+    /// Reads and parses files in parallel and files them into modules by directory.
+    /// Returns the modules that hold configuration files.
+    fn add_files(&mut self, found: Vec<Found>, base: &Path, prefix: &str) -> Vec<usize> {
+        let first_id = self.files.len();
+        let results: Vec<(Arc<str>, ParseOutcome)> = found
+            .par_iter()
+            .map(|f| match read_text(&f.path) {
+                Ok(text) => {
+                    let parsed = parse(&text, f.kind).map_err(|e| (e.message, e.offset));
+                    (text, parsed)
+                }
+                Err(message) => (Arc::from(""), Err((message, 0))),
+            })
+            .collect();
+        let mut touched = Vec::new();
+        for (i, (f, (text, parsed))) in found.into_iter().zip(results).enumerate() {
+            let id = FileId((first_id + i) as u32);
+            let display = join_display(prefix, &f.display);
+            let parsed = match parsed {
+                Ok(p) => p,
+                Err((message, offset)) => {
+                    self.problems.push(FileProblem {
+                        origin: Origin::file(id, Span::new(offset..offset)),
+                        message,
+                    });
+                    Parsed::Failed
+                }
+            };
+            self.files.push(SourceFile {
+                path: f.path.clone(),
+                display,
+                text,
+            });
+            let dir_display = f
+                .dir
+                .strip_prefix(base)
+                .map(slash)
+                .unwrap_or_else(|_| relative(base, &f.dir));
+            let m = self.module_for(&f.dir, &join_display(prefix, &dir_display));
+            let module = &mut self.modules[m];
+            let name = f.path.file_name().and_then(|n| n.to_str()).unwrap_or("");
+            match parsed {
+                Parsed::Config(body) => {
+                    let is_override = name.starts_with("override.") || name.contains("_override.");
+                    module.add_file(id, body, is_override);
+                    touched.push(m);
+                }
+                Parsed::Tfvars(body) => {
+                    let tfvars = Tfvars { file: id, body };
+                    if is_auto_tfvars(name) {
+                        module.auto_tfvars.push(tfvars);
+                    } else {
+                        module.other_tfvars.push(tfvars);
+                    }
+                }
+                Parsed::Failed => {
+                    if matches!(f.kind, Kind::Config | Kind::ConfigJson) {
+                        module.files.push(id);
+                        touched.push(m);
+                    }
+                }
+            }
+        }
+        for m in &mut self.modules {
+            // terraform.tfvars, then terraform.tfvars.json, then *.auto.tfvars(.json) by name.
+            let files = &self.files;
+            m.auto_tfvars.sort_by_key(|t| {
+                let name = files[t.file.0 as usize]
+                    .path
+                    .file_name()
+                    .map(|n| n.to_string_lossy().to_string())
+                    .unwrap_or_default();
+                (!name.starts_with("terraform.tfvars"), name)
+            });
+        }
+        touched.sort_unstable();
+        touched.dedup();
+        touched
+    }
+
+    fn module_for(&mut self, dir: &Path, display: &str) -> usize {
+        if let Some(&m) = self.by_dir.get(dir) {
+            return m;
+        }
+        self.modules.push(Module {
+            dir: dir.to_path_buf(),
+            display_dir: display.to_string(),
+            ..Module::default()
+        });
+        let m = self.modules.len() - 1;
+        self.by_dir.insert(dir.to_path_buf(), m);
+        m
+    }
+
+    /// Loads what modules call from outside the walked tree: local sources elsewhere on
+    /// disk and what `terraform init` installed (`.terraform/modules/modules.json`).
+    fn follow_calls(&mut self, base: &Path, prefix: &str) {
+        let mut queue: VecDeque<usize> = (0..self.modules.len()).collect();
+        let mut seen: HashSet<usize> = HashSet::new();
+        while let Some(m) = queue.pop_front() {
+            if !seen.insert(m) {
+                continue;
+            }
+            let dir = self.modules[m].dir.clone();
+            let mut wanted: Vec<PathBuf> = self.modules[m]
+                .calls
+                .values()
+                .filter_map(|c| c.source.as_deref())
+                .filter(|s| is_local_source(s))
+                .filter_map(|s| canonical(&dir.join(s)).ok())
+                .collect();
+            let installed = read_modules_json(&dir);
+            wanted.extend(installed.values().cloned());
+            for target in wanted {
+                if !self.by_dir.contains_key(&target) {
+                    self.load_dir(&target, base, prefix);
+                }
+                if let Some(&t) = self.by_dir.get(&target) {
+                    queue.push_back(t);
+                }
+            }
+            if !installed.is_empty() {
+                let map = installed
+                    .into_iter()
+                    .filter_map(|(k, d)| self.by_dir.get(&d).map(|&t| (k, t)))
+                    .collect();
+                self.installed.insert(m, map);
+            }
+        }
+    }
+
+    /// Loads a single directory (not its subdirectories) called from the tree.
+    fn load_dir(&mut self, dir: &Path, base: &Path, prefix: &str) {
+        let Ok(entries) = std::fs::read_dir(dir) else {
+            self.warnings
+                .push(format!("{}: cannot read module directory", dir.display()));
+            return;
+        };
+        let mut found: Vec<Found> = entries
+            .filter_map(Result::ok)
+            .filter(|e| e.path().is_file())
+            .filter_map(|e| {
+                let name = e.file_name().to_string_lossy().to_string();
+                let kind = kind_of(&name)?;
+                let path = e.path();
+                let display = path
+                    .strip_prefix(base)
+                    .map(slash)
+                    .unwrap_or_else(|_| relative(base, &path));
+                Some(Found {
+                    path,
+                    display,
+                    dir: dir.to_path_buf(),
+                    kind,
+                })
+            })
+            .collect();
+        found.sort_by(|a, b| a.path.cmp(&b.path));
+        self.readable.push(dir.to_path_buf());
+        // Make sure the directory is a module even if it holds no files.
+        let display = dir
+            .strip_prefix(base)
+            .map(slash)
+            .unwrap_or_else(|_| relative(base, dir));
+        self.module_for(dir, &join_display(prefix, &display));
+        self.add_files(found, base, prefix);
+    }
+
+    /// Modules some other module calls.
+    fn called(&self) -> HashSet<usize> {
+        let mut called = HashSet::new();
+        for m in &self.modules {
+            for c in m.calls.values() {
+                if let Some(s) = c.source.as_deref().filter(|s| is_local_source(s))
+                    && let Ok(t) = canonical(&m.dir.join(s))
+                    && let Some(&t) = self.by_dir.get(&t)
+                {
+                    called.insert(t);
+                }
+            }
+        }
+        for map in self.installed.values() {
+            called.extend(map.values().copied());
+        }
+        called
+    }
+
+    /// Resolves a module call's local source from the calling module's directory.
+    pub fn local_module(&self, caller: usize, source: &str) -> Option<usize> {
+        let target = canonical(&self.modules[caller].dir.join(source)).ok()?;
+        self.by_dir.get(&target).copied()
+    }
+}
+
+pub fn is_local_source(source: &str) -> bool {
+    source.starts_with("./") || source.starts_with("../") || source == "." || source == ".."
+}
+
+fn read_modules_json(dir: &Path) -> HashMap<String, PathBuf> {
+    #[derive(serde::Deserialize)]
+    struct Manifest {
+        #[serde(rename = "Modules", default)]
+        modules: Vec<Entry>,
+    }
+    #[derive(serde::Deserialize)]
+    struct Entry {
+        #[serde(rename = "Key")]
+        key: String,
+        #[serde(rename = "Dir")]
+        dir: String,
+    }
+    let path = dir.join(".terraform/modules/modules.json");
+    let Ok(text) = std::fs::read_to_string(&path) else {
+        return HashMap::new();
+    };
+    let Ok(manifest) = serde_json::from_str::<Manifest>(&text) else {
+        return HashMap::new();
+    };
+    manifest
+        .modules
+        .into_iter()
+        .filter(|e| !e.key.is_empty())
+        .filter_map(|e| Some((e.key, canonical(&dir.join(&e.dir)).ok()?)))
+        .collect()
+}
+
+fn is_auto_tfvars(name: &str) -> bool {
+    name == "terraform.tfvars"
+        || name == "terraform.tfvars.json"
+        || name.ends_with(".auto.tfvars")
+        || name.ends_with(".auto.tfvars.json")
+}
+
+/// Reads a file as UTF-8 text, or says in a sentence why it cannot be.
+fn read_text(path: &Path) -> Result<Arc<str>, String> {
+    let meta =
+        std::fs::metadata(path).map_err(|e| format!("cannot read file: {}", io_reason(&e)))?;
+    if meta.len() > MAX_FILE_BYTES {
+        return Err(format!(
+            "file is {:.1} MB, larger than the {} MB xray-setup parses; skipped",
+            meta.len() as f64 / 1e6,
+            MAX_FILE_BYTES / (1024 * 1024)
+        ));
+    }
+    let bytes = std::fs::read(path).map_err(|e| format!("cannot read file: {}", io_reason(&e)))?;
+    if let Some(i) = bytes.iter().position(|b| *b == 0) {
+        return Err(format!(
+            "binary file (NUL byte at offset {i}), not Terraform"
+        ));
+    }
+    let text = String::from_utf8(bytes).map_err(|e| {
+        format!(
+            "file is not valid UTF-8 (invalid byte at offset {})",
+            e.utf8_error().valid_up_to()
+        )
+    })?;
+    let text = text
+        .strip_prefix('\u{feff}')
+        .map(str::to_string)
+        .unwrap_or(text);
+    Ok(Arc::from(text))
+}
+
+fn io_reason(e: &std::io::Error) -> String {
+    match e.kind() {
+        std::io::ErrorKind::PermissionDenied => "permission denied".into(),
+        std::io::ErrorKind::NotFound => "not found".into(),
+        _ => e.to_string(),
+    }
+}
+
+fn parse(text: &str, kind: Kind) -> Result<Parsed, SyntaxError> {
+    Ok(match kind {
+        Kind::Config => Parsed::Config(parse_body(text)?),
+        Kind::ConfigJson => Parsed::Config(parse_json_body(text)?),
+        Kind::Tfvars => Parsed::Tfvars(parse_body(text)?),
+        Kind::TfvarsJson => Parsed::Tfvars(parse_json_tfvars(text)?),
+    })
+}
+
+fn walk_warning(root: &Path, e: &walkdir::Error) -> String {
+    let at = e
+        .path()
+        .map(|p| p.strip_prefix(root).unwrap_or(p).display().to_string())
+        .unwrap_or_default();
+    if let Some(ancestor) = e.loop_ancestor() {
+        format!(
+            "{at}: symlink loop (it leads back to {}); not followed",
+            ancestor.display()
+        )
+    } else if let Some(io) = e.io_error() {
+        format!("{at}: skipped: {}", io_reason(io))
+    } else {
+        format!("{at}: skipped: {e}")
+    }
+}
+
+fn canonical(p: &Path) -> std::io::Result<PathBuf> {
+    std::fs::canonicalize(p)
+}
+
+/// A path with `/` separators, `"."` when empty.
+pub fn slash(p: &Path) -> String {
+    let s = p
+        .components()
+        .map(|c| c.as_os_str().to_string_lossy())
+        .collect::<Vec<_>>()
+        .join("/");
+    if s.is_empty() { ".".into() } else { s }
+}
+
+/// `to` relative to `from`, both absolute: `../../x/y`.
+pub fn relative(from: &Path, to: &Path) -> String {
+    let from: Vec<Component> = from.components().collect();
+    let to: Vec<Component> = to.components().collect();
+    let common = from.iter().zip(&to).take_while(|(a, b)| a == b).count();
+    let mut parts: Vec<String> = vec!["..".into(); from.len() - common];
+    parts.extend(
+        to[common..]
+            .iter()
+            .map(|c| c.as_os_str().to_string_lossy().to_string()),
+    );
+    if parts.is_empty() {
+        ".".into()
+    } else {
+        parts.join("/")
+    }
+}
+
+fn join_display(prefix: &str, rel: &str) -> String {
+    match (prefix, rel) {
+        ("", r) => r.to_string(),
+        (p, ".") => p.to_string(),
+        (p, r) => format!("{}/{r}", p.trim_end_matches('/')),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn relative_paths() {
+        assert_eq!(relative(Path::new("/a/b/c"), Path::new("/a/x")), "../../x");
+        assert_eq!(relative(Path::new("/a"), Path::new("/a")), ".");
+        assert_eq!(relative(Path::new("/a"), Path::new("/a/b")), "b");
+    }
+
+    #[test]
+    fn file_kinds() {
+        assert_eq!(kind_of("main.tf"), Some(Kind::Config));
+        assert_eq!(kind_of("main.tf.json"), Some(Kind::ConfigJson));
+        assert_eq!(kind_of("dev.tfvars"), Some(Kind::Tfvars));
+        assert_eq!(kind_of("x.auto.tfvars.json"), Some(Kind::TfvarsJson));
+        assert_eq!(kind_of(".hidden.tf"), None);
+        assert_eq!(kind_of("main.tf.bak"), None);
+        assert!(is_auto_tfvars("a.auto.tfvars") && !is_auto_tfvars("dev.tfvars"));
+    }
+
+    #[test]
+    fn local_sources() {
+        assert!(is_local_source("../modules/fn") && is_local_source("./x"));
+        assert!(!is_local_source("terraform-aws-modules/lambda/aws"));
+    }
+}

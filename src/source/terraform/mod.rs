@@ -1,0 +1,96 @@
+//! Terraform trees as a source: walk, parse, evaluate each root, extract the Inventory.
+
+pub mod eval;
+mod extract;
+pub mod ir;
+mod json;
+pub mod load;
+pub mod module;
+pub mod parse;
+
+use crate::model::Inventory;
+use eval::{CommandLineValue, Evaluator, Inputs};
+use load::{LoadError, Tree};
+use rayon::prelude::*;
+use std::path::PathBuf;
+
+/// Values for root variables, as on Terraform's command line.
+#[derive(Debug, Clone, Default)]
+pub struct Variables {
+    /// `--var` and `--var-file`, in the order given.
+    pub command_line: Vec<VariableArg>,
+    /// `TF_VAR_*` environment variables, name without the prefix.
+    pub environment: Vec<(String, String)>,
+}
+
+#[derive(Debug, Clone)]
+pub enum VariableArg {
+    Var { name: String, value: String },
+    File(PathBuf),
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum ScanError {
+    #[error(transparent)]
+    Load(#[from] LoadError),
+    #[error("--var-file {0}")]
+    VarFile(String),
+    #[error("cannot start worker threads: {0}")]
+    Threads(String),
+}
+
+/// The result of scanning Terraform: the Inventory and what was skipped on the way.
+#[derive(Debug)]
+pub struct Scan {
+    pub inventory: Inventory,
+    /// Paths skipped while walking (symlink loops, unreadable directories).
+    pub warnings: Vec<String>,
+}
+
+/// Stack for worker threads: evaluation recurses through chains of variables, locals and
+/// module outputs, deeper than the default 2 MiB allows on pathological trees.
+const WORKER_STACK: usize = 64 * 1024 * 1024;
+
+/// Loads every PATH and evaluates every root module in parallel into one Inventory.
+pub fn scan(paths: &[PathBuf], variables: &Variables) -> Result<Scan, ScanError> {
+    let pool = rayon::ThreadPoolBuilder::new()
+        .stack_size(WORKER_STACK)
+        .build()
+        .map_err(|e| ScanError::Threads(e.to_string()))?;
+    pool.install(|| {
+        let mut tree = Tree::load(paths)?;
+        let mut inputs = Inputs {
+            command_line: Vec::new(),
+            environment: variables.environment.clone(),
+        };
+        for arg in &variables.command_line {
+            inputs.command_line.push(match arg {
+                VariableArg::Var { name, value } => CommandLineValue::Var {
+                    name: name.clone(),
+                    raw: value.clone(),
+                },
+                VariableArg::File(path) => {
+                    CommandLineValue::File(tree.add_var_file(path).map_err(ScanError::VarFile)?)
+                }
+            });
+        }
+        let parts: Vec<Inventory> = tree
+            .roots
+            .par_iter()
+            .map(|&root| {
+                let ev = Evaluator::new(&tree, root, &inputs);
+                extract::Extractor::run(&ev, tree.modules[root].display_dir.clone())
+            })
+            .collect();
+        let mut inventory = Inventory::default();
+        for part in parts {
+            inventory.absorb(part);
+        }
+        inventory.files = std::mem::take(&mut tree.files);
+        inventory.problems = std::mem::take(&mut tree.problems);
+        Ok(Scan {
+            inventory,
+            warnings: std::mem::take(&mut tree.warnings),
+        })
+    })
+}
