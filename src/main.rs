@@ -90,13 +90,11 @@ fn audit(args: &AuditArgs, command_line: Result<Vec<VariableArg>>) -> Result<Exi
         Format::Text => Box::new(report::Text { color }),
         Format::Json => Box::new(report::Json),
     };
-    let mut bytes = Vec::new();
-    reporter.write(&report, &mut bytes)?;
     match &args.output {
-        Some(path) => write_atomically(path, &bytes)?,
+        Some(path) => write_atomically(path, |out| reporter.write(&report, out))?,
         None => {
-            let mut stdout = std::io::stdout().lock();
-            stdout.write_all(&bytes)?;
+            let mut stdout = std::io::BufWriter::new(std::io::stdout().lock());
+            reporter.write(&report, &mut stdout)?;
             stdout.flush()?;
         }
     }
@@ -114,20 +112,27 @@ fn audit(args: &AuditArgs, command_line: Result<Vec<VariableArg>>) -> Result<Exi
     })
 }
 
-/// Writes a report next to its destination, then renames it into place.
-fn write_atomically(path: &std::path::Path, bytes: &[u8]) -> Result<()> {
+/// Writes a report to a temporary file beside its destination, then renames it into
+/// place, so a reader never sees half a report.
+fn write_atomically(
+    path: &std::path::Path,
+    write: impl FnOnce(&mut dyn Write) -> std::io::Result<()>,
+) -> Result<()> {
     let dir = path
         .parent()
         .filter(|d| !d.as_os_str().is_empty())
         .unwrap_or(std::path::Path::new("."));
-    let name = path.file_name().context("--output needs a file name")?;
-    let tmp = dir.join(format!(
-        ".{}.tmp-{}",
-        name.to_string_lossy(),
-        std::process::id()
-    ));
-    std::fs::write(&tmp, bytes).with_context(|| format!("cannot write {}", tmp.display()))?;
-    std::fs::rename(&tmp, path).with_context(|| format!("cannot write {}", path.display()))?;
+    let shown = path.display();
+    let tmp =
+        tempfile::NamedTempFile::new_in(dir).with_context(|| format!("cannot write {shown}"))?;
+    let mut out = std::io::BufWriter::new(tmp);
+    write(&mut out).with_context(|| format!("cannot write {shown}"))?;
+    let tmp = out
+        .into_inner()
+        .map_err(|e| e.into_error())
+        .with_context(|| format!("cannot write {shown}"))?;
+    tmp.persist(path)
+        .with_context(|| format!("cannot write {shown}"))?;
     Ok(())
 }
 

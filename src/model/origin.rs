@@ -1,7 +1,7 @@
 //! Where a thing was found: a byte range in a source file, or an ARN in an account.
 
 use std::path::PathBuf;
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 
 /// A byte range in one source file.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
@@ -36,6 +36,32 @@ pub struct SourceFile {
     pub display: String,
     /// The text as read, for code frames and edits. Empty when it could not be read.
     pub text: Arc<str>,
+    /// Offsets where lines start, built on first use.
+    line_starts: OnceLock<Vec<usize>>,
+}
+
+impl SourceFile {
+    pub fn new(path: PathBuf, display: String, text: Arc<str>) -> SourceFile {
+        SourceFile {
+            path,
+            display,
+            text,
+            line_starts: OnceLock::new(),
+        }
+    }
+
+    /// 1-based line and column (in characters) of a byte offset, in O(log lines).
+    pub fn line_col(&self, offset: usize) -> (usize, usize) {
+        let starts = self.line_starts.get_or_init(|| {
+            std::iter::once(0)
+                .chain(self.text.match_indices('\n').map(|(i, _)| i + 1))
+                .collect()
+        });
+        let offset = floor_char_boundary(&self.text, offset.min(self.text.len()));
+        let line = starts.partition_point(|&s| s <= offset);
+        let start = starts[line - 1];
+        (line, self.text[start..offset].chars().count() + 1)
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -76,5 +102,18 @@ mod tests {
         assert_eq!(line_col("ab\ncd", 4), (2, 2));
         assert_eq!(line_col("ab\ncd", 99), (2, 3));
         assert_eq!(line_col("é\nx", 1), (1, 1));
+    }
+
+    #[test]
+    fn indexed_lookup_agrees_with_the_scan() {
+        let text = "a\nbé\n\ncd\n";
+        let f = SourceFile::new(PathBuf::new(), String::new(), Arc::from(text));
+        for offset in 0..=text.len() + 2 {
+            assert_eq!(
+                f.line_col(offset),
+                line_col(text, offset),
+                "offset {offset}"
+            );
+        }
     }
 }

@@ -1,63 +1,138 @@
 //! `--format json`: the stable contract, version 1. Later versions may add fields; none
 //! may change meaning.
+//!
+//! Serialised from borrowed structs, finding by finding, so a report of a hundred
+//! thousand findings is never held as a JSON tree in memory.
 
-use super::{Report, Reporter, position};
-use crate::model::Origin;
-use serde_json::{Value, json};
+use super::{Report, Reporter, Summary, position};
+use crate::finding::Finding;
+use crate::model::{Inventory, Origin};
+use serde::Serialize;
+use serde::ser::{SerializeSeq, Serializer};
 use std::io::{self, Write};
 
 pub struct Json;
 
 pub const VERSION: u32 = 1;
 
+#[derive(Serialize)]
+struct Document<'a> {
+    version: u32,
+    findings: Findings<'a>,
+    summary: JsonSummary,
+}
+
+struct Findings<'a> {
+    findings: &'a [Finding],
+    inventory: &'a Inventory,
+}
+
+impl Serialize for Findings<'_> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut seq = s.serialize_seq(Some(self.findings.len()))?;
+        for f in self.findings {
+            seq.serialize_element(&JsonFinding::new(f, self.inventory))?;
+        }
+        seq.end()
+    }
+}
+
+#[derive(Serialize)]
+struct JsonFinding<'a> {
+    rule: &'a str,
+    name: &'a str,
+    severity: &'a str,
+    message: &'a str,
+    resource: &'a str,
+    root: &'a str,
+    file: Option<&'a str>,
+    line: Option<usize>,
+    column: Option<usize>,
+    end_line: Option<usize>,
+    end_column: Option<usize>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    region: Option<&'a str>,
+    related: Vec<JsonRelated<'a>>,
+    fix: Option<()>,
+}
+
+#[derive(Serialize)]
+struct JsonRelated<'a> {
+    message: &'a str,
+    file: Option<&'a str>,
+    line: Option<usize>,
+    column: Option<usize>,
+}
+
+#[derive(Serialize)]
+struct JsonSummary {
+    files: usize,
+    resources: usize,
+    error: usize,
+    warning: usize,
+    note: usize,
+}
+
+impl<'a> JsonFinding<'a> {
+    fn new(f: &'a Finding, inventory: &'a Inventory) -> JsonFinding<'a> {
+        let pos = position(inventory, f.origin.as_ref());
+        JsonFinding {
+            rule: f.rule,
+            name: f.name,
+            severity: f.severity.as_str(),
+            message: &f.message,
+            resource: &f.resource,
+            root: &f.root,
+            file: pos.as_ref().map(|p| p.file),
+            line: pos.as_ref().map(|p| p.line),
+            column: pos.as_ref().map(|p| p.column),
+            end_line: pos.as_ref().map(|p| p.end_line),
+            end_column: pos.as_ref().map(|p| p.end_column),
+            region: match &f.origin {
+                Some(Origin::Account { region, .. }) => Some(region),
+                _ => None,
+            },
+            related: f
+                .related
+                .iter()
+                .map(|r| {
+                    let p = position(inventory, r.origin.as_ref());
+                    JsonRelated {
+                        message: &r.message,
+                        file: p.as_ref().map(|p| p.file),
+                        line: p.as_ref().map(|p| p.line),
+                        column: p.as_ref().map(|p| p.column),
+                    }
+                })
+                .collect(),
+            fix: None,
+        }
+    }
+}
+
 impl Reporter for Json {
     fn write(&self, report: &Report, out: &mut dyn Write) -> io::Result<()> {
-        let findings: Vec<Value> = report
-            .findings
-            .iter()
-            .map(|f| {
-                let pos = position(report.inventory, f.origin.as_ref());
-                let mut v = json!({
-                    "rule": f.rule,
-                    "name": f.name,
-                    "severity": f.severity.as_str(),
-                    "message": f.message,
-                    "resource": f.resource,
-                    "root": f.root,
-                    "file": pos.as_ref().map(|p| p.file),
-                    "line": pos.as_ref().map(|p| p.line),
-                    "column": pos.as_ref().map(|p| p.column),
-                    "end_line": pos.as_ref().map(|p| p.end_line),
-                    "end_column": pos.as_ref().map(|p| p.end_column),
-                    "related": f.related.iter().map(|r| {
-                        let p = position(report.inventory, r.origin.as_ref());
-                        json!({
-                            "message": r.message,
-                            "file": p.as_ref().map(|p| p.file),
-                            "line": p.as_ref().map(|p| p.line),
-                            "column": p.as_ref().map(|p| p.column),
-                        })
-                    }).collect::<Vec<_>>(),
-                    "fix": Value::Null,
-                });
-                if let Some(Origin::Account { region, .. }) = &f.origin {
-                    v["region"] = json!(region);
-                }
-                v
-            })
-            .collect();
-        let s = report.summary();
-        let doc = json!({
-            "version": VERSION,
-            "findings": findings,
-            "summary": {
-                "files": s.files,
-                "resources": s.resources,
-                "error": s.error,
-                "warning": s.warning,
-                "note": s.note,
+        let Summary {
+            files,
+            resources,
+            error,
+            warning,
+            note,
+        } = report.summary();
+        let doc = Document {
+            version: VERSION,
+            findings: Findings {
+                findings: report.findings,
+                inventory: report.inventory,
             },
-        });
+            summary: JsonSummary {
+                files,
+                resources,
+                error,
+                warning,
+                note,
+            },
+        };
         serde_json::to_writer_pretty(&mut *out, &doc)?;
         writeln!(out)
     }

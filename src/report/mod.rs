@@ -5,7 +5,7 @@ mod json;
 mod text;
 
 use crate::finding::{Finding, Severity};
-use crate::model::{Inventory, Origin, line_col};
+use crate::model::{Inventory, Origin};
 use std::io::{self, Write};
 
 pub use json::Json;
@@ -58,8 +58,8 @@ pub fn position<'a>(inventory: &'a Inventory, origin: Option<&Origin>) -> Option
         return None;
     };
     let f = inventory.files.get(file.0 as usize)?;
-    let (line, column) = line_col(&f.text, span.start as usize);
-    let (end_line, end_column) = line_col(&f.text, span.end as usize);
+    let (line, column) = f.line_col(span.start as usize);
+    let (end_line, end_column) = f.line_col(span.end as usize);
     Some(Position {
         file: &f.display,
         line,

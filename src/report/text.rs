@@ -2,7 +2,7 @@
 
 use super::{Report, Reporter, position};
 use crate::finding::Severity;
-use crate::model::{Origin, line_col};
+use crate::model::Origin;
 use annotate_snippets::{AnnotationKind, Level, Renderer, Snippet};
 use std::io::{self, Write};
 
@@ -111,7 +111,7 @@ fn frame<'a>(
     }
     let source = text[line_begin..line_end].trim_end_matches('\n');
     let end = (span.end as usize).clamp(start, line_begin + source.len());
-    let (line, _) = line_col(text, start);
+    let (line, _) = f.line_col(start);
     Some((
         source,
         line,

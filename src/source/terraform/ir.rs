@@ -69,13 +69,27 @@ pub enum ExprKind {
     Tuple(Vec<Expr>),
     Object(Vec<(ObjectKey, Expr)>),
     Variable(Box<str>),
-    Traversal(Box<Expr>, Vec<Traverse>),
-    /// Function name, arguments, and whether the last argument is expanded (`f(xs...)`).
-    Call(Box<str>, Vec<Expr>, bool),
+    Traversal(Box<Traversal>),
+    Call(Box<FuncCall>),
     Conditional(Box<[Expr; 3]>),
     Unary(UnaryOperator, Box<Expr>),
     Binary(BinaryOperator, Box<[Expr; 2]>),
     For(Box<ForExpr>),
+}
+
+/// Large variants are boxed so an `Expr` stays at 40 bytes: a tree holds millions.
+#[derive(Debug, Clone)]
+pub struct Traversal {
+    pub base: Expr,
+    pub ops: Vec<Traverse>,
+}
+
+#[derive(Debug, Clone)]
+pub struct FuncCall {
+    pub name: Box<str>,
+    pub args: Vec<Expr>,
+    /// Whether the last argument is expanded: `f(xs...)`.
+    pub expand_final: bool,
 }
 
 #[derive(Debug, Clone)]
@@ -148,12 +162,12 @@ impl Expr {
     pub fn reference_path(&self) -> Option<Vec<&str>> {
         match &self.kind {
             ExprKind::Variable(v) => Some(vec![v]),
-            ExprKind::Traversal(base, ops) => {
-                let ExprKind::Variable(root) = &base.kind else {
+            ExprKind::Traversal(t) => {
+                let ExprKind::Variable(root) = &t.base.kind else {
                     return None;
                 };
                 let mut path = vec![&**root];
-                for op in ops {
+                for op in &t.ops {
                     match op {
                         Traverse::Attr(a) => path.push(a),
                         _ => break,
@@ -163,5 +177,13 @@ impl Expr {
             }
             _ => None,
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn expressions_stay_small() {
+        assert!(std::mem::size_of::<super::Expr>() <= 40);
     }
 }

@@ -168,11 +168,8 @@ impl Tree {
             format!("{shown}:{line}:{col}: {}", e.message)
         })?;
         let file = FileId(self.files.len() as u32);
-        self.files.push(SourceFile {
-            path: path.to_path_buf(),
-            display: shown,
-            text,
-        });
+        self.files
+            .push(SourceFile::new(path.to_path_buf(), shown, text));
         self.var_files.push(Tfvars { file, body });
         Ok(self.var_files.len() - 1)
     }
@@ -246,11 +243,8 @@ impl Tree {
                     Parsed::Failed
                 }
             };
-            self.files.push(SourceFile {
-                path: f.path.clone(),
-                display,
-                text,
-            });
+            self.files
+                .push(SourceFile::new(f.path.clone(), display, text));
             let dir_display = f
                 .dir
                 .strip_prefix(base)

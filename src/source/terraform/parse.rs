@@ -1,7 +1,8 @@
 //! Native HCL syntax (`.tf`, `.tfvars`) parsed with hcl-edit and converted to the IR.
 
 use super::ir::{
-    Attribute, Block, Body, Expr, ExprKind, ForExpr, ObjectKey, Span, TemplatePart, Traverse,
+    Attribute, Block, Body, Expr, ExprKind, ForExpr, FuncCall, ObjectKey, Span, TemplatePart,
+    Traversal, Traverse,
 };
 use hcl_edit::expr::{Expression, TraversalOperator};
 use hcl_edit::structure::{self, Structure};
@@ -14,9 +15,20 @@ pub struct SyntaxError {
     pub offset: usize,
 }
 
+/// Files larger than this are parsed in chunks of about `CHUNK_BYTES`, split between
+/// top-level blocks: hcl-edit's tree costs tens of times the source size, so a 50 MB
+/// file parsed whole needs gigabytes; chunks bound that and parse in parallel.
+const CHUNKED_ABOVE: usize = 4 * 1024 * 1024;
+const CHUNK_BYTES: usize = 1024 * 1024;
+
 pub fn parse_body(text: &str) -> Result<Body, SyntaxError> {
+    if text.len() > CHUNKED_ABOVE
+        && let Some(body) = parse_in_chunks(text)
+    {
+        return Ok(body);
+    }
     let body = hcl_edit::parser::parse_body(text).map_err(syntax_error)?;
-    Ok(convert_body(&body))
+    Ok(Converter { base: 0 }.body(&body))
 }
 
 pub fn parse_expr(text: &str) -> Result<Expr, SyntaxError> {
@@ -27,7 +39,51 @@ pub fn parse_expr(text: &str) -> Result<Expr, SyntaxError> {
 /// A template file's text (`templatefile()`), as template parts.
 pub fn parse_template(text: &str) -> Result<Vec<TemplatePart>, SyntaxError> {
     let template = hcl_edit::parser::parse_template(text).map_err(syntax_error)?;
-    Ok(convert_template(&template))
+    Ok(Converter { base: 0 }.template(&template))
+}
+
+/// Parses chunks in parallel; `None` when any chunk fails, so the caller parses the
+/// whole text and reports the error exactly where Terraform would.
+fn parse_in_chunks(text: &str) -> Option<Body> {
+    use rayon::prelude::*;
+    let bounds = chunk_bounds(text);
+    let parts: Vec<Option<Body>> = bounds
+        .par_windows(2)
+        .map(|w| {
+            let body = hcl_edit::parser::parse_body(&text[w[0]..w[1]]).ok()?;
+            Some(Converter { base: w[0] }.body(&body))
+        })
+        .collect();
+    let mut out = Body::default();
+    for part in parts {
+        let part = part?;
+        out.attributes.extend(part.attributes);
+        out.blocks.extend(part.blocks);
+    }
+    Some(out)
+}
+
+/// Offsets where a chunk may start: after a line that is exactly `}` (blank lines may
+/// follow it) and before a line that starts a new top-level item at column 0. A split inside a heredoc or comment
+/// makes a chunk fail to parse, and then the whole file is parsed instead.
+fn chunk_bounds(text: &str) -> Vec<usize> {
+    let mut bounds = vec![0];
+    let mut last = 0;
+    let mut offset = 0;
+    let mut previous_closed = false;
+    for line in text.split_inclusive('\n') {
+        let starts_item = line.starts_with(|c: char| c.is_ascii_alphabetic());
+        if previous_closed && starts_item && offset - last >= CHUNK_BYTES {
+            bounds.push(offset);
+            last = offset;
+        }
+        if !line.trim().is_empty() {
+            previous_closed = line.trim_end() == "}";
+        }
+        offset += line.len();
+    }
+    bounds.push(text.len());
+    bounds
 }
 
 fn syntax_error(e: hcl_edit::parser::Error) -> SyntaxError {
@@ -37,106 +93,217 @@ fn syntax_error(e: hcl_edit::parser::Error) -> SyntaxError {
     }
 }
 
-fn span_of(s: &impl hcl_edit::Span) -> Span {
-    s.span().map(Span::new).unwrap_or_default()
+pub(super) fn convert_expr(e: &Expression) -> Expr {
+    Converter { base: 0 }.expr(e)
 }
 
-fn convert_body(body: &structure::Body) -> Body {
-    let mut out = Body::default();
-    for item in body.iter() {
-        match item {
-            Structure::Attribute(a) => out.attributes.push(Attribute {
-                name: a.key.as_str().into(),
-                expr: convert_expr(&a.value),
-                span: span_of(a),
-            }),
-            Structure::Block(b) => {
-                let span = span_of(b);
-                let end = b.labels.last().map_or(span_of(&b.ident), span_of).end;
-                out.blocks.push(Block {
-                    kind: b.ident.as_str().into(),
-                    labels: b.labels.iter().map(|l| l.as_str().into()).collect(),
-                    body: convert_body(&b.body),
-                    span,
-                    header: Span {
-                        start: span.start,
-                        end,
-                    },
-                })
+/// Converts hcl-edit's tree to the IR; `base` is added to every span (the offset of the
+/// chunk the tree was parsed from).
+struct Converter {
+    base: usize,
+}
+
+impl Converter {
+    fn span(&self, s: &impl hcl_edit::Span) -> Span {
+        s.span()
+            .map(|r| Span::new(r.start + self.base..r.end + self.base))
+            .unwrap_or_default()
+    }
+
+    fn body(&self, body: &structure::Body) -> Body {
+        let mut out = Body::default();
+        for item in body.iter() {
+            match item {
+                Structure::Attribute(a) => out.attributes.push(Attribute {
+                    name: a.key.as_str().into(),
+                    expr: self.expr(&a.value),
+                    span: self.span(a),
+                }),
+                Structure::Block(b) => {
+                    let span = self.span(b);
+                    let end = b
+                        .labels
+                        .last()
+                        .map_or(self.span(&b.ident), |l| self.span(l))
+                        .end;
+                    out.blocks.push(Block {
+                        kind: b.ident.as_str().into(),
+                        labels: b.labels.iter().map(|l| l.as_str().into()).collect(),
+                        body: self.body(&b.body),
+                        span,
+                        header: Span {
+                            start: span.start,
+                            end,
+                        },
+                    })
+                }
+            }
+        }
+        out
+    }
+
+    fn expr(&self, e: &Expression) -> Expr {
+        let span = self.span(e);
+        let kind = match e {
+            Expression::Null(_) => ExprKind::Null,
+            Expression::Bool(b) => ExprKind::Bool(*b.value()),
+            Expression::Number(n) => ExprKind::Number(n.value().as_f64().unwrap_or(f64::NAN)),
+            Expression::String(s) => ExprKind::String(s.value().as_str().into()),
+            Expression::Array(a) => ExprKind::Tuple(a.iter().map(|e| self.expr(e)).collect()),
+            Expression::Object(o) => ExprKind::Object(
+                o.iter()
+                    .map(|(k, v)| {
+                        let key = match k {
+                            hcl_edit::expr::ObjectKey::Ident(i) => {
+                                ObjectKey::Name(i.as_str().into())
+                            }
+                            hcl_edit::expr::ObjectKey::Expression(e) => {
+                                ObjectKey::Expr(self.expr(e))
+                            }
+                        };
+                        (key, self.expr(v.expr()))
+                    })
+                    .collect(),
+            ),
+            Expression::StringTemplate(t) => template_kind(self.template(t)),
+            Expression::HeredocTemplate(h) => template_kind(self.template(&h.template)),
+            Expression::Parenthesis(p) => return self.expr(p.inner()),
+            Expression::Variable(v) => ExprKind::Variable(v.as_str().into()),
+            Expression::Conditional(c) => ExprKind::Conditional(Box::new([
+                self.expr(&c.cond_expr),
+                self.expr(&c.true_expr),
+                self.expr(&c.false_expr),
+            ])),
+            Expression::FuncCall(f) => {
+                let mut name = String::new();
+                for ns in &f.name.namespace {
+                    name.push_str(ns.as_str());
+                    name.push_str("::");
+                }
+                name.push_str(f.name.name.as_str());
+                ExprKind::Call(Box::new(FuncCall {
+                    name: name.into(),
+                    args: f.args.iter().map(|e| self.expr(e)).collect(),
+                    expand_final: f.args.expand_final(),
+                }))
+            }
+            Expression::Traversal(t) => ExprKind::Traversal(Box::new(Traversal {
+                base: self.expr(&t.expr),
+                ops: t
+                    .operators
+                    .iter()
+                    .map(|op| self.traverse(op.value()))
+                    .collect(),
+            })),
+            Expression::UnaryOp(u) => {
+                ExprKind::Unary(*u.operator.value(), Box::new(self.expr(&u.expr)))
+            }
+            Expression::BinaryOp(b) => ExprKind::Binary(
+                *b.operator.value(),
+                Box::new([self.expr(&b.lhs_expr), self.expr(&b.rhs_expr)]),
+            ),
+            Expression::ForExpr(f) => ExprKind::For(Box::new(ForExpr {
+                key_var: f.intro.key_var.as_ref().map(|k| k.as_str().into()),
+                value_var: f.intro.value_var.as_str().into(),
+                collection: self.expr(&f.intro.collection_expr),
+                key: f.key_expr.as_ref().map(|e| self.expr(e)),
+                value: self.expr(&f.value_expr),
+                cond: f.cond.as_ref().map(|c| self.expr(&c.expr)),
+                grouping: f.grouping,
+            })),
+        };
+        Expr::new(kind, span)
+    }
+
+    fn traverse(&self, op: &TraversalOperator) -> Traverse {
+        match op {
+            TraversalOperator::AttrSplat(_) => Traverse::AttrSplat,
+            TraversalOperator::FullSplat(_) => Traverse::FullSplat,
+            TraversalOperator::GetAttr(a) => Traverse::Attr(a.as_str().into()),
+            TraversalOperator::Index(e) => Traverse::Index(self.expr(e)),
+            TraversalOperator::LegacyIndex(i) => {
+                Traverse::Index(Expr::new(ExprKind::Number(*i.value() as f64), self.span(i)))
             }
         }
     }
-    out
-}
 
-pub(super) fn convert_expr(e: &Expression) -> Expr {
-    let span = span_of(e);
-    let kind = match e {
-        Expression::Null(_) => ExprKind::Null,
-        Expression::Bool(b) => ExprKind::Bool(*b.value()),
-        Expression::Number(n) => ExprKind::Number(n.value().as_f64().unwrap_or(f64::NAN)),
-        Expression::String(s) => ExprKind::String(s.value().as_str().into()),
-        Expression::Array(a) => ExprKind::Tuple(a.iter().map(convert_expr).collect()),
-        Expression::Object(o) => ExprKind::Object(
-            o.iter()
-                .map(|(k, v)| {
-                    let key = match k {
-                        hcl_edit::expr::ObjectKey::Ident(i) => ObjectKey::Name(i.as_str().into()),
-                        hcl_edit::expr::ObjectKey::Expression(e) => {
-                            ObjectKey::Expr(convert_expr(e))
+    /// Converts template elements, applying `~` strip markers to the neighbouring literals.
+    fn template(&self, t: &Template) -> Vec<TemplatePart> {
+        let mut out = Vec::new();
+        let mut strip_next = false;
+        for element in t.iter() {
+            match element {
+                Element::Literal(s) => {
+                    let s: &str = s.value();
+                    let s = if strip_next { s.trim_start() } else { s };
+                    out.push(TemplatePart::Literal(s.into()));
+                    strip_next = false;
+                }
+                Element::Interpolation(i) => {
+                    if i.strip.strip_start() {
+                        trim_end_of_last(&mut out);
+                    }
+                    out.push(TemplatePart::Interpolation(self.expr(&i.expr)));
+                    strip_next = i.strip.strip_end();
+                }
+                Element::Directive(d) => match &**d {
+                    Directive::If(d) => {
+                        if d.if_expr.strip.strip_start() {
+                            trim_end_of_last(&mut out);
                         }
-                    };
-                    (key, convert_expr(v.expr()))
-                })
-                .collect(),
-        ),
-        Expression::StringTemplate(t) => template_kind(convert_template(t)),
-        Expression::HeredocTemplate(h) => template_kind(convert_template(&h.template)),
-        Expression::Parenthesis(p) => return convert_expr(p.inner()),
-        Expression::Variable(v) => ExprKind::Variable(v.as_str().into()),
-        Expression::Conditional(c) => ExprKind::Conditional(Box::new([
-            convert_expr(&c.cond_expr),
-            convert_expr(&c.true_expr),
-            convert_expr(&c.false_expr),
-        ])),
-        Expression::FuncCall(f) => {
-            let mut name = String::new();
-            for ns in &f.name.namespace {
-                name.push_str(ns.as_str());
-                name.push_str("::");
+                        let mut then = self.template(&d.if_expr.template);
+                        if d.if_expr.strip.strip_end() {
+                            trim_start_of_first(&mut then);
+                        }
+                        let mut otherwise = Vec::new();
+                        if let Some(e) = &d.else_expr {
+                            if e.strip.strip_start() {
+                                trim_end_of_last(&mut then);
+                            }
+                            otherwise = self.template(&e.template);
+                            if e.strip.strip_end() {
+                                trim_start_of_first(&mut otherwise);
+                            }
+                        }
+                        if d.endif_expr.strip.strip_start() {
+                            let last = if d.else_expr.is_some() {
+                                &mut otherwise
+                            } else {
+                                &mut then
+                            };
+                            trim_end_of_last(last);
+                        }
+                        out.push(TemplatePart::If {
+                            cond: self.expr(&d.if_expr.cond_expr),
+                            then,
+                            otherwise,
+                        });
+                        strip_next = d.endif_expr.strip.strip_end();
+                    }
+                    Directive::For(d) => {
+                        if d.for_expr.strip.strip_start() {
+                            trim_end_of_last(&mut out);
+                        }
+                        let mut body = self.template(&d.for_expr.template);
+                        if d.for_expr.strip.strip_end() {
+                            trim_start_of_first(&mut body);
+                        }
+                        if d.endfor_expr.strip.strip_start() {
+                            trim_end_of_last(&mut body);
+                        }
+                        out.push(TemplatePart::For {
+                            key_var: d.for_expr.key_var.as_ref().map(|k| k.as_str().into()),
+                            value_var: d.for_expr.value_var.as_str().into(),
+                            collection: self.expr(&d.for_expr.collection_expr),
+                            body,
+                        });
+                        strip_next = d.endfor_expr.strip.strip_end();
+                    }
+                },
             }
-            name.push_str(f.name.name.as_str());
-            ExprKind::Call(
-                name.into(),
-                f.args.iter().map(convert_expr).collect(),
-                f.args.expand_final(),
-            )
         }
-        Expression::Traversal(t) => ExprKind::Traversal(
-            Box::new(convert_expr(&t.expr)),
-            t.operators
-                .iter()
-                .map(|op| convert_traverse(op.value()))
-                .collect(),
-        ),
-        Expression::UnaryOp(u) => {
-            ExprKind::Unary(*u.operator.value(), Box::new(convert_expr(&u.expr)))
-        }
-        Expression::BinaryOp(b) => ExprKind::Binary(
-            *b.operator.value(),
-            Box::new([convert_expr(&b.lhs_expr), convert_expr(&b.rhs_expr)]),
-        ),
-        Expression::ForExpr(f) => ExprKind::For(Box::new(ForExpr {
-            key_var: f.intro.key_var.as_ref().map(|k| k.as_str().into()),
-            value_var: f.intro.value_var.as_str().into(),
-            collection: convert_expr(&f.intro.collection_expr),
-            key: f.key_expr.as_ref().map(convert_expr),
-            value: convert_expr(&f.value_expr),
-            cond: f.cond.as_ref().map(|c| convert_expr(&c.expr)),
-            grouping: f.grouping,
-        })),
-    };
-    Expr::new(kind, span)
+        out
+    }
 }
 
 fn template_kind(parts: Vec<TemplatePart>) -> ExprKind {
@@ -145,96 +312,6 @@ fn template_kind(parts: Vec<TemplatePart>) -> ExprKind {
         [TemplatePart::Literal(s)] => ExprKind::String(s.clone()),
         _ => ExprKind::Template(parts),
     }
-}
-
-fn convert_traverse(op: &TraversalOperator) -> Traverse {
-    match op {
-        TraversalOperator::AttrSplat(_) => Traverse::AttrSplat,
-        TraversalOperator::FullSplat(_) => Traverse::FullSplat,
-        TraversalOperator::GetAttr(a) => Traverse::Attr(a.as_str().into()),
-        TraversalOperator::Index(e) => Traverse::Index(convert_expr(e)),
-        TraversalOperator::LegacyIndex(i) => {
-            Traverse::Index(Expr::new(ExprKind::Number(*i.value() as f64), span_of(i)))
-        }
-    }
-}
-
-/// Converts template elements, applying `~` strip markers to the neighbouring literals.
-fn convert_template(t: &Template) -> Vec<TemplatePart> {
-    let mut out = Vec::new();
-    let mut strip_next = false;
-    for element in t.iter() {
-        match element {
-            Element::Literal(s) => {
-                let s: &str = s.value();
-                let s = if strip_next { s.trim_start() } else { s };
-                out.push(TemplatePart::Literal(s.into()));
-                strip_next = false;
-            }
-            Element::Interpolation(i) => {
-                if i.strip.strip_start() {
-                    trim_end_of_last(&mut out);
-                }
-                out.push(TemplatePart::Interpolation(convert_expr(&i.expr)));
-                strip_next = i.strip.strip_end();
-            }
-            Element::Directive(d) => match &**d {
-                Directive::If(d) => {
-                    if d.if_expr.strip.strip_start() {
-                        trim_end_of_last(&mut out);
-                    }
-                    let mut then = convert_template(&d.if_expr.template);
-                    if d.if_expr.strip.strip_end() {
-                        trim_start_of_first(&mut then);
-                    }
-                    let mut otherwise = Vec::new();
-                    if let Some(e) = &d.else_expr {
-                        if e.strip.strip_start() {
-                            trim_end_of_last(&mut then);
-                        }
-                        otherwise = convert_template(&e.template);
-                        if e.strip.strip_end() {
-                            trim_start_of_first(&mut otherwise);
-                        }
-                    }
-                    if d.endif_expr.strip.strip_start() {
-                        let last = if d.else_expr.is_some() {
-                            &mut otherwise
-                        } else {
-                            &mut then
-                        };
-                        trim_end_of_last(last);
-                    }
-                    out.push(TemplatePart::If {
-                        cond: convert_expr(&d.if_expr.cond_expr),
-                        then,
-                        otherwise,
-                    });
-                    strip_next = d.endif_expr.strip.strip_end();
-                }
-                Directive::For(d) => {
-                    if d.for_expr.strip.strip_start() {
-                        trim_end_of_last(&mut out);
-                    }
-                    let mut body = convert_template(&d.for_expr.template);
-                    if d.for_expr.strip.strip_end() {
-                        trim_start_of_first(&mut body);
-                    }
-                    if d.endfor_expr.strip.strip_start() {
-                        trim_end_of_last(&mut body);
-                    }
-                    out.push(TemplatePart::For {
-                        key_var: d.for_expr.key_var.as_ref().map(|k| k.as_str().into()),
-                        value_var: d.for_expr.value_var.as_str().into(),
-                        collection: convert_expr(&d.for_expr.collection_expr),
-                        body,
-                    });
-                    strip_next = d.endfor_expr.strip.strip_end();
-                }
-            },
-        }
-    }
-    out
 }
 
 fn trim_end_of_last(parts: &mut [TemplatePart]) {
@@ -282,6 +359,42 @@ mod tests {
         };
         assert!(matches!(&parts[0], TemplatePart::Literal(s) if &**s == "a"));
         assert!(matches!(&parts[2], TemplatePart::Literal(s) if &**s == "b"));
+    }
+
+    #[test]
+    fn large_files_parse_in_chunks_with_file_offsets() {
+        let block = "resource \"aws_lambda_function\" \"f\" {\n  tracing_config {\n    mode = \"Active\"\n  }\n}\n\n";
+        let text = block.repeat(CHUNKED_ABOVE / block.len() + 100);
+        assert!(chunk_bounds(&text).len() > 3);
+        let body = parse_body(&text).unwrap();
+        assert_eq!(body.blocks.len(), CHUNKED_ABOVE / block.len() + 100);
+        let last = body.blocks.last().unwrap();
+        assert_eq!(
+            &text[last.header.range()],
+            "resource \"aws_lambda_function\" \"f\""
+        );
+        let mode = last.body.blocks[0].body.attribute("mode").unwrap();
+        assert_eq!(&text[mode.expr.span.range()], "\"Active\"");
+    }
+
+    #[test]
+    fn a_false_split_inside_a_heredoc_falls_back_to_the_whole_file() {
+        // One huge block whose only `}`-then-item lines are inside a heredoc.
+        let lines = |prefix: &str| -> String {
+            (0..CHUNKED_ABOVE / 12 + 1000)
+                .map(|i| format!("  {prefix}{i} = 1\n"))
+                .collect()
+        };
+        let (before, after) = (lines("a"), lines("b"));
+        let text = format!("locals {{\n{before}  p = <<EOF\n}}\nresource = 1\nEOF\n{after}}}\n");
+        let inside = text.find("resource = 1").unwrap();
+        assert!(
+            chunk_bounds(&text).contains(&inside),
+            "the test must force a false split"
+        );
+        let body = parse_body(&text).unwrap();
+        let p = body.blocks[0].body.attribute("p").unwrap();
+        assert_eq!(p.expr.as_str(), Some("}\nresource = 1\n"));
     }
 
     #[test]

@@ -37,14 +37,14 @@ impl Evaluator<'_> {
                 Ok(Value::object(map))
             }
             ExprKind::Variable(name) => self.reference(name, &[], s),
-            ExprKind::Traversal(base, ops) => match &base.kind {
-                ExprKind::Variable(name) => self.reference(name, ops, s),
+            ExprKind::Traversal(t) => match &t.base.kind {
+                ExprKind::Variable(name) => self.reference(name, &t.ops, s),
                 _ => {
-                    let v = self.eval(base, s)?;
-                    self.traverse(v, ops, s)
+                    let v = self.eval(&t.base, s)?;
+                    self.traverse(v, &t.ops, s)
                 }
             },
-            ExprKind::Call(name, args, expand) => self.call_function(name, args, *expand, s),
+            ExprKind::Call(c) => self.call_function(&c.name, &c.args, c.expand_final, s),
             ExprKind::Conditional(c) => {
                 let [cond, yes, no] = &**c;
                 match self.eval(cond, s)? {

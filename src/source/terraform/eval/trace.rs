@@ -36,10 +36,10 @@ impl Evaluator<'_> {
         let Some(path) = e.reference_path() else {
             return;
         };
-        let ExprKind::Traversal(_, ops) = &e.kind else {
+        let ExprKind::Traversal(t) = &e.kind else {
             return;
         };
-        if path.len() != 2 || ops.len() != 1 {
+        if path.len() != 2 || t.ops.len() != 1 {
             return;
         }
         let inst = self.inst(id);

@@ -33,7 +33,8 @@ impl Type {
             ExprKind::Variable(name) => primitive(name),
             // Terraform 0.11 spelled types as strings: "string", "list", "map".
             ExprKind::String(name) => primitive(name),
-            ExprKind::Call(name, args, _) => {
+            ExprKind::Call(call) => {
+                let (name, args) = (&call.name, &call.args);
                 let inner =
                     |i: usize| Box::new(args.get(i).map_or(Type::Any, |a| Type::parse(a, literal)));
                 match &**name {
@@ -178,9 +179,10 @@ fn primitive(name: &str) -> Type {
 }
 
 fn object_attr(name: String, e: &Expr, literal: &dyn Fn(&Expr) -> Value) -> ObjectAttr {
-    if let ExprKind::Call(f, args, _) = &e.kind
-        && &**f == "optional"
+    if let ExprKind::Call(call) = &e.kind
+        && &*call.name == "optional"
     {
+        let args = &call.args;
         return ObjectAttr {
             name,
             ty: args.first().map_or(Type::Any, |a| Type::parse(a, literal)),
