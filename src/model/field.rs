@@ -1,6 +1,6 @@
 //! A setting as the audit knows it: known, left unset, or not knowable offline.
 
-use super::Origin;
+use super::{FileId, Origin};
 
 #[derive(Debug, Clone, PartialEq)]
 pub enum Field<T> {
@@ -40,6 +40,9 @@ pub struct Step {
     pub origin: Option<Origin>,
     /// Whether that expression is a literal (so editing it changes the value).
     pub literal: bool,
+    /// For a root variable's default: `.tfvars` files in the root that set the variable
+    /// but that Terraform loads only when given with `-var-file`.
+    pub unloaded_tfvars: Vec<FileId>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -18,8 +18,26 @@ pub fn decided_by(inventory: &Inventory, steps: &[Step]) -> Option<String> {
             .unwrap_or_default(),
         _ => String::new(),
     };
+    let unloaded: Vec<&str> = last
+        .unloaded_tfvars
+        .iter()
+        .filter_map(|f| inventory.files.get(f.0 as usize))
+        .map(|f| f.display.as_str())
+        .collect();
+    let unloaded = match unloaded.as_slice() {
+        [] => String::new(),
+        [one] => format!(
+            "; {one} sets it, but Terraform loads that file only with -var-file (xray-setup: --var-file)"
+        ),
+        many => format!(
+            "; {} set it, but Terraform loads those files only with -var-file (xray-setup: --var-file)",
+            many.join(", ")
+        ),
+    };
     Some(match last.kind {
-        StepKind::VariableDefault => format!("the default of variable `{}`{file}", last.name),
+        StepKind::VariableDefault => {
+            format!("the default of variable `{}`{file}{unloaded}", last.name)
+        }
         StepKind::Tfvars => format!("`{}`{file}", last.name),
         StepKind::ModuleArgument => format!("the module argument `{}`{file}", last.name),
         StepKind::Local => format!("local `{}`{file}", last.name),

@@ -2,7 +2,7 @@
 //! every instance of every resource type the audit reads.
 
 use super::eval::value::{ResourceValue, Unknown, Value};
-use super::eval::{CallInstances, Evaluator, InstId, InstKind, lambda_module};
+use super::eval::{CallInstances, Evaluator, InstId, InstKind, known_modules, lambda_module};
 use super::ir::{Block, Expr};
 use super::module::Resource;
 use crate::model::{
@@ -98,6 +98,9 @@ impl<'e, 't> Extractor<'e, 't> {
             }
             InstKind::LambdaModule => self.lambda_module(id),
             InstKind::NotOnDisk => {
+                if known_modules::creates_nothing_audited(&inst.source) {
+                    return;
+                }
                 let Some((_, call)) = self.ev.call_site(id) else {
                     return;
                 };

@@ -14,6 +14,7 @@
 mod data_sources;
 mod expr;
 pub mod functions;
+pub mod known_modules;
 pub mod lambda_module;
 mod trace;
 pub mod types;

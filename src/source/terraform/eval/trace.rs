@@ -21,6 +21,7 @@ impl Evaluator<'_> {
                 name: String::new(),
                 origin: Some(Origin::file(file, e.span)),
                 literal: true,
+                unloaded_tfvars: Vec::new(),
             });
         } else {
             self.follow(e, id, &mut steps);
@@ -71,6 +72,16 @@ impl Evaluator<'_> {
         let from_default = |steps: &mut Vec<Step>| {
             if let Some(d) = decl.default() {
                 self.hop(StepKind::VariableDefault, name, d, decl.file, id, steps);
+                if inst.parent.is_none()
+                    && let Some(step) = steps.last_mut()
+                {
+                    step.unloaded_tfvars = m
+                        .other_tfvars
+                        .iter()
+                        .filter(|t| t.body.attribute(name).is_some())
+                        .map(|t| t.file)
+                        .collect();
+                }
             }
         };
         match &inst.parent {
@@ -83,6 +94,7 @@ impl Evaluator<'_> {
                     name: name.into(),
                     origin: None,
                     literal: true,
+                    unloaded_tfvars: Vec::new(),
                 }),
                 None => from_default(steps),
             },
@@ -117,6 +129,7 @@ impl Evaluator<'_> {
             name: name.into(),
             origin: Some(Origin::file(file, e.span)),
             literal,
+            unloaded_tfvars: Vec::new(),
         });
         if !literal {
             self.follow(e, at, steps);

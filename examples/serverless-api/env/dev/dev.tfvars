@@ -1,0 +1,2 @@
+namespace            = "dev"
+xray_tracing_enabled = true

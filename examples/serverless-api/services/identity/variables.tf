@@ -1,0 +1,7 @@
+variable "prefix" {
+  type = string
+}
+
+variable "sqs_queue_arn" {
+  type = string
+}

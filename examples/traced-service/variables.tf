@@ -1,0 +1,5 @@
+variable "tracing_mode" {
+  description = "Lambda tracing mode: Active records every sampled invocation"
+  type        = string
+  default     = "Active"
+}

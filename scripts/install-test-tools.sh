@@ -1,0 +1,23 @@
+#!/usr/bin/env bash
+# Installs the real parts the tests run against, from the package registries, into
+# target/test-tools (nothing outside the checkout is touched):
+#   - HashiCorp's HCL parser and formatter, as WebAssembly builds (npm @cdktf/hcl2json,
+#     @cdktf/hcl-tools): the referees for "valid HCL" and "terraform fmt-clean";
+#   - moto (a local AWS emulator), boto3 and the AWS CLI (PyPI), for the account tests.
+# Tests that need a tool skip when it is absent, except under CI=true, where they fail.
+set -euo pipefail
+root=$(cd "$(dirname "$0")/.." && pwd)
+tools="$root/target/test-tools"
+mkdir -p "$tools/npm"
+
+if [ ! -d "$tools/npm/node_modules/@cdktf/hcl-tools" ]; then
+  npm install --prefix "$tools/npm" --no-audit --no-fund --silent \
+    @cdktf/hcl2json@0.21.0 @cdktf/hcl-tools@0.21.0
+fi
+
+if [ ! -x "$tools/venv/bin/moto_server" ]; then
+  python3 -m venv "$tools/venv"
+  "$tools/venv/bin/pip" install -q --disable-pip-version-check \
+    'moto[server]==5.2.5' 'boto3==1.44.5' 'awscli==1.46.3'
+fi
+echo "test tools ready in $tools"

@@ -1,0 +1,230 @@
+//! Helpers shared by the integration tests.
+#![allow(dead_code)]
+
+use assert_cmd::Command;
+use serde_json::Value;
+use std::path::{Path, PathBuf};
+use tempfile::TempDir;
+
+pub fn xray_setup() -> Command {
+    let mut cmd = Command::cargo_bin("xray-setup").expect("binary built");
+    cmd.env_remove("NO_COLOR");
+    for (k, _) in std::env::vars() {
+        if k.starts_with("TF_VAR_") {
+            cmd.env_remove(k);
+        }
+    }
+    cmd
+}
+
+/// `../shared` beside the checkout, or `None` (and a note on stderr) when it is absent.
+/// Under CI it must be there.
+pub fn shared() -> Option<PathBuf> {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared");
+    if dir.is_dir() {
+        return Some(dir);
+    }
+    assert!(!in_ci(), "../shared is missing, but CI provides it");
+    eprintln!("skipped: ../shared is not beside the checkout");
+    None
+}
+
+pub fn corpus(dir: &str) -> Option<PathBuf> {
+    shared().map(|s| s.join("corpus").join(dir))
+}
+
+pub fn in_ci() -> bool {
+    std::env::var("CI").is_ok_and(|v| v == "true")
+}
+
+/// Runs `xray-setup audit --format json ARGS...`; returns the report and exit status.
+pub fn audit_json(args: &[&str]) -> (Value, i32) {
+    let out = xray_setup()
+        .arg("audit")
+        .args(args)
+        .args(["--format", "json"])
+        .output()
+        .expect("runs");
+    let status = out.status.code().expect("exited normally, not by a signal");
+    let report = serde_json::from_slice(&out.stdout).unwrap_or_else(|e| {
+        panic!(
+            "not JSON ({e}); stderr: {}",
+            String::from_utf8_lossy(&out.stderr)
+        )
+    });
+    (report, status)
+}
+
+pub fn audit_path(path: &Path, extra: &[&str]) -> (Value, i32) {
+    let mut args = vec![path.to_str().expect("utf-8 path")];
+    args.extend_from_slice(extra);
+    audit_json(&args)
+}
+
+pub fn findings(report: &Value) -> &Vec<Value> {
+    report["findings"].as_array().expect("findings array")
+}
+
+/// `root/resource` of every finding of a rule, sorted.
+pub fn addresses(report: &Value, rule: &str) -> Vec<String> {
+    let mut out: Vec<String> = findings(report)
+        .iter()
+        .filter(|f| f["rule"] == rule)
+        .map(|f| {
+            let root = f["root"].as_str().unwrap();
+            let resource = f["resource"].as_str().unwrap();
+            if root == "." {
+                resource.to_string()
+            } else {
+                format!("{root}/{resource}")
+            }
+        })
+        .collect();
+    out.sort();
+    out
+}
+
+/// Resources with a finding of `rule`, sorted (no root).
+pub fn resources(report: &Value, rule: &str) -> Vec<String> {
+    let mut out: Vec<String> = findings(report)
+        .iter()
+        .filter(|f| f["rule"] == rule)
+        .map(|f| f["resource"].as_str().unwrap().to_string())
+        .collect();
+    out.sort();
+    out
+}
+
+/// A temporary tree made of `(relative path, contents)` pairs.
+pub fn tree(files: &[(&str, &str)]) -> TempDir {
+    let dir = TempDir::new().expect("temp dir");
+    for (path, text) in files {
+        let p = dir.path().join(path);
+        std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+        std::fs::write(p, text).unwrap();
+    }
+    dir
+}
+
+/// A synthetic tree from `../shared/bench/gen_tree.py`, with its `expected.json`.
+pub fn gen_tree(functions: usize, seed: u64, per_dir: usize) -> Option<(TempDir, Value)> {
+    let script = shared()?.join("bench/gen_tree.py");
+    let dir = TempDir::new().unwrap();
+    let status = std::process::Command::new("python3")
+        .arg(&script)
+        .arg(dir.path())
+        .args(["--functions", &functions.to_string()])
+        .args(["--seed", &seed.to_string()])
+        .args(["--per-dir", &per_dir.to_string()])
+        .stdout(std::process::Stdio::null())
+        .status()
+        .expect("python3 runs gen_tree.py");
+    assert!(status.success());
+    let expected =
+        serde_json::from_str(&std::fs::read_to_string(dir.path().join("expected.json")).unwrap())
+            .unwrap();
+    Some((dir, expected))
+}
+
+pub fn strings(v: &Value) -> Vec<String> {
+    let mut out: Vec<String> = v
+        .as_array()
+        .expect("array")
+        .iter()
+        .map(|s| s.as_str().unwrap().to_string())
+        .collect();
+    out.sort();
+    out
+}
+
+/// HashiCorp's parser and formatter from `scripts/install-test-tools.sh`, or `None` (with
+/// a note) when they are not installed. Under CI they must be.
+pub fn hcl_tools() -> Option<HclTools> {
+    let npm = Path::new(env!("CARGO_MANIFEST_DIR")).join("target/test-tools/npm/node_modules");
+    if npm.join("@cdktf/hcl2json").is_dir() && npm.join("@cdktf/hcl-tools").is_dir() {
+        return Some(HclTools { npm });
+    }
+    assert!(
+        !in_ci(),
+        "HashiCorp's HCL tools are missing: .ci/run installs them"
+    );
+    eprintln!("skipped: run scripts/install-test-tools.sh for HashiCorp's HCL parser");
+    None
+}
+
+pub struct HclTools {
+    npm: PathBuf,
+}
+
+#[derive(Debug)]
+pub struct HclVerdict {
+    pub file: String,
+    pub ok: bool,
+    pub detail: String,
+}
+
+impl HclTools {
+    /// Whether HashiCorp's parser accepts each file.
+    pub fn parse(&self, files: &[PathBuf]) -> Vec<HclVerdict> {
+        self.run("parse", files)
+    }
+
+    /// Whether `terraform fmt` leaves each file unchanged.
+    pub fn fmt_clean(&self, files: &[PathBuf]) -> Vec<HclVerdict> {
+        self.run("format", files)
+    }
+
+    fn run(&self, mode: &str, files: &[PathBuf]) -> Vec<HclVerdict> {
+        let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/tools/hcl.mjs");
+        let mut out = Vec::new();
+        for chunk in files.chunks(200) {
+            let output = std::process::Command::new("node")
+                .arg(&script)
+                .arg(mode)
+                .args(chunk)
+                .env("XRAY_SETUP_NPM", &self.npm)
+                .output()
+                .expect("node runs");
+            assert!(
+                output.status.success(),
+                "{}",
+                String::from_utf8_lossy(&output.stderr)
+            );
+            for line in String::from_utf8_lossy(&output.stdout).lines() {
+                let v: Value = serde_json::from_str(line).unwrap();
+                out.push(HclVerdict {
+                    file: v["file"].as_str().unwrap().to_string(),
+                    ok: v["ok"].as_bool().unwrap(),
+                    detail: v["error"]
+                        .as_str()
+                        .or(v["formatted"].as_str())
+                        .unwrap_or("")
+                        .to_string(),
+                });
+            }
+        }
+        out
+    }
+}
+
+/// Every file under `dir` whose name ends with one of `suffixes`, skipping hidden
+/// directories.
+pub fn files_under(dir: &Path, suffixes: &[&str]) -> Vec<PathBuf> {
+    let mut out = Vec::new();
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(d) = stack.pop() {
+        for entry in std::fs::read_dir(&d).unwrap().flatten() {
+            let p = entry.path();
+            let name = entry.file_name().to_string_lossy().to_string();
+            if p.is_dir() {
+                if !name.starts_with('.') {
+                    stack.push(p);
+                }
+            } else if suffixes.iter().any(|s| name.ends_with(s)) {
+                out.push(p);
+            }
+        }
+    }
+    out.sort();
+    out
+}
