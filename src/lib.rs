@@ -7,6 +7,7 @@
 #![warn(clippy::print_stdout, clippy::print_stderr)]
 
 pub mod finding;
+pub mod iam;
 pub mod model;
 pub mod report;
 pub mod rules;

@@ -11,34 +11,59 @@ fn example(name: &str) -> String {
 
 #[test]
 fn exit_status_follows_fail_on() {
-    // serverless-api has warnings (XR001, XR003) and no errors.
+    // serverless-api has an error (XR101) and warnings (XR001, XR003); with its var file,
+    // only the error and a warning remain.
     let api = example("serverless-api");
-    for (fail_on, status) in [("error", 0), ("warning", 1), ("note", 1), ("never", 0)] {
+    for (fail_on, status) in [("error", 1), ("warning", 1), ("note", 1), ("never", 0)] {
         xray_setup()
             .args(["audit", &api, "--fail-on", fail_on])
             .assert()
             .code(status);
     }
-    xray_setup().args(["audit", &example("traced-service")]).assert().code(0);
+    xray_setup()
+        .args(["audit", &example("traced-service")])
+        .assert()
+        .code(0);
 }
 
 #[test]
 fn a_note_fails_only_with_fail_on_note() {
-    let dir = tree(&[("main.tf", "variable \"m\" {}\nresource \"aws_lambda_function\" \"f\" {\n  tracing_config {\n    mode = var.m\n  }\n}\n")]);
+    let dir = tree(&[(
+        "main.tf",
+        "variable \"m\" {}\nresource \"aws_lambda_function\" \"f\" {\n  tracing_config {\n    mode = var.m\n  }\n}\n",
+    )]);
     xray_setup().arg("audit").arg(dir.path()).assert().code(0);
-    xray_setup().arg("audit").arg(dir.path()).args(["--fail-on", "note"]).assert().code(1);
+    xray_setup()
+        .arg("audit")
+        .arg(dir.path())
+        .args(["--fail-on", "note"])
+        .assert()
+        .code(1);
 }
 
 #[test]
 fn bad_arguments_exit_2_with_a_message() {
-    xray_setup().args(["audit", "--format", "yaml"]).assert().code(2);
     xray_setup()
-        .args(["audit", &example("traced-service"), "--var", "no-equals-sign"])
+        .args(["audit", "--format", "yaml"])
+        .assert()
+        .code(2);
+    xray_setup()
+        .args([
+            "audit",
+            &example("traced-service"),
+            "--var",
+            "no-equals-sign",
+        ])
         .assert()
         .code(2)
         .stderr(predicate::str::contains("expected NAME=VALUE"));
     xray_setup()
-        .args(["audit", &example("traced-service"), "--var-file", "/nonexistent.tfvars"])
+        .args([
+            "audit",
+            &example("traced-service"),
+            "--var-file",
+            "/nonexistent.tfvars",
+        ])
         .assert()
         .code(2)
         .stderr(predicate::str::contains("/nonexistent.tfvars"));
@@ -60,12 +85,19 @@ fn output_file_receives_the_report() {
     let dir = tempfile::TempDir::new().unwrap();
     let out = dir.path().join("report.json");
     xray_setup()
-        .args(["audit", &example("serverless-api"), "--format", "json", "--output"])
+        .args([
+            "audit",
+            &example("serverless-api"),
+            "--format",
+            "json",
+            "--output",
+        ])
         .arg(&out)
         .assert()
         .code(1)
         .stdout("");
-    let report: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(&out).unwrap()).unwrap();
+    let report: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&out).unwrap()).unwrap();
     assert_eq!(report["version"], 1);
     let leftovers: Vec<_> = std::fs::read_dir(dir.path()).unwrap().collect();
     assert_eq!(leftovers.len(), 1, "no temporary file is left behind");
@@ -73,32 +105,50 @@ fn output_file_receives_the_report() {
 
 #[test]
 fn text_output_has_location_code_frame_and_summary() {
-    let out = xray_setup().args(["audit", &example("serverless-api")]).output().unwrap();
+    let out = xray_setup()
+        .args(["audit", &example("serverless-api")])
+        .output()
+        .unwrap();
     let text = String::from_utf8(out.stdout).unwrap();
     assert!(text.contains("warning[XR001]"), "{text}");
     assert!(text.contains("--> modules/lambda/main.tf:11:5"), "{text}");
-    assert!(text.contains("mode = var.tracing_config_mode"), "the code frame: {text}");
-    assert!(text.contains("2 findings (0 errors, 2 warnings, 0 notes)"), "{text}");
+    assert!(
+        text.contains("mode = var.tracing_config_mode"),
+        "the code frame: {text}"
+    );
+    assert!(
+        text.contains("3 findings (1 error, 2 warnings, 0 notes)"),
+        "{text}"
+    );
     assert!(!text.contains('\u{1b}'), "no colour when not a terminal");
     let coloured = xray_setup()
         .args(["audit", &example("serverless-api"), "--color", "always"])
         .output()
         .unwrap();
-    assert!(String::from_utf8(coloured.stdout).unwrap().contains('\u{1b}'));
+    assert!(
+        String::from_utf8(coloured.stdout)
+            .unwrap()
+            .contains('\u{1b}')
+    );
 }
 
 #[test]
 fn rules_are_listed_and_documented() {
     let list = xray_setup().arg("rules").output().unwrap();
     let list = String::from_utf8(list.stdout).unwrap();
-    for code in ["XR000", "XR001", "XR002", "XR003", "XR004", "XR005", "XR006", "XR999"] {
+    for code in [
+        "XR000", "XR001", "XR002", "XR003", "XR004", "XR005", "XR006", "XR999",
+    ] {
         assert!(list.contains(code), "{code} missing from\n{list}");
     }
     xray_setup()
         .args(["rules", "XR001"])
         .assert()
         .success()
-        .stdout(predicate::str::contains("## Why it matters").and(predicate::str::contains("PassThrough")));
+        .stdout(
+            predicate::str::contains("## Why it matters")
+                .and(predicate::str::contains("PassThrough")),
+        );
     xray_setup()
         .args(["rules", "lambda-tracing-invalid-mode"])
         .assert()
@@ -110,8 +160,16 @@ fn rules_are_listed_and_documented() {
 #[test]
 fn several_paths_are_audited_together() {
     let (report, _) = audit_json(&[&example("serverless-api"), &example("traced-service")]);
-    let roots: Vec<&str> = findings(&report).iter().map(|f| f["root"].as_str().unwrap()).collect();
-    assert!(roots.iter().all(|r| r.ends_with("examples/serverless-api/env/dev")), "{roots:?}");
+    let roots: Vec<&str> = findings(&report)
+        .iter()
+        .map(|f| f["root"].as_str().unwrap())
+        .collect();
+    assert!(
+        roots
+            .iter()
+            .all(|r| r.ends_with("examples/serverless-api/env/dev")),
+        "{roots:?}"
+    );
 }
 
 #[test]

@@ -7,9 +7,16 @@ use common::*;
 const CHECKOV: &str = "bridgecrewio__checkov";
 const TRIVY: &str = "aquasecurity__trivy-checks";
 
+/// The report on a fixture, keeping only the findings of the tracing rules these peers'
+/// checks correspond to (the fixtures' roles are outside them, which XR000 notes).
 fn audit_fixture(repo: &str, dir: &str) -> Option<serde_json::Value> {
     let path = corpus(repo)?.join(dir);
-    let (report, _) = audit_path(&path, &[]);
+    let (mut report, _) = audit_path(&path, &[]);
+    let tracing = ["XR001", "XR002", "XR003", "XR005"];
+    report["findings"]
+        .as_array_mut()
+        .unwrap()
+        .retain(|f| tracing.contains(&f["rule"].as_str().unwrap()));
     Some(report)
 }
 

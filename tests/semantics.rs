@@ -34,7 +34,7 @@ fn verdict(report: &serde_json::Value, resource: &str) -> Verdict {
 
 fn lambda(mode_expr: &str) -> String {
     format!(
-        "resource \"aws_lambda_function\" \"f\" {{\n  function_name = \"f\"\n  role          = \"arn:aws:iam::123456789012:role/r\"\n  tracing_config {{\n    mode = {mode_expr}\n  }}\n}}\n"
+        "resource \"aws_lambda_function\" \"f\" {{\n  function_name = \"f\"\n  tracing_config {{\n    mode = {mode_expr}\n  }}\n}}\n"
     )
 }
 
@@ -94,28 +94,55 @@ fn functions_and_expressions_evaluate_as_terraform_does() {
         ("lookup(var.modes, \"nope\", \"PassThrough\")", NotActive),
         ("var.on ? \"Active\" : \"PassThrough\"", Active),
         ("var.env == \"prod\" ? \"Active\" : \"PassThrough\"", Active),
-        ("var.env != \"prod\" ? \"Active\" : \"PassThrough\"", NotActive),
+        (
+            "var.env != \"prod\" ? \"Active\" : \"PassThrough\"",
+            NotActive,
+        ),
         ("merge(var.modes, { api = \"PassThrough\" }).api", NotActive),
         ("try(var.modes.missing, \"Active\")", Active),
-        ("can(var.modes.missing) ? \"PassThrough\" : \"Active\"", Active),
+        (
+            "can(var.modes.missing) ? \"PassThrough\" : \"Active\"",
+            Active,
+        ),
         ("coalesce(\"\", null, \"Active\")", Active),
         ("concat([\"Active\"], [\"x\"])[0]", Active),
         ("format(\"%s%s\", \"Act\", \"ive\")", Active),
         ("title(lower(\"ACTIVE\"))", Active),
-        ("upper(\"a\") == \"A\" ? \"Active\" : \"PassThrough\"", Active),
+        (
+            "upper(\"a\") == \"A\" ? \"Active\" : \"PassThrough\"",
+            Active,
+        ),
         ("tostring(\"Active\")", Active),
         ("tobool(\"true\") ? \"Active\" : \"PassThrough\"", Active),
-        ("contains(tolist(toset([\"a\", \"b\"])), \"b\") ? \"Active\" : \"PassThrough\"", Active),
-        ("length(keys(var.modes)) == 2 ? \"Active\" : \"PassThrough\"", Active),
+        (
+            "contains(tolist(toset([\"a\", \"b\"])), \"b\") ? \"Active\" : \"PassThrough\"",
+            Active,
+        ),
+        (
+            "length(keys(var.modes)) == 2 ? \"Active\" : \"PassThrough\"",
+            Active,
+        ),
         ("one(values({ a = \"Active\" }))", Active),
         ("replace(\"Pass-Through\", \"-\", \"\")", NotActive),
         ("replace(\"Activ3\", \"/[0-9]/\", \"e\")", Active),
         ("join(\"\", split(\",\", \"Act,ive\"))", Active),
         ("jsondecode(jsonencode({ m = \"Active\" })).m", Active),
-        ("\"${var.env == \"prod\" ? \"Act\" : \"Pass\"}${var.env == \"prod\" ? \"ive\" : \"Through\"}\"", Active),
-        ("\"%{ if var.on }Active%{ else }PassThrough%{ endif }\"", Active),
-        ("[for m in [\"PassThrough\", \"Active\"] : m if m != \"PassThrough\"][0]", Active),
-        ("{ for k, v in var.modes : v => k }[\"Active\"] == \"api\" ? \"Active\" : \"x\"", Active),
+        (
+            "\"${var.env == \"prod\" ? \"Act\" : \"Pass\"}${var.env == \"prod\" ? \"ive\" : \"Through\"}\"",
+            Active,
+        ),
+        (
+            "\"%{ if var.on }Active%{ else }PassThrough%{ endif }\"",
+            Active,
+        ),
+        (
+            "[for m in [\"PassThrough\", \"Active\"] : m if m != \"PassThrough\"][0]",
+            Active,
+        ),
+        (
+            "{ for k, v in var.modes : v => k }[\"Active\"] == \"api\" ? \"Active\" : \"x\"",
+            Active,
+        ),
         ("var.settings.tracing.mode", Active),
         ("var.nothing", Unknown),
         ("aws_iam_role.r.arn", Unknown),
@@ -126,7 +153,10 @@ fn functions_and_expressions_evaluate_as_terraform_does() {
     for (expr, want) in cases {
         let got = mode(
             expr,
-            &[("variables.tf", VARS), ("locals.tf", "locals {\n  m = \"Act${\"ive\"}\"\n}\n")],
+            &[
+                ("variables.tf", VARS),
+                ("locals.tf", "locals {\n  m = \"Act${\"ive\"}\"\n}\n"),
+            ],
             &[],
         );
         assert_eq!(&got, want, "mode = {expr}");
@@ -135,7 +165,10 @@ fn functions_and_expressions_evaluate_as_terraform_does() {
 
 #[test]
 fn unknown_values_say_what_would_resolve_them() {
-    let dir = tree(&[("main.tf", &lambda("var.mode")), ("variables.tf", "variable \"mode\" {}\n")]);
+    let dir = tree(&[
+        ("main.tf", &lambda("var.mode")),
+        ("variables.tf", "variable \"mode\" {}\n"),
+    ]);
     let (report, status) = audit_path(dir.path(), &[]);
     assert_eq!(status, 0, "a note is below the default --fail-on warning");
     let note = &findings(&report)[0];
@@ -144,7 +177,7 @@ fn unknown_values_say_what_would_resolve_them() {
     let message = note["message"].as_str().unwrap();
     assert!(message.contains("`var.mode`"), "{message}");
     assert!(message.contains("--var mode=VALUE"), "{message}");
-    assert_eq!(note["line"], 5, "points at the mode attribute");
+    assert_eq!(note["line"], 4, "points at the mode attribute");
 }
 
 #[test]
@@ -154,7 +187,10 @@ fn variable_sources_follow_terraform_precedence() {
     let root = |extra: &[(&str, &str)]| {
         let mut files = vec![("variables.tf", vars)];
         files.extend_from_slice(extra);
-        files.into_iter().map(|(a, b)| (a.to_string(), b.to_string())).collect::<Vec<_>>()
+        files
+            .into_iter()
+            .map(|(a, b)| (a.to_string(), b.to_string()))
+            .collect::<Vec<_>>()
     };
     let run = |files: Vec<(String, String)>, args: &[&str], env: Option<&str>| {
         let main = lambda("var.mode");
@@ -170,29 +206,59 @@ fn variable_sources_follow_terraform_precedence() {
             cmd.env("TF_VAR_mode", v);
         }
         let out = cmd.output().unwrap();
-        verdict(&serde_json::from_slice(&out.stdout).unwrap(), "aws_lambda_function.f")
+        verdict(
+            &serde_json::from_slice(&out.stdout).unwrap(),
+            "aws_lambda_function.f",
+        )
     };
     assert_eq!(run(root(&[]), &[], None), NotActive, "the default");
-    assert_eq!(run(root(&[]), &[], Some("Active")), Active, "TF_VAR_ beats the default");
+    assert_eq!(
+        run(root(&[]), &[], Some("Active")),
+        Active,
+        "TF_VAR_ beats the default"
+    );
     let tfvars = root(&[("terraform.tfvars", "mode = \"Active\"\n")]);
-    assert_eq!(run(tfvars.clone(), &[], Some("PassThrough")), Active, "terraform.tfvars beats TF_VAR_");
+    assert_eq!(
+        run(tfvars.clone(), &[], Some("PassThrough")),
+        Active,
+        "terraform.tfvars beats TF_VAR_"
+    );
     let auto = root(&[
         ("terraform.tfvars", "mode = \"Active\"\n"),
         ("b.auto.tfvars", "mode = \"PassThrough\"\n"),
     ]);
-    assert_eq!(run(auto, &[], None), NotActive, "*.auto.tfvars beats terraform.tfvars");
+    assert_eq!(
+        run(auto, &[], None),
+        NotActive,
+        "*.auto.tfvars beats terraform.tfvars"
+    );
     let json = root(&[("x.auto.tfvars.json", "{\"mode\": \"Active\"}")]);
     assert_eq!(run(json, &[], None), Active, ".auto.tfvars.json is loaded");
     let named = root(&[("prod.tfvars", "mode = \"Active\"\n")]);
-    assert_eq!(run(named.clone(), &[], None), NotActive, "prod.tfvars is not loaded on its own");
-    assert_eq!(run(named.clone(), &["--var-file", "DIR/prod.tfvars"], None), Active);
     assert_eq!(
-        run(named.clone(), &["--var-file", "DIR/prod.tfvars", "--var", "mode=PassThrough"], None),
+        run(named.clone(), &[], None),
+        NotActive,
+        "prod.tfvars is not loaded on its own"
+    );
+    assert_eq!(
+        run(named.clone(), &["--var-file", "DIR/prod.tfvars"], None),
+        Active
+    );
+    assert_eq!(
+        run(
+            named.clone(),
+            &["--var-file", "DIR/prod.tfvars", "--var", "mode=PassThrough"],
+            None
+        ),
         NotActive,
         "later command-line values win"
     );
     assert_eq!(
-        run(named, &["--var", "mode=PassThrough", "--var-file", "DIR/prod.tfvars"], None),
+        run(
+            named,
+            &["--var", "mode=PassThrough", "--var-file", "DIR/prod.tfvars"],
+            None
+        ),
         Active,
         "in the order given"
     );
@@ -202,7 +268,10 @@ fn variable_sources_follow_terraform_precedence() {
 fn unloaded_tfvars_are_named_in_the_message() {
     let dir = tree(&[
         ("main.tf", &lambda("var.mode")),
-        ("variables.tf", "variable \"mode\" {\n  default = \"PassThrough\"\n}\n"),
+        (
+            "variables.tf",
+            "variable \"mode\" {\n  default = \"PassThrough\"\n}\n",
+        ),
         ("prod.tfvars", "mode = \"Active\"\n"),
     ]);
     let (report, _) = audit_path(dir.path(), &[]);
@@ -219,12 +288,10 @@ fn count_and_for_each_address_each_instance() {
 resource "aws_lambda_function" "none" {
   count         = 0
   function_name = "none"
-  role          = "r"
 }
 resource "aws_lambda_function" "counted" {
   count         = 2
   function_name = "c${count.index}"
-  role          = "r"
   tracing_config {
     mode = count.index == 0 ? "Active" : "PassThrough"
   }
@@ -232,7 +299,6 @@ resource "aws_lambda_function" "counted" {
 resource "aws_lambda_function" "keyed" {
   for_each      = { api = "Active", worker = "PassThrough" }
   function_name = each.key
-  role          = "r"
   tracing_config {
     mode = each.value
   }
@@ -240,12 +306,10 @@ resource "aws_lambda_function" "keyed" {
 resource "aws_lambda_function" "set" {
   for_each      = toset(["a", "b"])
   function_name = each.value
-  role          = "r"
 }
 resource "aws_lambda_function" "unknown" {
   count         = length(var.names)
   function_name = "u"
-  role          = "r"
 }
 variable "names" {
   type = list(string)
@@ -262,7 +326,10 @@ variable "names" {
             "aws_lambda_function.set[\"b\"]",
         ]
     );
-    assert_eq!(resources(&report, "XR000"), vec!["aws_lambda_function.unknown"]);
+    assert_eq!(
+        resources(&report, "XR000"),
+        vec!["aws_lambda_function.unknown"]
+    );
 }
 
 #[test]
@@ -270,7 +337,7 @@ fn dynamic_blocks_expand() {
     use Verdict::*;
     let dynamic = |for_each: &str| {
         format!(
-            "resource \"aws_lambda_function\" \"f\" {{\n  function_name = \"f\"\n  role = \"r\"\n  dynamic \"tracing_config\" {{\n    for_each = {for_each}\n    content {{\n      mode = tracing_config.value\n    }}\n  }}\n}}\n"
+            "resource \"aws_lambda_function\" \"f\" {{\n  function_name = \"f\"\n  dynamic \"tracing_config\" {{\n    for_each = {for_each}\n    content {{\n      mode = tracing_config.value\n    }}\n  }}\n}}\n"
         )
     };
     for (for_each, want) in [
@@ -282,7 +349,11 @@ fn dynamic_blocks_expand() {
         let main = dynamic(for_each);
         let dir = tree(&[("main.tf", main.as_str()), ("variables.tf", VARS)]);
         let (report, _) = audit_path(dir.path(), &[]);
-        assert_eq!(verdict(&report, "aws_lambda_function.f"), want, "for_each = {for_each}");
+        assert_eq!(
+            verdict(&report, "aws_lambda_function.f"),
+            want,
+            "for_each = {for_each}"
+        );
     }
 }
 
@@ -306,7 +377,10 @@ module "plain" {
             "modules/service/main.tf",
             "variable \"mode\" {\n  default = \"PassThrough\"\n}\nmodule \"fn\" {\n  source = \"../fn\"\n  mode   = var.mode\n}\n",
         ),
-        ("modules/fn/main.tf", &format!("variable \"mode\" {{}}\n{}", lambda("var.mode"))),
+        (
+            "modules/fn/main.tf",
+            &format!("variable \"mode\" {{}}\n{}", lambda("var.mode")),
+        ),
     ]);
     let (report, _) = audit_path(dir.path(), &[]);
     assert_eq!(
@@ -332,15 +406,24 @@ fn module_outputs_flow_between_sibling_modules_both_ways() {
         ),
         (
             "a/main.tf",
-            &format!("variable \"peer\" {{}}\noutput \"name\" {{\n  value = \"a\"\n}}\noutput \"mode\" {{\n  value = \"Active\"\n}}\n{}", lambda("\"Active\"")),
+            &format!(
+                "variable \"peer\" {{}}\noutput \"name\" {{\n  value = \"a\"\n}}\noutput \"mode\" {{\n  value = \"Active\"\n}}\n{}",
+                lambda("\"Active\"")
+            ),
         ),
         (
             "b/main.tf",
-            &format!("variable \"peer\" {{}}\noutput \"name\" {{\n  value = \"b-${{var.peer}}\"\n}}\n{}", lambda("var.peer == \"a\" ? \"PassThrough\" : \"Active\"")),
+            &format!(
+                "variable \"peer\" {{}}\noutput \"name\" {{\n  value = \"b-${{var.peer}}\"\n}}\n{}",
+                lambda("var.peer == \"a\" ? \"PassThrough\" : \"Active\"")
+            ),
         ),
     ]);
     let (report, _) = audit_path(dir.path(), &[]);
-    assert_eq!(resources(&report, "XR001"), vec!["module.b.aws_lambda_function.f"]);
+    assert_eq!(
+        resources(&report, "XR001"),
+        vec!["module.b.aws_lambda_function.f"]
+    );
     assert!(resources(&report, "XR000").is_empty(), "{report:#}");
 }
 
@@ -355,41 +438,76 @@ fn file_reads_stay_inside_the_scanned_tree() {
             "main.tf",
             &format!(
                 "{}{}",
-                lambda("trimspace(file(\"${path.module}/mode.txt\"))").replace("\"f\" {", "\"inside\" {"),
-                lambda(&format!("file(\"{}\")", outside.path().display())).replace("\"f\" {", "\"outside\" {"),
+                lambda("trimspace(file(\"${path.module}/mode.txt\"))")
+                    .replace("\"f\" {", "\"inside\" {"),
+                lambda(&format!("file(\"{}\")", outside.path().display()))
+                    .replace("\"f\" {", "\"outside\" {"),
             ),
         ),
     ]);
     let (report, _) = audit_path(dir.path(), &[]);
-    assert_eq!(verdict(&report, "aws_lambda_function.inside"), Verdict::Active);
-    assert_eq!(verdict(&report, "aws_lambda_function.outside"), Verdict::Unknown);
-    let note = findings(&report).iter().find(|f| f["rule"] == "XR000").unwrap();
-    assert!(note["message"].as_str().unwrap().contains("outside the scanned tree"), "{note}");
+    assert_eq!(
+        verdict(&report, "aws_lambda_function.inside"),
+        Verdict::Active
+    );
+    assert_eq!(
+        verdict(&report, "aws_lambda_function.outside"),
+        Verdict::Unknown
+    );
+    let note = findings(&report)
+        .iter()
+        .find(|f| f["rule"] == "XR000")
+        .unwrap();
+    assert!(
+        note["message"]
+            .as_str()
+            .unwrap()
+            .contains("outside the scanned tree"),
+        "{note}"
+    );
 }
 
 #[test]
 fn modules_installed_by_terraform_init_are_followed() {
     let dir = tree(&[
-        ("root/main.tf", "module \"fn\" {\n  source  = \"example/fn/aws\"\n  version = \"1.0.0\"\n}\n"),
+        (
+            "root/main.tf",
+            "module \"fn\" {\n  source  = \"example/fn/aws\"\n  version = \"1.0.0\"\n}\n",
+        ),
         (
             "root/.terraform/modules/modules.json",
             r#"{"Modules":[{"Key":"","Source":"","Dir":"."},{"Key":"fn","Source":"registry.terraform.io/example/fn/aws","Version":"1.0.0","Dir":".terraform/modules/fn"}]}"#,
         ),
-        ("root/.terraform/modules/fn/main.tf", &lambda("\"PassThrough\"")),
+        (
+            "root/.terraform/modules/fn/main.tf",
+            &lambda("\"PassThrough\""),
+        ),
     ]);
     let (report, _) = audit_path(dir.path(), &[]);
-    assert_eq!(addresses(&report, "XR001"), vec!["root/module.fn.aws_lambda_function.f"]);
-    assert_eq!(findings(&report)[0]["file"], "root/.terraform/modules/fn/main.tf");
+    assert_eq!(
+        addresses(&report, "XR001"),
+        vec!["root/module.fn.aws_lambda_function.f"]
+    );
+    assert_eq!(
+        findings(&report)[0]["file"],
+        "root/.terraform/modules/fn/main.tf"
+    );
 }
 
 #[test]
 fn modules_not_on_disk_are_reported_not_guessed() {
-    let dir = tree(&[("main.tf", "module \"thing\" {\n  source = \"github.com/example/thing?ref=v1\"\n}\n")]);
+    let dir = tree(&[(
+        "main.tf",
+        "module \"thing\" {\n  source = \"github.com/example/thing?ref=v1\"\n}\n",
+    )]);
     let (report, status) = audit_path(dir.path(), &[]);
     assert_eq!(status, 0);
     let note = &findings(&report)[0];
     assert_eq!(note["rule"], "XR000");
-    assert!(note["message"].as_str().unwrap().contains("terraform init"), "{note}");
+    assert!(
+        note["message"].as_str().unwrap().contains("terraform init"),
+        "{note}"
+    );
 }
 
 #[test]
@@ -421,9 +539,15 @@ module "layer" {
 "#,
     )]);
     let (report, _) = audit_path(dir.path(), &[]);
-    assert_eq!(resources(&report, "XR001"), vec!["module.plain.aws_lambda_function.this[0]"]);
+    assert_eq!(
+        resources(&report, "XR001"),
+        vec!["module.plain.aws_lambda_function.this[0]"]
+    );
     let f = &findings(&report)[0];
-    assert!(f["message"].as_str().unwrap().contains("tracing_mode"), "{f}");
+    assert!(
+        f["message"].as_str().unwrap().contains("tracing_mode"),
+        "{f}"
+    );
     assert_eq!(f["line"], 2, "points at the module call");
 }
 
@@ -437,12 +561,12 @@ fn json_configuration_syntax() {
     "aws_lambda_function": {
       "json_fn": {
         "function_name": "j",
-        "role": "r",
+        
         "tracing_config": {"mode": "${var.mode}"}
       },
       "json_active": {
         "function_name": "k",
-        "role": "r",
+        
         "tracing_config": [{"mode": "Active"}]
       }
     },
@@ -451,7 +575,10 @@ fn json_configuration_syntax() {
 }"#,
     )]);
     let (report, _) = audit_path(dir.path(), &[]);
-    assert_eq!(resources(&report, "XR001"), vec!["aws_lambda_function.json_fn"]);
+    assert_eq!(
+        resources(&report, "XR001"),
+        vec!["aws_lambda_function.json_fn"]
+    );
     assert_eq!(findings(&report).len(), 1, "{report:#}");
 }
 
@@ -489,9 +616,21 @@ resource "aws_apigatewayv2_stage" "http" {
 "#,
     )]);
     let (report, _) = audit_path(dir.path(), &[]);
-    assert_eq!(resources(&report, "XR005"), vec!["aws_sfn_state_machine.off"]);
-    assert_eq!(resources(&report, "XR006"), vec!["aws_appsync_graphql_api.off"]);
-    assert_eq!(resources(&report, "XR004"), vec!["aws_apigatewayv2_stage.http"]);
-    let xr004 = findings(&report).iter().find(|f| f["rule"] == "XR004").unwrap();
+    assert_eq!(
+        resources(&report, "XR005"),
+        vec!["aws_sfn_state_machine.off"]
+    );
+    assert_eq!(
+        resources(&report, "XR006"),
+        vec!["aws_appsync_graphql_api.off"]
+    );
+    assert_eq!(
+        resources(&report, "XR004"),
+        vec!["aws_apigatewayv2_stage.http"]
+    );
+    let xr004 = findings(&report)
+        .iter()
+        .find(|f| f["rule"] == "XR004")
+        .unwrap();
     assert_eq!(xr004["severity"], "note", "unsupported, not a failed check");
 }

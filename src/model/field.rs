@@ -20,13 +20,24 @@ impl<T> Field<T> {
 }
 
 /// Why a value could not be known, for an XR000 note.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct Unresolved {
     /// The expression as written, e.g. `var.tracing_mode`.
     pub expression: String,
     pub why: String,
     /// What would resolve it, e.g. "pass --var-file".
     pub hint: Option<String>,
+    /// For a string only partly unknown (a policy mentioning an ARN known after apply):
+    /// its text, with `marks` where the unknown parts are.
+    pub partial: Option<String>,
+}
+
+/// Stand-ins for the unknown parts of a partly known string.
+pub mod marks {
+    /// A value the provider computes (an ARN, an id): specific, never `*`.
+    pub const AFTER_APPLY: &str = "«known after apply»";
+    /// Any other unknown value: it could be anything, `*` included.
+    pub const UNKNOWN: &str = "«unknown»";
 }
 
 /// One hop on the way from where a setting is used to the literal that decides it.

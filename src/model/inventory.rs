@@ -14,6 +14,7 @@ pub struct Inventory {
     pub role_policies: Vec<RolePolicy>,
     pub policies: Vec<Policy>,
     pub attachments: Vec<PolicyAttachment>,
+    pub exclusive_policies: Vec<ExclusivePolicies>,
     pub sampling_rules: Vec<SamplingRule>,
     /// Things that could not be audited at all (a module not on disk, an unknown count).
     pub unaudited: Vec<Unaudited>,
@@ -33,6 +34,7 @@ impl Inventory {
         self.role_policies.extend(other.role_policies);
         self.policies.extend(other.policies);
         self.attachments.extend(other.attachments);
+        self.exclusive_policies.extend(other.exclusive_policies);
         self.sampling_rules.extend(other.sampling_rules);
         self.unaudited.extend(other.unaudited);
         self.problems.extend(other.problems);
@@ -49,6 +51,7 @@ impl Inventory {
             + self.role_policies.len()
             + self.policies.len()
             + self.attachments.len()
+            + self.exclusive_policies.len()
             + self.sampling_rules.len()
     }
 }
@@ -160,6 +163,9 @@ pub struct AppSyncApi {
 #[derive(Debug, Clone, PartialEq)]
 pub struct Role {
     pub meta: Meta,
+    /// For a role a `terraform-aws-modules/lambda/aws` call creates from its inputs: the
+    /// call's address (`module.api_fn`), which findings name.
+    pub created_by: Option<String>,
     pub name: Setting<String>,
     /// `inline_policy` blocks: their policy JSON.
     pub inline_policies: Vec<Setting<String>>,
@@ -171,6 +177,7 @@ pub struct Role {
 #[derive(Debug, Clone, PartialEq)]
 pub struct RolePolicy {
     pub meta: Meta,
+    pub name: Setting<String>,
     pub role: Reference,
     /// The policy JSON.
     pub policy: Setting<String>,
@@ -190,6 +197,14 @@ pub struct PolicyAttachment {
     pub meta: Meta,
     pub roles: Vec<Reference>,
     pub policy_arn: Reference,
+}
+
+/// `aws_iam_role_policies_exclusive`: the only inline policies a role keeps.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ExclusivePolicies {
+    pub meta: Meta,
+    pub role: Reference,
+    pub policy_names: Setting<Vec<String>>,
 }
 
 #[derive(Debug, Clone, PartialEq)]

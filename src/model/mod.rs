@@ -4,6 +4,6 @@ mod field;
 mod inventory;
 mod origin;
 
-pub use field::{Field, Step, StepKind, Unresolved};
+pub use field::{Field, Step, StepKind, Unresolved, marks};
 pub use inventory::*;
 pub use origin::{FileId, Origin, SourceFile, Span, line_col};

@@ -13,9 +13,14 @@ mod xr003;
 mod xr004;
 mod xr005;
 mod xr006;
+mod xr101;
+mod xr102;
+mod xr103;
 
 use crate::finding::{Finding, Severity};
+use crate::iam;
 use crate::model::Inventory;
+use std::sync::OnceLock;
 
 pub use xr000::unknown_setting;
 
@@ -28,7 +33,27 @@ pub struct Rule {
     pub summary: &'static str,
     /// Markdown documentation.
     pub doc: &'static str,
-    pub check: fn(&Inventory, &mut Vec<Finding>),
+    pub check: fn(&Context, &mut Vec<Finding>),
+}
+
+/// What rules read: the Inventory, and analyses of it shared between rules.
+pub struct Context<'a> {
+    pub inventory: &'a Inventory,
+    iam: OnceLock<iam::Graph<'a>>,
+}
+
+impl<'a> Context<'a> {
+    pub fn new(inventory: &'a Inventory) -> Context<'a> {
+        Context {
+            inventory,
+            iam: OnceLock::new(),
+        }
+    }
+
+    /// Every role with what reaches it and the functions using it, built once.
+    pub fn iam(&self) -> &iam::Graph<'a> {
+        self.iam.get_or_init(|| iam::Graph::build(self.inventory))
+    }
 }
 
 /// Every rule, in code order.
@@ -40,6 +65,9 @@ pub static RULES: &[&Rule] = &[
     &xr004::RULE,
     &xr005::RULE,
     &xr006::RULE,
+    &xr101::RULE,
+    &xr102::RULE,
+    &xr103::RULE,
     &parse_error::RULE,
 ];
 
@@ -53,9 +81,10 @@ pub fn find(key: &str) -> Option<&'static Rule> {
 
 /// Runs every rule over the inventory; findings come back in file order.
 pub fn check(inventory: &Inventory) -> Vec<Finding> {
+    let cx = Context::new(inventory);
     let mut findings = Vec::new();
     for rule in RULES {
-        (rule.check)(inventory, &mut findings);
+        (rule.check)(&cx, &mut findings);
     }
     sort(&mut findings, inventory);
     findings

@@ -1,6 +1,6 @@
-use super::Rule;
+use super::{Context, Rule};
 use crate::finding::{Finding, Severity};
-use crate::model::{Inventory, Meta, Origin};
+use crate::model::{Meta, Origin};
 
 pub static RULE: Rule = Rule {
     code: "XR999",
@@ -34,7 +34,8 @@ configuration syntax.
     check,
 };
 
-fn check(inventory: &Inventory, out: &mut Vec<Finding>) {
+fn check(cx: &Context, out: &mut Vec<Finding>) {
+    let inventory = cx.inventory;
     for p in &inventory.problems {
         let file = match &p.origin {
             Origin::File { file, .. } => inventory

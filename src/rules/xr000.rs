@@ -1,6 +1,6 @@
-use super::Rule;
+use super::{Context, Rule};
 use crate::finding::{Finding, Severity};
-use crate::model::{Inventory, Meta, Origin, Unresolved};
+use crate::model::{Meta, Origin, Unresolved};
 
 pub static RULE: Rule = Rule {
     code: "XR000",
@@ -41,7 +41,8 @@ language/values/variables#variable-definition-precedence.
     check,
 };
 
-fn check(inventory: &Inventory, out: &mut Vec<Finding>) {
+fn check(cx: &Context, out: &mut Vec<Finding>) {
+    let inventory = cx.inventory;
     for u in &inventory.unaudited {
         out.push(unresolved(&u.meta, None, &u.subject, &u.what));
     }

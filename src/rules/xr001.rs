@@ -1,6 +1,6 @@
-use super::{Rule, describe, unknown_setting};
+use super::{Context, Rule, describe, unknown_setting};
 use crate::finding::{Finding, Severity};
-use crate::model::{Field, Function, Inventory};
+use crate::model::{Field, Function};
 
 pub static RULE: Rule = Rule {
     code: "XR001",
@@ -46,7 +46,8 @@ Lambda API reference `API_TracingConfig` (modes `Active`, `PassThrough`; unset m
     check,
 };
 
-fn check(inventory: &Inventory, out: &mut Vec<Finding>) {
+fn check(cx: &Context, out: &mut Vec<Finding>) {
+    let inventory = cx.inventory;
     for f in &inventory.functions {
         let at = f.tracing_mode.at.as_ref();
         let message = match &f.tracing_mode.value {

@@ -1,6 +1,6 @@
-use super::Rule;
+use super::{Context, Rule};
 use crate::finding::{Finding, Severity};
-use crate::model::{Field, Inventory};
+use crate::model::Field;
 
 pub static RULE: Rule = Rule {
     code: "XR002",
@@ -37,7 +37,8 @@ Lambda API reference `API_TracingConfig`; terraform-provider-aws
 
 const MODES: [&str; 2] = ["Active", "PassThrough"];
 
-fn check(inventory: &Inventory, out: &mut Vec<Finding>) {
+fn check(cx: &Context, out: &mut Vec<Finding>) {
+    let inventory = cx.inventory;
     for f in &inventory.functions {
         let Field::Known(mode) = &f.tracing_mode.value else {
             continue;

@@ -1,6 +1,6 @@
-use super::{Rule, describe, unknown_setting};
+use super::{Context, Rule, describe, unknown_setting};
 use crate::finding::{Finding, Severity};
-use crate::model::{Field, Inventory};
+use crate::model::Field;
 
 pub static RULE: Rule = Rule {
     code: "XR003",
@@ -37,7 +37,8 @@ API Gateway developer guide "Tracing user requests to REST APIs using X-Ray".
     check,
 };
 
-fn check(inventory: &Inventory, out: &mut Vec<Finding>) {
+fn check(cx: &Context, out: &mut Vec<Finding>) {
+    let inventory = cx.inventory;
     for s in &inventory.rest_stages {
         let at = s.tracing_enabled.at.as_ref();
         let message = match &s.tracing_enabled.value {

@@ -1,6 +1,5 @@
-use super::Rule;
+use super::{Context, Rule};
 use crate::finding::{Finding, Severity};
-use crate::model::Inventory;
 
 pub static RULE: Rule = Rule {
     code: "XR004",
@@ -37,7 +36,8 @@ REST only); aws/aws-xray-sdk-node#569.
     check,
 };
 
-fn check(inventory: &Inventory, out: &mut Vec<Finding>) {
+fn check(cx: &Context, out: &mut Vec<Finding>) {
+    let inventory = cx.inventory;
     for s in &inventory.http_stages {
         let message = format!(
             "`{}` is an HTTP or WebSocket API stage, which X-Ray cannot trace; traces start at the functions it integrates, so give those Active tracing",

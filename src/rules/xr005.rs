@@ -1,6 +1,6 @@
-use super::{Rule, describe, unknown_setting};
+use super::{Context, Rule, describe, unknown_setting};
 use crate::finding::{Finding, Severity};
-use crate::model::{Field, Inventory};
+use crate::model::Field;
 
 pub static RULE: Rule = Rule {
     code: "XR005",
@@ -37,7 +37,8 @@ Step Functions developer guide "AWS X-Ray and Step Functions".
     check,
 };
 
-fn check(inventory: &Inventory, out: &mut Vec<Finding>) {
+fn check(cx: &Context, out: &mut Vec<Finding>) {
+    let inventory = cx.inventory;
     for m in &inventory.state_machines {
         let at = m.tracing_enabled.at.as_ref();
         let message = match &m.tracing_enabled.value {

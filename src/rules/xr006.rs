@@ -1,6 +1,6 @@
-use super::{Rule, describe, unknown_setting};
+use super::{Context, Rule, describe, unknown_setting};
 use crate::finding::{Finding, Severity};
-use crate::model::{Field, Inventory};
+use crate::model::Field;
 
 pub static RULE: Rule = Rule {
     code: "XR006",
@@ -34,7 +34,8 @@ AppSync developer guide "Tracing with AWS X-Ray".
     check,
 };
 
-fn check(inventory: &Inventory, out: &mut Vec<Finding>) {
+fn check(cx: &Context, out: &mut Vec<Finding>) {
+    let inventory = cx.inventory;
     for a in &inventory.appsync_apis {
         let at = a.xray_enabled.at.as_ref();
         let message = match &a.xray_enabled.value {

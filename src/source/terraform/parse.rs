@@ -90,7 +90,8 @@ fn syntax_error(e: hcl_edit::parser::Error) -> SyntaxError {
     let mut message = e.message().to_string();
     // hcl-edit refuses nesting deeper than 64 levels and chains of more than 128
     // operators, to keep its recursion bounded; HashiCorp's parser goes further.
-    if message.contains("at most 64 nested levels") || message.contains("chained binary operators") {
+    if message.contains("at most 64 nested levels") || message.contains("chained binary operators")
+    {
         message.push_str(" (a limit of xray-setup's HCL parser; Terraform may accept this)");
     }
     SyntaxError {

@@ -1,11 +1,15 @@
 //! Data sources whose results are known offline: `aws_iam_policy_document` (its JSON is
-//! a pure function of its arguments) and `aws_partition`.
-//! Every other data source attribute stays unknown (read from AWS at plan time).
+//! a pure function of its arguments), `template_file` (a template rendered with its
+//! `vars`), `aws_partition`, and the parts of `aws_iam_policy` and `aws_iam_role` that
+//! their arguments decide. Every other data source attribute stays unknown (read from AWS
+//! at plan time).
 
-use super::value::{Map, Value};
+use super::value::{Map, Unknown, Value};
+use super::{Evaluator, Scope};
+use crate::iam::managed;
 use serde_json::json;
 
-pub fn compute(rtype: &str, attrs: &mut Map) {
+pub fn compute(ev: &Evaluator, s: Scope<'_>, rtype: &str, attrs: &mut Map) {
     match rtype {
         "aws_iam_policy_document" => {
             let json = policy_document(attrs);
@@ -19,28 +23,117 @@ pub fn compute(rtype: &str, attrs: &mut Map) {
             attrs.insert("id".into(), Value::string("aws"));
             attrs.insert("dns_suffix".into(), Value::string("amazonaws.com"));
         }
+        "template_file" => {
+            let template = attrs.get("template").cloned().unwrap_or(Value::Null);
+            let vars = attrs
+                .get("vars")
+                .cloned()
+                .unwrap_or(Value::object(Map::new()));
+            let rendered = match template {
+                Value::String(text) => ev
+                    .render_template_text(&text, vars, s)
+                    .unwrap_or_else(Value::error),
+                Value::Unknown(u) => Value::Unknown(u),
+                other => Value::error(format!(
+                    "template_file: template must be a string, not a {}",
+                    other.type_name()
+                )),
+            };
+            attrs.insert("rendered".into(), rendered);
+        }
+        "aws_iam_policy" => {
+            let arn = match (attrs.get("arn"), attrs.get("name")) {
+                (Some(Value::String(arn)), _) => Some(arn.to_string()),
+                (_, Some(Value::String(name))) => managed::arn_by_name(name),
+                _ => None,
+            };
+            if let Some(arn) = arn {
+                if let Some(doc) = managed::document(&arn) {
+                    attrs.insert("policy".into(), Value::string(doc));
+                }
+                attrs.insert("arn".into(), Value::string(arn));
+            }
+        }
+        "aws_iam_role" => {
+            if let Some(Value::String(name)) = attrs.get("name") {
+                // The account is unknown, the role name is not: enough to find the role.
+                let arn = Value::unknown(Unknown::Partial {
+                    text: format!(
+                        "arn:aws:iam::{}:role/{name}",
+                        crate::model::marks::AFTER_APPLY
+                    ),
+                    cause: Box::new(Unknown::DataSource {
+                        address: format!("data.aws_iam_role (name {name})"),
+                        attr: "arn".into(),
+                    }),
+                });
+                attrs.insert("arn".into(), arn);
+            }
+        }
         _ => {}
     }
+}
+
+/// The policy terraform-aws-modules/lambda builds from its `policy_statements` input (a
+/// map of statements by name, in the module's `iam.tf`): `sid` defaults to the key with
+/// everything but letters and digits removed.
+pub fn module_policy_statements(statements: &Value) -> Value {
+    let entries: Vec<(String, Value)> = match statements {
+        Value::Object(m) => m.iter().map(|(k, v)| (k.clone(), v.clone())).collect(),
+        Value::List(l) => l
+            .iter()
+            .enumerate()
+            .map(|(i, v)| (i.to_string(), v.clone()))
+            .collect(),
+        Value::Null => Vec::new(),
+        other => return other.clone(),
+    };
+    let statements = entries
+        .into_iter()
+        .map(|(key, st)| match st {
+            Value::Object(m) => {
+                let mut st = (*m).clone();
+                if !st.contains_key("sid") {
+                    let sid: String = key.chars().filter(char::is_ascii_alphanumeric).collect();
+                    st.insert("sid".into(), Value::string(sid));
+                }
+                Value::object(st)
+            }
+            other => other,
+        })
+        .collect();
+    policy_document(&Map::from([("statement".into(), Value::list(statements))]))
 }
 
 /// The policy JSON the AWS provider renders (terraform-provider-aws
 /// `data_source_iam_policy_document.go`): statements of `source_policy_documents` first,
 /// replaced by this document's statements with the same `sid`, then
-/// `override_policy_documents` replacing by `sid` or appending.
+/// `override_policy_documents` replacing by `sid` or appending. Unknown parts become
+/// marks, and the whole is then partly unknown.
 fn policy_document(attrs: &Map) -> Value {
-    match render(attrs) {
-        Ok(doc) => Value::string(doc.to_string()),
+    let mut first = None;
+    match render(attrs, &mut first) {
+        Ok(doc) => match first {
+            None => Value::string(doc.to_string()),
+            Some(cause) => Value::unknown(Unknown::Partial {
+                text: doc.to_string(),
+                cause: Box::new(cause.plain()),
+            }),
+        },
         Err(v) => v,
     }
 }
 
-fn render(attrs: &Map) -> Result<serde_json::Value, Value> {
+fn render(
+    attrs: &Map,
+    first: &mut Option<std::sync::Arc<Unknown>>,
+) -> Result<serde_json::Value, Value> {
     let mut statements: Vec<serde_json::Value> = Vec::new();
     for doc in list(attrs.get("source_policy_documents"))? {
         statements.extend(statements_of(&doc)?);
     }
     for st in list(attrs.get("statement"))? {
-        merge_by_sid(&mut statements, statement(&st)?);
+        merge_by_sid(&mut statements, statement(&st, first)?);
     }
     for doc in list(attrs.get("override_policy_documents"))? {
         for st in statements_of(&doc)? {
@@ -109,7 +202,10 @@ fn statements_of(doc: &Value) -> Result<Vec<serde_json::Value>, Value> {
     })
 }
 
-fn statement(st: &Value) -> Result<serde_json::Value, Value> {
+fn statement(
+    st: &Value,
+    first: &mut Option<std::sync::Arc<Unknown>>,
+) -> Result<serde_json::Value, Value> {
     let Value::Object(st) = st else {
         return Err(Value::error("a statement block is not an object"));
     };
@@ -136,7 +232,10 @@ fn statement(st: &Value) -> Result<serde_json::Value, Value> {
         let strings = items
             .iter()
             .map(|v| match v {
-                Value::Unknown(_) => Err(v.clone()),
+                Value::Unknown(u) => {
+                    first.get_or_insert_with(|| u.clone());
+                    Ok(u.mark().to_string())
+                }
                 v => v.to_text().map_err(Value::error),
             })
             .collect::<Result<Vec<_>, _>>()?;
@@ -148,7 +247,10 @@ fn statement(st: &Value) -> Result<serde_json::Value, Value> {
     ] {
         let mut principals = serde_json::Map::new();
         for p in list(st.get(key))? {
-            let json = p.to_json().map_err(Value::Unknown)?;
+            let (json, unknown) = p.to_json_marked();
+            if let Some(u) = unknown {
+                first.get_or_insert(u);
+            }
             let ty = json
                 .get("type")
                 .and_then(|t| t.as_str())
@@ -163,7 +265,10 @@ fn statement(st: &Value) -> Result<serde_json::Value, Value> {
     }
     let mut conditions = serde_json::Map::new();
     for c in list(st.get("condition"))? {
-        let json = c.to_json().map_err(Value::Unknown)?;
+        let (json, unknown) = c.to_json_marked();
+        if let Some(u) = unknown {
+            first.get_or_insert(u);
+        }
         let test = json
             .get("test")
             .and_then(|t| t.as_str())
@@ -209,11 +314,34 @@ mod tests {
             "statement".into(),
             Value::list(vec![st(&["xray:PutTraceSegments"], "")]),
         )]);
-        compute("aws_iam_policy_document", &mut attrs);
+        let json = policy_document(&attrs);
+        attrs.insert("json".into(), json);
         let json: serde_json::Value =
             serde_json::from_str(attrs["json"].as_str().unwrap()).unwrap();
         assert_eq!(json["Statement"][0]["Effect"], "Allow");
         assert_eq!(json["Statement"][0]["Action"][0], "xray:PutTraceSegments");
+    }
+
+    #[test]
+    fn unknown_resources_become_marks() {
+        let arn = Value::unknown(Unknown::AfterApply {
+            address: "aws_sqs_queue.q".into(),
+            attr: "arn".into(),
+        });
+        let statement = Value::object(Map::from([
+            ("actions".into(), Value::list(vec![Value::string("sqs:*")])),
+            ("resources".into(), Value::list(vec![arn])),
+        ]));
+        let attrs = Map::from([("statement".into(), Value::list(vec![statement]))]);
+        match policy_document(&attrs) {
+            Value::Unknown(u) => match &*u {
+                Unknown::Partial { text, .. } => {
+                    assert!(text.contains(crate::model::marks::AFTER_APPLY), "{text}")
+                }
+                other => panic!("{other:?}"),
+            },
+            other => panic!("{other}"),
+        }
     }
 
     #[test]
@@ -232,7 +360,8 @@ mod tests {
             ),
             ("statement".into(), Value::list(vec![st(&["xray:*"], "B")])),
         ]);
-        compute("aws_iam_policy_document", &mut attrs);
+        let json = policy_document(&attrs);
+        attrs.insert("json".into(), json);
         let json: serde_json::Value =
             serde_json::from_str(attrs["json"].as_str().unwrap()).unwrap();
         assert_eq!(json["Statement"].as_array().unwrap().len(), 2);

@@ -357,30 +357,45 @@ impl Evaluator<'_> {
         }
     }
 
-    /// A template: a lone interpolation yields its value unconverted, as in HCL.
+    /// A template: a lone interpolation yields its value unconverted, as in HCL. An
+    /// unknown interpolation makes the string unknown, but partly so: its known text is
+    /// kept (see `Unknown::Partial`).
     pub(super) fn template(&self, parts: &[TemplatePart], s: Scope<'_>) -> R {
         if let [TemplatePart::Interpolation(e)] = parts {
             return self.eval(e, s);
         }
         let mut out = String::new();
-        match self.render(parts, s, &mut out)? {
-            Some(unknown) => Ok(unknown),
-            None => Ok(Value::string(out)),
+        let mut first = None;
+        if let Some(unknown) = self.render(parts, s, &mut out, &mut first)? {
+            return Ok(unknown);
         }
+        Ok(match first {
+            None => Value::string(out),
+            Some(cause) => Value::unknown(Unknown::Partial {
+                text: out,
+                cause: Box::new(cause.plain()),
+            }),
+        })
     }
 
-    /// Appends a template's text to `out`; returns the unknown that stops it, if any.
+    /// Appends a template's text to `out`, writing marks for unknown interpolations (the
+    /// first is kept in `first`); returns the unknown that stops it altogether (an
+    /// unknown condition or collection), if any.
     fn render(
         &self,
         parts: &[TemplatePart],
         s: Scope<'_>,
         out: &mut String,
+        first: &mut Option<Arc<Unknown>>,
     ) -> Result<Option<Value>, String> {
         for part in parts {
             match part {
                 TemplatePart::Literal(text) => out.push_str(text),
                 TemplatePart::Interpolation(e) => match self.eval(e, s)? {
-                    Value::Unknown(u) => return Ok(Some(Value::Unknown(u))),
+                    Value::Unknown(u) => {
+                        out.push_str(u.mark());
+                        first.get_or_insert(u);
+                    }
                     v => out.push_str(&v.to_text()?),
                 },
                 TemplatePart::If {
@@ -391,7 +406,7 @@ impl Evaluator<'_> {
                     Value::Unknown(u) => return Ok(Some(Value::Unknown(u))),
                     c => {
                         let branch = if c.to_bool()? { then } else { otherwise };
-                        if let Some(u) = self.render(branch, s, out)? {
+                        if let Some(u) = self.render(branch, s, out, first)? {
                             return Ok(Some(u));
                         }
                     }
@@ -422,8 +437,10 @@ impl Evaluator<'_> {
                     };
                     for (k, v) in items {
                         let r = with_binding(s, value_var, v, |s| match key_var {
-                            Some(kv) => with_binding(s, kv, k, |s| self.render(body, s, out)),
-                            None => self.render(body, s, out),
+                            Some(kv) => {
+                                with_binding(s, kv, k, |s| self.render(body, s, out, first))
+                            }
+                            None => self.render(body, s, out, first),
                         })?;
                         if let Some(u) = r {
                             return Ok(Some(u));
@@ -501,20 +518,24 @@ impl Evaluator<'_> {
             Ok(t) => t,
             Err(u) => return Ok(Value::unknown(u)),
         };
-        let parts = crate::source::terraform::parse::parse_template(&text)
-            .map_err(|e| format!("templatefile: {path}: {}", e.message))?;
+        self.render_template_text(&text, vars, s)
+            .map_err(|e| format!("templatefile: {path}: {e}"))
+    }
+
+    /// Renders template text (`templatefile`, `data "template_file"`) with only `vars`
+    /// in scope.
+    pub(super) fn render_template_text(&self, text: &str, vars: Value, s: Scope<'_>) -> R {
+        let parts = crate::source::terraform::parse::parse_template(text).map_err(|e| e.message)?;
         let vars = match vars {
             Value::Unknown(u) => return Ok(Value::Unknown(u)),
             Value::Object(m) => m,
             other => {
                 return Err(format!(
-                    "templatefile: variables must be an object, not a {}",
+                    "variables must be an object, not a {}",
                     other.type_name()
                 ));
             }
         };
-        // The template sees only the variables it is given.
-        let bare = Scope::new(s.inst, s.iteration);
         fn bind_all(
             ev: &Evaluator<'_>,
             vars: &[(String, Value)],
@@ -529,7 +550,8 @@ impl Evaluator<'_> {
             }
         }
         let vars: Vec<(String, Value)> = vars.iter().map(|(k, v)| (k.clone(), v.clone())).collect();
-        bind_all(self, &vars, bare, &parts)
+        // The template sees only the variables it is given.
+        bind_all(self, &vars, Scope::new(s.inst, s.iteration), &parts)
     }
 }
 
@@ -544,15 +566,25 @@ fn get_attr(v: Value, name: &str) -> R {
             .get(name)
             .cloned()
             .ok_or_else(|| format!("this object has no attribute \"{name}\"")),
-        Value::Resource(r) => Ok(r.attrs.get(name).cloned().unwrap_or_else(|| {
-            let address = r.address.clone();
-            let attr = name.to_string();
-            Value::unknown(if r.data {
-                Unknown::DataSource { address, attr }
-            } else {
-                Unknown::AfterApply { address, attr }
+        Value::Resource(r) => {
+            let computed = || {
+                let (address, attr) = (r.address.clone(), name.to_string());
+                Value::unknown(if r.data {
+                    Unknown::DataSource { address, attr }
+                } else {
+                    Unknown::AfterApply { address, attr }
+                })
+            };
+            Ok(match r.attrs.get(name) {
+                // As in a plan: an attribute of a resource whose configured value is
+                // unknown is "known after apply", and still an attribute of that
+                // resource, so references through it keep pointing at the resource.
+                // (A data source's computed JSON keeps its partly known text.)
+                Some(Value::Unknown(_)) if !r.data => computed(),
+                Some(v) => v.clone(),
+                None => computed(),
             })
-        })),
+        }
         Value::Null => Err(format!("cannot read \"{name}\" of a null value")),
         Value::List(_) => Err(format!(
             "cannot read \"{name}\" of a list: use an index or [*]"

@@ -80,10 +80,23 @@ pub fn call(name: &str, args: Vec<Value>, env: &dyn FunctionEnv) -> Result<Value
     if NOT_EVALUATED.contains(&name) || name.starts_with("provider::") {
         return Ok(Value::unknown(Unknown::Function { name: name.into() }));
     }
+    if name == "jsonencode" {
+        // Encoded even when parts are unknown, so a policy's known statements stay readable.
+        let arg = args.first().ok_or("jsonencode: needs one argument")?;
+        let (json, unknown) = arg.to_json_marked();
+        return Ok(match unknown {
+            None => Value::string(json.to_string()),
+            Some(cause) => Value::unknown(Unknown::Partial {
+                text: json.to_string(),
+                cause: Box::new(cause.plain()),
+            }),
+        });
+    }
     let unknown = if STRUCTURAL.contains(&name) {
         args.iter().find_map(|a| a.as_unknown().cloned())
     } else {
-        args.iter().find_map(|a| a.first_unknown().cloned())
+        args.iter()
+            .find_map(|a| a.first_unknown().map(|u| Arc::new(u.plain())))
     };
     if let Some(u) = unknown {
         // coalesce can still be decided when a known, usable argument comes first.
@@ -425,10 +438,6 @@ pub fn call(name: &str, args: Vec<Value>, env: &dyn FunctionEnv) -> Result<Value
         },
         "tolist" => Ok(Value::list(a.list_of(a.get(0)?)?)),
         "tomap" => Ok(Value::object(a.map(0)?)),
-        "jsonencode" => {
-            let json = a.get(0)?.to_json().map_err(|u| u.describe())?;
-            Ok(Value::string(json.to_string()))
-        }
         "jsondecode" => {
             let text = a.text(0)?;
             let json: serde_json::Value =
@@ -824,11 +833,11 @@ mod tests {
         assert!(run("upper", vec![u.clone()]).as_unknown().is_some());
         let len = run("length", vec![Value::list(vec![u.clone(), s("a")])]);
         assert_eq!(len.to_string(), "2");
-        assert!(
-            run("jsonencode", vec![Value::list(vec![u])])
-                .as_unknown()
-                .is_some()
-        );
+        let partial = run("jsonencode", vec![Value::list(vec![u, s("x")])]);
+        match partial.as_unknown().map(|u| &**u) {
+            Some(Unknown::Partial { text, .. }) => assert_eq!(text, r#"["«unknown»","x"]"#),
+            other => panic!("{other:?}"),
+        }
         assert!(run("sha256", vec![s("a")]).as_unknown().is_some());
     }
 }

@@ -11,7 +11,7 @@
 //! other modules' outputs in both directions (Terraform's graph is per value, not per
 //! module), so a variable is evaluated only when first read.
 
-mod data_sources;
+pub mod data_sources;
 mod expr;
 pub mod functions;
 pub mod known_modules;
@@ -692,7 +692,7 @@ impl<'t> Evaluator<'t> {
                 let iteration = k.iteration(each_value);
                 let mut attrs = self.eval_body(&decl.block.body, Scope::new(id, &iteration));
                 if data {
-                    data_sources::compute(rtype, &mut attrs);
+                    data_sources::compute(self, Scope::new(id, &iteration), rtype, &mut attrs);
                 }
                 instances.push((
                     k.clone(),

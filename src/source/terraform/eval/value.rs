@@ -1,5 +1,6 @@
 //! Values as `terraform plan` would see them, including values it could not know.
 
+use crate::model::marks;
 use indexmap::IndexMap;
 use std::fmt;
 use std::sync::Arc;
@@ -48,6 +49,9 @@ pub enum Unknown {
     File { path: String, why: String },
     /// The configuration itself is wrong here (Terraform would refuse it).
     Error { message: String },
+    /// A string only partly unknown: its text with `model::marks` in place of the
+    /// unknown parts, so policies can still be read. Unknown to everything else.
+    Partial { text: String, cause: Box<Unknown> },
 }
 
 impl Unknown {
@@ -67,6 +71,24 @@ impl Unknown {
             Unknown::Function { name } => format!("function `{name}()` is not evaluated offline"),
             Unknown::File { path, why } => format!("file `{path}` could not be read: {why}"),
             Unknown::Error { message } => message.clone(),
+            Unknown::Partial { cause, .. } => cause.describe(),
+        }
+    }
+
+    /// Without the partly known text: what a computation on the string would yield.
+    pub fn plain(&self) -> Unknown {
+        match self {
+            Unknown::Partial { cause, .. } => cause.plain(),
+            other => other.clone(),
+        }
+    }
+
+    /// The stand-in for this unknown inside a partly known string.
+    pub fn mark(&self) -> &str {
+        match self {
+            Unknown::AfterApply { .. } => marks::AFTER_APPLY,
+            Unknown::Partial { text, .. } => text,
+            _ => marks::UNKNOWN,
         }
     }
 
@@ -76,6 +98,7 @@ impl Unknown {
             Unknown::Variable { name } => Some(format!(
                 "set it with `--var {name}=VALUE`, `--var-file FILE` or `TF_VAR_{name}`"
             )),
+            Unknown::Partial { cause, .. } => cause.hint(),
             Unknown::ModuleNotOnDisk { .. } => Some(
                 "run `terraform init` so `.terraform/modules/modules.json` records where it was downloaded"
                     .into(),
@@ -241,6 +264,40 @@ impl Value {
         })
     }
 
+    /// The value as JSON with marks in place of its unknown parts, and the first unknown.
+    pub fn to_json_marked(&self) -> (serde_json::Value, Option<Arc<Unknown>>) {
+        let mut first = None;
+        let json = self.marked(&mut first);
+        (json, first)
+    }
+
+    fn marked(&self, first: &mut Option<Arc<Unknown>>) -> serde_json::Value {
+        match self {
+            Value::Unknown(u) => {
+                first.get_or_insert_with(|| u.clone());
+                serde_json::Value::String(u.mark().to_string())
+            }
+            Value::Resource(r) => {
+                first.get_or_insert_with(|| {
+                    Arc::new(Unknown::AfterApply {
+                        address: r.address.clone(),
+                        attr: "*".into(),
+                    })
+                });
+                serde_json::Value::String(marks::AFTER_APPLY.into())
+            }
+            Value::List(items) => {
+                serde_json::Value::Array(items.iter().map(|i| i.marked(first)).collect())
+            }
+            Value::Object(map) => serde_json::Value::Object(
+                map.iter()
+                    .map(|(k, v)| (k.clone(), v.marked(first)))
+                    .collect(),
+            ),
+            known => known.to_json().unwrap_or(serde_json::Value::Null),
+        }
+    }
+
     pub fn from_json(j: &serde_json::Value) -> Value {
         match j {
             serde_json::Value::Null => Value::Null,
@@ -331,6 +388,24 @@ mod tests {
     fn string_bools_convert() {
         assert!(Value::string("true").to_bool().unwrap());
         assert!(Value::string("yes").to_bool().is_err());
+    }
+
+    #[test]
+    fn marked_json_keeps_what_is_known() {
+        let v = Value::object(Map::from([
+            ("Action".into(), Value::string("xray:*")),
+            (
+                "Resource".into(),
+                Value::unknown(Unknown::AfterApply {
+                    address: "aws_sqs_queue.q".into(),
+                    attr: "arn".into(),
+                }),
+            ),
+        ]));
+        let (json, first) = v.to_json_marked();
+        assert_eq!(json["Action"], "xray:*");
+        assert_eq!(json["Resource"], marks::AFTER_APPLY);
+        assert!(first.is_some());
     }
 
     #[test]

@@ -2,11 +2,13 @@
 //! every instance of every resource type the audit reads.
 
 use super::eval::value::{ResourceValue, Unknown, Value};
-use super::eval::{CallInstances, Evaluator, InstId, InstKind, known_modules, lambda_module};
+mod lambda_module;
+
+use super::eval::{CallInstances, Evaluator, InstId, InstKind, known_modules};
 use super::ir::{Block, Expr};
 use super::module::Resource;
 use crate::model::{
-    AppSyncApi, Field, FileId, Function, HttpStage, Inventory, LambdaModuleCall, Meta, Origin,
+    AppSyncApi, ExclusivePolicies, Field, FileId, Function, HttpStage, Inventory, Meta, Origin,
     PolicyAttachment, Reference, RestStage, Role, RolePolicy, SamplingRule, Setting, StateMachine,
     Unaudited, Unresolved,
 };
@@ -24,6 +26,8 @@ pub const AUDITED_TYPES: &[&str] = &[
     "aws_iam_policy",
     "aws_iam_role_policy_attachment",
     "aws_iam_policy_attachment",
+    "aws_iam_role_policy_attachments_exclusive",
+    "aws_iam_role_policies_exclusive",
     "aws_xray_sampling_rule",
 ];
 
@@ -136,9 +140,9 @@ impl<'e, 't> Extractor<'e, 't> {
             },
             subject: subject.into(),
             what: Unresolved {
-                expression: String::new(),
                 why: why.describe(),
                 hint: why.hint(),
+                ..Unresolved::default()
             },
         });
     }
@@ -214,6 +218,7 @@ impl<'e, 't> Extractor<'e, 't> {
                 "aws_iam_role_policy" => {
                     let p = RolePolicy {
                         meta: self.meta(&item),
+                        name: self.string(&item, "name"),
                         role: self.reference(&item, "role"),
                         policy: self.string(&item, "policy"),
                     };
@@ -239,6 +244,27 @@ impl<'e, 't> Extractor<'e, 't> {
                         policy_arn: self.reference(&item, "policy_arn"),
                     };
                     self.out.attachments.push(a);
+                }
+                "aws_iam_role_policy_attachments_exclusive" => {
+                    let role = self.reference(&item, "role_name");
+                    for arn in self.references(&item, "policy_arns") {
+                        let a = PolicyAttachment {
+                            meta: self.meta(&item),
+                            roles: vec![role.clone()],
+                            policy_arn: arn,
+                        };
+                        self.out.attachments.push(a);
+                    }
+                }
+                "aws_iam_role_policies_exclusive" => {
+                    let e = ExclusivePolicies {
+                        meta: self.meta(&item),
+                        role: self.reference(&item, "role_name"),
+                        policy_names: self.scalar(&item, "policy_names", |v| {
+                            v.elements()?.iter().map(|n| n.to_text().ok()).collect()
+                        }),
+                    };
+                    self.out.exclusive_policies.push(e);
                 }
                 "aws_xray_sampling_rule" => {
                     let rule = self.sampling_rule(&item);
@@ -295,6 +321,7 @@ impl<'e, 't> Extractor<'e, 't> {
         };
         Role {
             meta: self.meta(item),
+            created_by: None,
             name: self.string(item, "name"),
             inline_policies,
             managed_policy_arns: self.references(item, "managed_policy_arns"),
@@ -325,86 +352,6 @@ impl<'e, 't> Extractor<'e, 't> {
                 _ => None,
             }),
         }
-    }
-
-    /// A `terraform-aws-modules/lambda/aws` call not on disk: the function it creates.
-    fn lambda_module(&mut self, id: InstId) {
-        let Some((parent, call)) = self.ev.call_site(id) else {
-            return;
-        };
-        let inst = self.ev.inst(id);
-        let input = |name: &str| self.ev.var(id, name).unwrap_or_else(Value::error);
-        let mut exists = true;
-        for (name, want) in [
-            ("create", true),
-            ("putin_khuylo", true),
-            ("create_function", true),
-            ("create_layer", false),
-        ] {
-            match input(name) {
-                v @ Value::Unknown(_) => {
-                    let subject =
-                        format!("Whether `{}` creates a function is not known", inst.address);
-                    self.unaudited(inst.address.clone(), call.file, &call.block, &v, &subject);
-                    return;
-                }
-                v => exists &= v.to_bool().unwrap_or(want) == want,
-            }
-        }
-        if !exists {
-            return;
-        }
-        let arg_setting = |name: &str, conv: fn(&Value) -> Option<String>| -> Setting<String> {
-            let attr = call.block.body.attribute(name);
-            let written = attr.map(|a| (&a.expr, a.span));
-            let mut s = self.setting(Some(&input(name)), written, call.file, parent, conv);
-            if s.value == Field::Known(String::new()) {
-                s.value = Field::Unset;
-            }
-            s
-        };
-        let tracing_mode = arg_setting("tracing_mode", |v| v.to_text().ok());
-        let attach = arg_setting("attach_tracing_policy", |v| {
-            v.to_bool().ok().map(|b| b.to_string())
-        });
-        let create_role = input("create_role").to_bool().unwrap_or(true);
-        let role = if create_role {
-            Reference::Address(format!("{}.{}", inst.address, lambda_module::ROLE))
-        } else {
-            match input("lambda_role") {
-                Value::String(s) if !s.is_empty() => Reference::Literal(s.to_string()),
-                Value::Unknown(u) => self.unknown_reference(&u, "lambda_role"),
-                _ => Reference::Unset,
-            }
-        };
-        let origin = Some(Origin::file(call.file, call.block.header));
-        self.out.functions.push(Function {
-            meta: Meta {
-                address: format!("{}.{}", inst.address, lambda_module::FUNCTION),
-                root: self.root.clone(),
-                origin: origin.clone(),
-            },
-            name: arg_setting("function_name", |v| v.to_text().ok()),
-            tracing_mode,
-            role,
-            role_at: call
-                .block
-                .body
-                .attribute("lambda_role")
-                .map(|a| Origin::file(call.file, a.span)),
-            module_call: Some(LambdaModuleCall {
-                address: inst.address.clone(),
-                attach_tracing_policy: Setting {
-                    value: match attach.value {
-                        Field::Known(b) => Field::Known(b == "true"),
-                        Field::Unset => Field::Known(false),
-                        Field::Unknown(u) => Field::Unknown(u),
-                    },
-                    at: attach.at,
-                    source: attach.source,
-                },
-            }),
-        });
     }
 
     fn meta(&self, item: &Item) -> Meta {
@@ -497,7 +444,7 @@ impl<'e, 't> Extractor<'e, 't> {
                 None => Field::Unknown(Unresolved {
                     expression: self.text(written.map(|(e, _)| e), file),
                     why: format!("{v} is not a valid value here"),
-                    hint: None,
+                    ..Unresolved::default()
                 }),
             },
         };
@@ -509,6 +456,10 @@ impl<'e, 't> Extractor<'e, 't> {
             expression: self.text(e, file),
             why: u.describe(),
             hint: u.hint(),
+            partial: match u {
+                Unknown::Partial { text, .. } => Some(text.clone()),
+                _ => None,
+            },
         }
     }
 
@@ -549,6 +500,7 @@ impl<'e, 't> Extractor<'e, 't> {
 
     fn to_reference(&self, v: &Value, e: Option<&Expr>, file: FileId) -> Reference {
         match v {
+            Value::String(s) if s.is_empty() => Reference::Unset,
             Value::String(s) => Reference::Literal(s.to_string()),
             Value::Unknown(u) => match &**u {
                 Unknown::AfterApply { address, .. } => Reference::Address(address.clone()),
@@ -557,18 +509,7 @@ impl<'e, 't> Extractor<'e, 't> {
             other => Reference::Unknown(Unresolved {
                 expression: self.text(e, file),
                 why: format!("{other} is not a reference"),
-                hint: None,
-            }),
-        }
-    }
-
-    fn unknown_reference(&self, u: &Unknown, what: &str) -> Reference {
-        match u {
-            Unknown::AfterApply { address, .. } => Reference::Address(address.clone()),
-            _ => Reference::Unknown(Unresolved {
-                expression: what.into(),
-                why: u.describe(),
-                hint: u.hint(),
+                ..Unresolved::default()
             }),
         }
     }

@@ -1,0 +1,225 @@
+use super::{Context, Rule, unknown_setting, xr000};
+use crate::finding::{Finding, Related, Severity};
+use crate::iam::{
+    Cite, Decision, FunctionRole, RoleAccess, WRITE_ACTIONS, WRITE_POLICY_ARN, decide,
+};
+use crate::model::Unresolved;
+
+pub static RULE: Rule = Rule {
+    code: "XR101",
+    name: "role-cannot-write-traces",
+    severity: Severity::Error,
+    summary: "A function's execution role cannot call xray:PutTraceSegments and xray:PutTelemetryRecords on *.",
+    doc: r#"# XR101 role-cannot-write-traces (error)
+
+## What it finds
+An IAM role that at least one Lambda function uses as its execution role and that cannot
+perform both `xray:PutTraceSegments` and `xray:PutTelemetryRecords` on `*`, after every
+policy that reaches it is evaluated as IAM does: inline policies (`aws_iam_role_policy`,
+`inline_policy` blocks), attachments (`aws_iam_role_policy_attachment`,
+`aws_iam_policy_attachment`, `managed_policy_arns`, the `_exclusive` resources), customer
+policies in the tree, AWS managed policies known offline, and the permissions boundary.
+One finding per role; `related` lists the functions that use it.
+
+## Why it matters
+Lambda refuses to turn on Active tracing for such a role ("The provided execution role
+does not have permissions to call PutTraceSegments on XRAY"), so the deploy fails; or,
+with PassThrough, traces silently never arrive. The message says why: no grant, a grant
+scoped to a resource (X-Ray's write actions take no resource-level permissions, so only
+`Resource: "*"` grants them), a named statement that denies, a permissions boundary that
+cuts the grant, or a grant only under a condition.
+
+## Example
+```hcl
+resource "aws_iam_role_policy" "app" {
+  role = aws_iam_role.app.id
+  policy = jsonencode({
+    Statement = [{
+      Effect   = "Allow"
+      Action   = ["xray:PutTraceSegments", "xray:PutTelemetryRecords"]
+      Resource = "arn:aws:xray:eu-west-1:123456789012:group/default" # grants nothing
+    }]
+  })
+}
+```
+
+## Fix
+Attach `arn:aws:iam::aws:policy/AWSXRayDaemonWriteAccess` to the role (safe: it grants
+only the five X-Ray write and sampling actions). A role that is denied or bounded needs a
+person: adding a grant beside a Deny cannot help.
+
+## Source
+AWS X-Ray developer guide `security_iam_service-with-iam` (no resource-level permissions
+for these actions); IAM user guide `reference_policies_evaluation-logic`; Lambda guide
+`services-xray` and hashicorp/terraform-provider-aws#29828 (the error Lambda returns);
+AWS Managed Policy Reference (AWSXRayDaemonWriteAccess).
+"#,
+    check,
+};
+
+fn check(cx: &Context, out: &mut Vec<Finding>) {
+    let inventory = cx.inventory;
+    let graph = cx.iam();
+    for access in &graph.roles {
+        if access.functions.is_empty() {
+            continue;
+        }
+        let decisions: Vec<(&str, Decision)> = WRITE_ACTIONS
+            .iter()
+            .map(|a| (*a, decide(a, &access.policies, access.boundary.as_ref())))
+            .collect();
+        if let Some(finding) = verdict(access, &decisions) {
+            out.push(finding);
+        }
+    }
+    for (f, role) in inventory.functions.iter().zip(&graph.function_roles) {
+        match role {
+            FunctionRole::Outside(arn) => {
+                let what = if arn.starts_with("arn:") && !arn.contains(":role/") {
+                    Unresolved {
+                        why: format!("its role is set to `{arn}`, which is not an IAM role ARN"),
+                        ..Unresolved::default()
+                    }
+                } else {
+                    Unresolved {
+                        why: format!(
+                            "role `{arn}` is not defined in this root, so the policies that reach it cannot be read offline"
+                        ),
+                        hint: Some(
+                            "audit the tree that creates it, or the account (`--account`)".into(),
+                        ),
+                        ..Unresolved::default()
+                    }
+                };
+                let subject = format!(
+                    "Whether the role of `{}` can write traces is not known",
+                    f.meta.address
+                );
+                out.push(xr000::unresolved(
+                    &f.meta,
+                    f.role_at.as_ref(),
+                    &subject,
+                    &what,
+                ));
+            }
+            FunctionRole::Unknown(u) => {
+                out.push(unknown_setting(&f.meta, f.role_at.as_ref(), "role", u))
+            }
+            FunctionRole::InTree(_) | FunctionRole::Unset => {}
+        }
+    }
+}
+
+/// The XR101 finding (or XR000 note) for a role, or `None` when it can write traces.
+fn verdict(access: &RoleAccess, decisions: &[(&str, Decision)]) -> Option<Finding> {
+    let role = access.role;
+    let failing: Vec<&(&str, Decision)> = decisions
+        .iter()
+        .filter(|(_, d)| !matches!(d, Decision::Allowed | Decision::Unknown(_)))
+        .collect();
+    let Some((_, decision)) = failing.first() else {
+        let why: Vec<&str> = decisions
+            .iter()
+            .filter_map(|(_, d)| match d {
+                Decision::Unknown(why) => Some(why.iter().map(String::as_str)),
+                _ => None,
+            })
+            .flatten()
+            .collect();
+        if why.is_empty() {
+            return None;
+        }
+        let subject = format!(
+            "Whether role `{}` can write traces is not known offline",
+            role.meta.address
+        );
+        let what = Unresolved {
+            why: dedup(why).join("; "),
+            ..Unresolved::default()
+        };
+        return Some(xr000::unresolved(&role.meta, None, &subject, &what));
+    };
+    let actions = failing
+        .iter()
+        .map(|(a, _)| *a)
+        .collect::<Vec<_>>()
+        .join(" and ");
+    let (reason, fix, cites) = match decision {
+        Decision::NotGranted => (
+            format!("no policy that reaches it allows {actions}"),
+            format!("attach {WRITE_POLICY_ARN}"),
+            Vec::new(),
+        ),
+        Decision::Scoped(cites) => (
+            format!(
+                "it allows {actions} only on named resources ({}), but X-Ray's write actions take no resource-level permissions: only Resource \"*\" grants them",
+                cite_list(cites)
+            ),
+            format!("attach {WRITE_POLICY_ARN}, or use Resource \"*\" in that statement"),
+            cites.clone(),
+        ),
+        Decision::Denied(cite) => (
+            format!(
+                "statement `{}` of `{}` denies {actions}, and an explicit Deny beats any Allow",
+                cite.statement, cite.policy
+            ),
+            "change or narrow that statement; adding a grant beside it cannot help".to_string(),
+            vec![cite.clone()],
+        ),
+        Decision::Bounded(boundary) => (
+            format!("its permissions boundary `{boundary}` does not allow {actions}"),
+            "add the X-Ray write actions to the boundary".to_string(),
+            Vec::new(),
+        ),
+        Decision::Conditional(cites) => (
+            format!(
+                "{actions} is granted or denied only under a Condition ({})",
+                cite_list(cites)
+            ),
+            "grant it without the condition, or make sure the condition holds for Lambda"
+                .to_string(),
+            cites.clone(),
+        ),
+        Decision::Allowed | Decision::Unknown(_) => unreachable!("filtered above"),
+    };
+    let n = access.functions.len();
+    let message = format!(
+        "role `{}` cannot write traces: {reason}. {n} function{} use{} it: Lambda refuses Active tracing on such a role (\"The provided execution role does not have permissions to call PutTraceSegments on XRAY\") and PassThrough traces never arrive; {fix}",
+        role.created_by.as_deref().unwrap_or(&role.meta.address),
+        if n == 1 { "" } else { "s" },
+        if n == 1 { "s" } else { "" },
+    );
+    let mut finding = Finding::new(&RULE, &role.meta, None, message);
+    if let Some(module) = &role.created_by {
+        finding.resource = module.clone();
+    }
+    finding.related = access
+        .functions
+        .iter()
+        .map(|f| Related {
+            message: format!("used by `{}`", f.meta.address),
+            origin: f.meta.origin.clone(),
+        })
+        .chain(cites.into_iter().filter_map(|c| {
+            Some(Related {
+                message: format!("statement `{}` of `{}`", c.statement, c.policy),
+                origin: Some(c.origin?),
+            })
+        }))
+        .collect();
+    Some(finding)
+}
+
+fn cite_list(cites: &[Cite]) -> String {
+    cites
+        .iter()
+        .map(|c| format!("statement `{}` of `{}`", c.statement, c.policy))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+fn dedup(mut items: Vec<&str>) -> Vec<&str> {
+    let mut seen = std::collections::HashSet::new();
+    items.retain(|i| seen.insert(*i));
+    items
+}
