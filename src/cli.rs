@@ -19,6 +19,9 @@ pub struct Cli {
 pub enum Command {
     /// Audit Terraform trees for X-Ray tracing: Lambda modes, API stages, roles, sampling rules.
     Audit(AuditArgs),
+    /// Estimate the monthly X-Ray bill from the sampling rules found and your traffic.
+    #[command(long_about = COST_ABOUT)]
+    Cost(CostArgs),
     /// List the rules, or print one rule's documentation.
     Rules {
         /// A rule code (XR001) or name (lambda-tracing-not-active).
@@ -55,6 +58,89 @@ pub struct AuditArgs {
     /// When to colour text output (NO_COLOR in the environment means never).
     #[arg(long, value_enum, default_value_t = Color::Auto)]
     pub color: Color,
+
+    /// Traffic XR202 prices a trace-everything sampling rule at.
+    #[arg(long, value_name = "N", default_value_t = 100.0)]
+    pub requests_per_second: f64,
+}
+
+const COST_ABOUT: &str =
+    "Estimate the monthly X-Ray bill from the sampling rules found under PATH and a \
+description of your traffic.
+
+The model, per second: rules apply in priority order (then by name), the first match \
+deciding. Each rule first takes up to its reservoir (shared by the whole fleet, as \
+centralized sampling shares it), then its fixed rate of the rest it matched. The Default \
+rule (1 request a second and 5% of the rest) comes last and takes what is left. Traces a \
+month are traces a second times the seconds of a 30-day month; the free tier (100,000 \
+traces recorded, 1,000,000 retrieved or scanned) is subtracted, then $5.00 per million \
+recorded and $0.50 per million retrieved or scanned apply (aws.amazon.com/xray/pricing). \
+Traffic given per service (--traffic SERVICE=RPS) is matched against each rule's \
+service_name; rules matching on paths, hosts, methods or attributes cannot be applied to \
+such a description and are listed as left out. The estimate prints its assumptions.";
+
+#[derive(Debug, Args)]
+pub struct CostArgs {
+    /// Directories (or files) whose aws_xray_sampling_rule resources to price.
+    #[arg(default_value = ".")]
+    pub paths: Vec<PathBuf>,
+
+    /// Requests a second across the fleet (default 100 when no traffic is given).
+    #[arg(long, value_name = "N", conflicts_with = "requests_per_day")]
+    pub requests_per_second: Option<f64>,
+
+    /// Requests a day across the fleet.
+    #[arg(long, value_name = "N")]
+    pub requests_per_day: Option<f64>,
+
+    /// Requests a second of one service, matched against rules' service_name
+    /// (repeatable). With --requests-per-second, the rest is traffic of other services.
+    #[arg(long = "traffic", value_name = "SERVICE=RPS")]
+    pub traffic: Vec<String>,
+
+    /// Traces retrieved or scanned a month (console, APIs, Insights).
+    #[arg(long, value_name = "N", default_value_t = 0.0)]
+    pub scans_per_month: f64,
+
+    /// US dollars per million traces recorded.
+    #[arg(long, value_name = "USD", default_value_t = xray_setup::cost::PRICES.per_million_recorded)]
+    pub price_per_million_recorded: f64,
+
+    /// US dollars per million traces retrieved or scanned.
+    #[arg(long, value_name = "USD", default_value_t = xray_setup::cost::PRICES.per_million_scanned)]
+    pub price_per_million_scanned: f64,
+
+    /// Traces recorded free each month.
+    #[arg(long, value_name = "N", default_value_t = xray_setup::cost::PRICES.free_recorded)]
+    pub free_recorded: f64,
+
+    /// Traces retrieved or scanned free each month.
+    #[arg(long, value_name = "N", default_value_t = xray_setup::cost::PRICES.free_scanned)]
+    pub free_scanned: f64,
+
+    /// The account's Default rule reservoir, if it was changed through the API.
+    #[arg(long, value_name = "N", default_value_t = xray_setup::sampling::DEFAULT_RESERVOIR)]
+    pub default_reservoir: f64,
+
+    /// The account's Default rule fixed rate, if it was changed through the API.
+    #[arg(long, value_name = "RATE", default_value_t = xray_setup::sampling::DEFAULT_FIXED_RATE)]
+    pub default_fixed_rate: f64,
+
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = Format::Text)]
+    pub format: Format,
+
+    /// Write the estimate to FILE instead of standard output.
+    #[arg(long, short, value_name = "FILE")]
+    pub output: Option<PathBuf>,
+
+    /// Set a root variable, as `terraform plan -var` does (repeatable).
+    #[arg(long = "var", value_name = "NAME=VALUE")]
+    pub vars: Vec<String>,
+
+    /// Load root variables from a .tfvars or .tfvars.json file (repeatable; later wins).
+    #[arg(long = "var-file", value_name = "FILE")]
+    pub var_files: Vec<PathBuf>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

@@ -6,11 +6,13 @@
 
 #![warn(clippy::print_stdout, clippy::print_stderr)]
 
+pub mod cost;
 pub mod finding;
 pub mod iam;
 pub mod model;
 pub mod report;
 pub mod rules;
+pub mod sampling;
 pub mod source;
 
 pub use finding::{Finding, Severity};
@@ -29,9 +31,13 @@ pub struct Audit {
 }
 
 /// Audits Terraform trees: scan every PATH, evaluate every root, run every rule.
-pub fn audit_terraform(paths: &[PathBuf], variables: &Variables) -> Result<Audit, ScanError> {
+pub fn audit_terraform(
+    paths: &[PathBuf],
+    variables: &Variables,
+    options: &rules::Options,
+) -> Result<Audit, ScanError> {
     let scan = source::terraform::scan(paths, variables)?;
-    let findings = rules::check(&scan.inventory);
+    let findings = rules::check(&scan.inventory, options);
     Ok(Audit {
         inventory: scan.inventory,
         findings,

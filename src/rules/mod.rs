@@ -16,6 +16,9 @@ mod xr006;
 mod xr101;
 mod xr102;
 mod xr103;
+mod xr201;
+mod xr202;
+mod xr203;
 
 use crate::finding::{Finding, Severity};
 use crate::iam;
@@ -36,16 +39,33 @@ pub struct Rule {
     pub check: fn(&Context, &mut Vec<Finding>),
 }
 
-/// What rules read: the Inventory, and analyses of it shared between rules.
+/// Settings of an audit that rules read.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Options {
+    /// The traffic XR202 prices a trace-everything rule at.
+    pub requests_per_second: f64,
+}
+
+impl Default for Options {
+    fn default() -> Options {
+        Options {
+            requests_per_second: 100.0,
+        }
+    }
+}
+
+/// What rules read: the Inventory, the audit's options, and analyses shared between rules.
 pub struct Context<'a> {
     pub inventory: &'a Inventory,
+    pub options: &'a Options,
     iam: OnceLock<iam::Graph<'a>>,
 }
 
 impl<'a> Context<'a> {
-    pub fn new(inventory: &'a Inventory) -> Context<'a> {
+    pub fn new(inventory: &'a Inventory, options: &'a Options) -> Context<'a> {
         Context {
             inventory,
+            options,
             iam: OnceLock::new(),
         }
     }
@@ -68,6 +88,9 @@ pub static RULES: &[&Rule] = &[
     &xr101::RULE,
     &xr102::RULE,
     &xr103::RULE,
+    &xr201::RULE,
+    &xr202::RULE,
+    &xr203::RULE,
     &parse_error::RULE,
 ];
 
@@ -80,8 +103,8 @@ pub fn find(key: &str) -> Option<&'static Rule> {
 }
 
 /// Runs every rule over the inventory; findings come back in file order.
-pub fn check(inventory: &Inventory) -> Vec<Finding> {
-    let cx = Context::new(inventory);
+pub fn check(inventory: &Inventory, options: &Options) -> Vec<Finding> {
+    let cx = Context::new(inventory, options);
     let mut findings = Vec::new();
     for rule in RULES {
         (rule.check)(&cx, &mut findings);
