@@ -22,6 +22,8 @@ pub enum Command {
     /// Estimate the monthly X-Ray bill from the sampling rules found and your traffic.
     #[command(long_about = COST_ABOUT)]
     Cost(CostArgs),
+    /// Fix what the audit finds, in the Terraform files themselves (a dry run unless --write).
+    Fix(FixArgs),
     /// List the rules, or print one rule's documentation.
     Rules {
         /// A rule code (XR001) or name (lambda-tracing-not-active).
@@ -62,6 +64,41 @@ pub struct AuditArgs {
     /// Traffic XR202 prices a trace-everything sampling rule at.
     #[arg(long, value_name = "N", default_value_t = 100.0)]
     pub requests_per_second: f64,
+}
+
+#[derive(Debug, Args)]
+pub struct FixArgs {
+    /// Directories (or files) to fix; nothing outside them is written.
+    #[arg(default_value = ".")]
+    pub paths: Vec<PathBuf>,
+
+    /// Apply the fixes (without it, print the diff they would make).
+    #[arg(long)]
+    pub write: bool,
+
+    /// Include fixes that need review: the value changed also feeds something else.
+    #[arg(long = "unsafe")]
+    pub unsafe_fixes: bool,
+
+    /// Fix only findings of these rules (code or name; repeatable).
+    #[arg(long = "rule", value_name = "RULE")]
+    pub rules: Vec<String>,
+
+    /// Skip findings of these rules (code or name; repeatable).
+    #[arg(long = "skip", value_name = "RULE")]
+    pub skip: Vec<String>,
+
+    /// When to colour the diff (NO_COLOR in the environment means never).
+    #[arg(long, value_enum, default_value_t = Color::Auto)]
+    pub color: Color,
+
+    /// Set a root variable, as `terraform plan -var` does (repeatable).
+    #[arg(long = "var", value_name = "NAME=VALUE")]
+    pub vars: Vec<String>,
+
+    /// Load root variables from a .tfvars or .tfvars.json file (repeatable; later wins).
+    #[arg(long = "var-file", value_name = "FILE")]
+    pub var_files: Vec<PathBuf>,
 }
 
 const COST_ABOUT: &str =

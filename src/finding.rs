@@ -1,5 +1,6 @@
 //! What rules report.
 
+use crate::fix::Remedy;
 use crate::model::{Meta, Origin};
 use crate::rules::Rule;
 
@@ -35,6 +36,8 @@ pub struct Finding {
     /// Other places that explain the finding: where a value comes from, the functions
     /// a role serves.
     pub related: Vec<Related>,
+    /// What would fix it.
+    pub remedy: Option<Remedy>,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -44,6 +47,11 @@ pub struct Related {
 }
 
 impl Finding {
+    pub fn with_remedy(mut self, remedy: Remedy) -> Finding {
+        self.remedy = Some(remedy);
+        self
+    }
+
     /// A finding of `rule` on the resource `meta` describes, pointing at `at` when given
     /// and at the resource otherwise.
     pub fn new(rule: &Rule, meta: &Meta, at: Option<&Origin>, message: String) -> Finding {
@@ -56,6 +64,7 @@ impl Finding {
             root: meta.root.clone(),
             origin: at.or(meta.origin.as_ref()).cloned(),
             related: Vec::new(),
+            remedy: None,
         }
     }
 }

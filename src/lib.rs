@@ -8,6 +8,7 @@
 
 pub mod cost;
 pub mod finding;
+pub mod fix;
 pub mod iam;
 pub mod model;
 pub mod report;

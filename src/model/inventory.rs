@@ -64,8 +64,10 @@ pub struct Meta {
     /// The root module's directory relative to the PATH given (`"."` for PATH itself),
     /// or the region for an account.
     pub root: String,
-    /// The resource block (or the module call that creates it).
+    /// The resource block's header (or the module call's that creates it).
     pub origin: Option<Origin>,
+    /// The whole block, where fixes insert what is missing.
+    pub block: Option<Origin>,
 }
 
 /// A setting together with where it is written and how its value got there.

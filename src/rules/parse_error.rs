@@ -51,6 +51,7 @@ fn check(cx: &Context, out: &mut Vec<Finding>) {
                 .rsplit_once('/')
                 .map_or(".".to_string(), |(d, _)| d.to_string()),
             origin: Some(p.origin.clone()),
+            block: None,
         };
         out.push(Finding::new(&RULE, &meta, None, p.message.clone()));
     }

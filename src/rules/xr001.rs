@@ -1,5 +1,6 @@
 use super::{Context, Rule, describe, unknown_setting};
 use crate::finding::{Finding, Severity};
+use crate::fix::Remedy;
 use crate::model::{Field, Function};
 
 pub static RULE: Rule = Rule {
@@ -84,10 +85,39 @@ fn check(cx: &Context, out: &mut Vec<Finding>) {
                 continue;
             }
         };
-        let mut finding = Finding::new(&RULE, &f.meta, at, message);
+        let mut finding = Finding::new(&RULE, &f.meta, at, message).with_remedy(remedy_for(f));
         finding.related = describe::related(&f.tracing_mode.source);
         out.push(finding);
     }
+}
+
+/// Active tracing where the mode is decided (inserting `tracing_config` when nothing sets
+/// it); for a terraform-aws-modules/lambda call, also the tracing policy, so its role can
+/// write what it records.
+fn remedy_for(f: &Function) -> Remedy {
+    let mode = |name: &'static str, nested| Remedy::Set {
+        name,
+        value: "\"Active\"",
+        at: f.tracing_mode.at.clone(),
+        source: f.tracing_mode.source.clone(),
+        block: f.meta.block.clone(),
+        nested,
+    };
+    let Some(call) = &f.module_call else {
+        return mode("mode", Some("tracing_config"));
+    };
+    let mut parts = vec![mode("tracing_mode", None)];
+    if call.attach_tracing_policy.value != Field::Known(true) {
+        parts.push(Remedy::Set {
+            name: "attach_tracing_policy",
+            value: "true",
+            at: call.attach_tracing_policy.at.clone(),
+            source: call.attach_tracing_policy.source.clone(),
+            block: f.meta.block.clone(),
+            nested: None,
+        });
+    }
+    Remedy::All(parts)
 }
 
 fn remedy(f: &Function) -> &'static str {

@@ -1,5 +1,6 @@
 use super::{Context, Rule};
 use crate::finding::{Finding, Severity};
+use crate::fix::Remedy;
 use crate::model::Field;
 
 pub static RULE: Rule = Rule {
@@ -54,11 +55,11 @@ fn check(cx: &Context, out: &mut Vec<Finding>) {
             "`{}` has tracing mode {mode:?}, which Lambda rejects: the only modes are \"Active\" and \"PassThrough\"; {hint}use \"Active\" to trace every invocation",
             f.meta.address
         );
-        out.push(Finding::new(
-            &RULE,
-            &f.meta,
-            f.tracing_mode.at.as_ref(),
-            message,
+        let remedy = Remedy::Manual(format!(
+            "{mode:?} is not a mode: choose \"Active\" (or \"PassThrough\", if that was meant)"
         ));
+        out.push(
+            Finding::new(&RULE, &f.meta, f.tracing_mode.at.as_ref(), message).with_remedy(remedy),
+        );
     }
 }

@@ -1,5 +1,6 @@
 use super::{Context, Rule, describe, unknown_setting};
 use crate::finding::{Finding, Severity};
+use crate::fix::Remedy;
 use crate::model::Field;
 
 pub static RULE: Rule = Rule {
@@ -61,7 +62,15 @@ fn check(cx: &Context, out: &mut Vec<Finding>) {
                 continue;
             }
         };
-        let mut finding = Finding::new(&RULE, &s.meta, at, message);
+        let remedy = Remedy::Set {
+            name: "xray_tracing_enabled",
+            value: "true",
+            at: s.tracing_enabled.at.clone(),
+            source: s.tracing_enabled.source.clone(),
+            block: s.meta.block.clone(),
+            nested: None,
+        };
+        let mut finding = Finding::new(&RULE, &s.meta, at, message).with_remedy(remedy);
         finding.related = describe::related(&s.tracing_enabled.source);
         out.push(finding);
     }

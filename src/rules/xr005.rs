@@ -1,5 +1,6 @@
 use super::{Context, Rule, describe, unknown_setting};
 use crate::finding::{Finding, Severity};
+use crate::fix::Remedy;
 use crate::model::Field;
 
 pub static RULE: Rule = Rule {
@@ -61,7 +62,15 @@ fn check(cx: &Context, out: &mut Vec<Finding>) {
                 continue;
             }
         };
-        let mut finding = Finding::new(&RULE, &m.meta, at, message);
+        let remedy = Remedy::Set {
+            name: "enabled",
+            value: "true",
+            at: m.tracing_enabled.at.clone(),
+            source: m.tracing_enabled.source.clone(),
+            block: m.meta.block.clone(),
+            nested: Some("tracing_configuration"),
+        };
+        let mut finding = Finding::new(&RULE, &m.meta, at, message).with_remedy(remedy);
         finding.related = describe::related(&m.tracing_enabled.source);
         out.push(finding);
     }

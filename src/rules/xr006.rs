@@ -1,5 +1,6 @@
 use super::{Context, Rule, describe, unknown_setting};
 use crate::finding::{Finding, Severity};
+use crate::fix::Remedy;
 use crate::model::Field;
 
 pub static RULE: Rule = Rule {
@@ -53,7 +54,15 @@ fn check(cx: &Context, out: &mut Vec<Finding>) {
                 continue;
             }
         };
-        let mut finding = Finding::new(&RULE, &a.meta, at, message);
+        let remedy = Remedy::Set {
+            name: "xray_enabled",
+            value: "true",
+            at: a.xray_enabled.at.clone(),
+            source: a.xray_enabled.source.clone(),
+            block: a.meta.block.clone(),
+            nested: None,
+        };
+        let mut finding = Finding::new(&RULE, &a.meta, at, message).with_remedy(remedy);
         finding.related = describe::related(&a.xray_enabled.source);
         out.push(finding);
     }

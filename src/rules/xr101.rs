@@ -1,5 +1,6 @@
 use super::{Context, Rule, unknown_setting, xr000};
 use crate::finding::{Finding, Related, Severity};
+use crate::fix::Remedy;
 use crate::iam::{
     Cite, Decision, FunctionRole, RoleAccess, WRITE_ACTIONS, WRITE_POLICY_ARN, decide,
 };
@@ -189,7 +190,16 @@ fn verdict(access: &RoleAccess, decisions: &[(&str, Decision)]) -> Option<Findin
         if n == 1 { "" } else { "s" },
         if n == 1 { "s" } else { "" },
     );
-    let mut finding = Finding::new(&RULE, &role.meta, None, message);
+    let remedy = match (decision, &role.created_by) {
+        (Decision::NotGranted | Decision::Scoped(_), Some(module)) => {
+            module_tracing_policy(access, module)
+        }
+        (Decision::NotGranted | Decision::Scoped(_), None) => Remedy::AttachWritePolicy {
+            role: role.meta.clone(),
+        },
+        _ => Remedy::Manual(fix),
+    };
+    let mut finding = Finding::new(&RULE, &role.meta, None, message).with_remedy(remedy);
     if let Some(module) = &role.created_by {
         finding.resource = module.clone();
     }
@@ -208,6 +218,28 @@ fn verdict(access: &RoleAccess, decisions: &[(&str, Decision)]) -> Option<Findin
         }))
         .collect();
     Some(finding)
+}
+
+/// For a role a terraform-aws-modules/lambda call creates: `attach_tracing_policy = true`
+/// on the call.
+fn module_tracing_policy(access: &RoleAccess, module: &str) -> Remedy {
+    let call = access.functions.iter().find_map(|f| {
+        f.module_call
+            .as_ref()
+            .filter(|c| c.address == module)
+            .map(|c| (f, c))
+    });
+    match call {
+        Some((f, call)) => Remedy::Set {
+            name: "attach_tracing_policy",
+            value: "true",
+            at: call.attach_tracing_policy.at.clone(),
+            source: call.attach_tracing_policy.source.clone(),
+            block: f.meta.block.clone(),
+            nested: None,
+        },
+        None => Remedy::Manual(format!("set attach_tracing_policy = true on `{module}`")),
+    }
 }
 
 fn cite_list(cites: &[Cite]) -> String {

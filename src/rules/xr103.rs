@@ -42,6 +42,7 @@ fn check(cx: &Context, out: &mut Vec<Finding>) {
             address: l.address.clone(),
             root: l.root.clone(),
             origin: l.origin.clone(),
+            block: None,
         };
         let message = format!(
             "policy `{}` is not strict JSON: it has a trailing comma (`{}`); xray-setup read it leniently, but IAM rejects malformed documents (MalformedPolicyDocument)",

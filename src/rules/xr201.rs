@@ -1,5 +1,6 @@
 use super::{Context, Rule, unknown_setting};
 use crate::finding::{Finding, Related, Severity};
+use crate::fix::Remedy;
 use crate::model::Field;
 use crate::sampling::{LIMITS_SOURCE, violations};
 use std::collections::HashMap;
@@ -79,7 +80,19 @@ fn check(cx: &Context, out: &mut Vec<Finding>) {
                     v.field, v.value, v.allowed
                 )
             };
-            out.push(Finding::new(&RULE, &rule.meta, v.at.as_ref(), message));
+            let remedy = if v.field == "version" {
+                Remedy::Set {
+                    name: "version",
+                    value: "1",
+                    at: rule.version.at.clone(),
+                    source: rule.version.source.clone(),
+                    block: rule.meta.block.clone(),
+                    nested: None,
+                }
+            } else {
+                Remedy::Manual(format!("choose a {} that is {}", v.field, v.allowed))
+            };
+            out.push(Finding::new(&RULE, &rule.meta, v.at.as_ref(), message).with_remedy(remedy));
         }
         for (field, setting) in [
             (

@@ -71,6 +71,7 @@ impl Extractor<'_, '_> {
             address: format!("{address}.{resource}"),
             root: self.root.clone(),
             origin: origin.clone(),
+            block: Some(Origin::file(call.file, call.block.span)),
         };
         let reference = |name: &str, value: &Value| -> Reference {
             let e = call.block.body.attribute(name).map(|a| &a.expr);

@@ -137,6 +137,7 @@ impl<'e, 't> Extractor<'e, 't> {
                 address,
                 root: self.root.clone(),
                 origin: Some(Origin::file(file, block.header)),
+                block: Some(Origin::file(file, block.span)),
             },
             subject: subject.into(),
             what: Unresolved {
@@ -359,6 +360,7 @@ impl<'e, 't> Extractor<'e, 't> {
             address: item.value.address.clone(),
             root: self.root.clone(),
             origin: Some(Origin::file(item.decl.file, item.decl.block.header)),
+            block: Some(Origin::file(item.decl.file, item.decl.block.span)),
         }
     }
 

@@ -1,0 +1,115 @@
+//! `xray-setup fix`: a diff by default, the files changed with --write, and a summary of
+//! what was fixed, what was left and why.
+
+use super::{colour, variables};
+use crate::cli::FixArgs;
+use anyhow::{Result, bail};
+use std::io::Write;
+use std::process::ExitCode;
+use xray_setup::fix;
+use xray_setup::rules::{self, Options};
+use xray_setup::source::terraform::VariableArg;
+
+pub fn run(args: &FixArgs, command_line: Result<Vec<VariableArg>>) -> Result<ExitCode> {
+    let variables = variables(command_line)?;
+    let codes = |keys: &[String]| -> Result<Vec<&'static str>> {
+        keys.iter()
+            .map(|k| match rules::find(k) {
+                Some(r) => Ok(r.code),
+                None => bail!("no rule {k:?}; `xray-setup rules` lists them"),
+            })
+            .collect()
+    };
+    let (only, skip) = (codes(&args.rules)?, codes(&args.skip)?);
+    let outcome = xray_setup::audit_terraform(&args.paths, &variables, &Options::default())?;
+    for w in &outcome.warnings {
+        eprintln!("warning: {w}");
+    }
+    let wanted = |f: &xray_setup::Finding| {
+        (only.is_empty() || only.contains(&f.rule)) && !skip.contains(&f.rule)
+    };
+    let plan = fix::plan(
+        &outcome.inventory,
+        &outcome.findings,
+        wanted,
+        args.unsafe_fixes,
+    );
+    let applied = fix::apply(&outcome.inventory, &plan, args.write, &args.paths);
+
+    let colour = colour(args.color, true);
+    let mut out = std::io::BufWriter::new(std::io::stdout().lock());
+    if !args.write {
+        for change in &applied.changes {
+            write_diff(&mut out, &fix::diff(change), colour)?;
+        }
+    }
+    let fixed: usize = applied.changes.iter().map(|c| c.findings.len()).sum();
+    let verb = if args.write { "Fixed" } else { "Would fix" };
+    writeln!(
+        out,
+        "{verb} {fixed} finding{} in {} file{}{}",
+        plural(fixed),
+        applied.changes.len(),
+        plural(applied.changes.len()),
+        if args.write || applied.changes.is_empty() {
+            "."
+        } else {
+            " (a dry run: --write applies them)."
+        }
+    )?;
+    if args.write {
+        for change in &applied.changes {
+            writeln!(out, "  wrote {}", change.display)?;
+        }
+    }
+    let mut left: Vec<(usize, &str)> = plan
+        .left
+        .iter()
+        .map(|(i, why)| (*i, why.as_str()))
+        .collect();
+    left.extend(applied.conflicts.iter().map(|(i, why)| (*i, why.as_str())));
+    if !left.is_empty() {
+        writeln!(
+            out,
+            "Left {} finding{} for a person:",
+            left.len(),
+            plural(left.len())
+        )?;
+        for (i, why) in left {
+            let f = &outcome.findings[i];
+            writeln!(out, "  {} {} ({}): {why}", f.rule, f.resource, f.root)?;
+        }
+    }
+    for p in &applied.problems {
+        writeln!(out, "Not written: {}: {}", p.display, p.reason)?;
+    }
+    out.flush()?;
+    Ok(if applied.problems.is_empty() {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(1)
+    })
+}
+
+fn plural(n: usize) -> &'static str {
+    if n == 1 { "" } else { "s" }
+}
+
+/// A unified diff, its added and removed lines coloured on a terminal.
+fn write_diff(out: &mut impl Write, diff: &str, colour: bool) -> std::io::Result<()> {
+    for line in diff.lines() {
+        let style = match line.as_bytes().first() {
+            _ if !colour => "",
+            Some(b'+') if !line.starts_with("+++") => "\x1b[32m",
+            Some(b'-') if !line.starts_with("---") => "\x1b[31m",
+            Some(b'@') => "\x1b[36m",
+            _ => "",
+        };
+        if style.is_empty() {
+            writeln!(out, "{line}")?;
+        } else {
+            writeln!(out, "{style}{line}\x1b[0m")?;
+        }
+    }
+    Ok(())
+}

@@ -1,0 +1,92 @@
+//! One file per subcommand, and what they share.
+
+pub mod audit;
+pub mod cost;
+pub mod fix;
+pub mod rules;
+
+use anyhow::{Context, Result, bail};
+use std::io::{IsTerminal, Write};
+use xray_setup::source::terraform::{VariableArg, Variables};
+
+/// `--var` and `--var-file` in command-line order, as Terraform applies them.
+pub fn ordered_variables(
+    matches: &clap::ArgMatches,
+    vars: &[String],
+    var_files: &[std::path::PathBuf],
+) -> Result<Vec<VariableArg>> {
+    let mut ordered: Vec<(usize, VariableArg)> = Vec::new();
+    if let Some(indices) = matches.indices_of("vars") {
+        for (i, raw) in indices.zip(vars) {
+            let Some((name, value)) = raw.split_once('=') else {
+                bail!("--var {raw:?}: expected NAME=VALUE");
+            };
+            ordered.push((
+                i,
+                VariableArg::Var {
+                    name: name.trim().to_string(),
+                    value: value.to_string(),
+                },
+            ));
+        }
+    }
+    if let Some(indices) = matches.indices_of("var_files") {
+        for (i, path) in indices.zip(var_files) {
+            ordered.push((i, VariableArg::File(path.clone())));
+        }
+    }
+    ordered.sort_by_key(|(i, _)| *i);
+    Ok(ordered.into_iter().map(|(_, v)| v).collect())
+}
+
+/// Root variables from the command line, and `TF_VAR_*` from the environment.
+pub fn variables(command_line: Result<Vec<VariableArg>>) -> Result<Variables> {
+    Ok(Variables {
+        command_line: command_line?,
+        environment: std::env::vars()
+            .filter_map(|(k, v)| Some((k.strip_prefix("TF_VAR_")?.to_string(), v)))
+            .collect(),
+    })
+}
+
+/// Whether to colour output written to standard output.
+pub fn colour(choice: crate::cli::Color, to_stdout: bool) -> bool {
+    match choice {
+        crate::cli::Color::Always => true,
+        crate::cli::Color::Never => false,
+        crate::cli::Color::Auto => {
+            to_stdout
+                && std::io::stdout().is_terminal()
+                && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
+        }
+    }
+}
+
+/// A number ≥ 0 (NaN, which clap accepts as a float, is not).
+pub fn non_negative(x: f64) -> bool {
+    x >= 0.0
+}
+
+/// Writes a report to a temporary file beside its destination, then renames it into
+/// place, so a reader never sees half a report.
+pub fn write_atomically(
+    path: &std::path::Path,
+    write: impl FnOnce(&mut dyn Write) -> std::io::Result<()>,
+) -> Result<()> {
+    let dir = path
+        .parent()
+        .filter(|d| !d.as_os_str().is_empty())
+        .unwrap_or(std::path::Path::new("."));
+    let shown = path.display();
+    let tmp =
+        tempfile::NamedTempFile::new_in(dir).with_context(|| format!("cannot write {shown}"))?;
+    let mut out = std::io::BufWriter::new(tmp);
+    write(&mut out).with_context(|| format!("cannot write {shown}"))?;
+    let tmp = out
+        .into_inner()
+        .map_err(|e| e.into_error())
+        .with_context(|| format!("cannot write {shown}"))?;
+    tmp.persist(path)
+        .with_context(|| format!("cannot write {shown}"))?;
+    Ok(())
+}

@@ -1,0 +1,63 @@
+//! Fixes. Rules attach a `Remedy` to a finding, in terms of the model; `render` turns it
+//! into byte edits of the user's files at the place the value comes from; `apply` shows
+//! them as a diff or writes them, safely.
+
+mod apply;
+mod render;
+
+use crate::model::{FileId, Meta, Origin, Span, Step};
+
+pub use apply::{Applied, FileChange, FileProblem, Plan, apply, diff, plan};
+pub use render::render;
+
+/// What would fix a finding, independent of any output format.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Remedy {
+    /// Make an argument this literal: edit the place its value is decided (the literal in
+    /// the resource, a variable default, a tfvars entry, a module argument), or insert it
+    /// into `block` when nothing sets it.
+    Set {
+        /// The argument: `mode`, `xray_tracing_enabled`.
+        name: &'static str,
+        /// The literal, as HCL: `"Active"`, `true`.
+        value: &'static str,
+        /// Where the argument is written, if it is.
+        at: Option<Origin>,
+        /// How its value gets there (from `Setting::source`).
+        source: Vec<Step>,
+        /// The block to insert it into when it is not written.
+        block: Option<Origin>,
+        /// When inserting: wrap it in a nested block of this type (`tracing_config`).
+        nested: Option<&'static str>,
+    },
+    /// Attach AWSXRayDaemonWriteAccess to a role, in a new resource right after it.
+    AttachWritePolicy { role: Meta },
+    /// Every one of these.
+    All(Vec<Remedy>),
+    /// Nothing automatic: what a person should change.
+    Manual(String),
+}
+
+/// Whether a fix may be applied without a person looking.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Safety {
+    Safe,
+    /// The edited value also feeds something else; why.
+    NeedsReview(String),
+}
+
+/// A remedy rendered as edits.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Fix {
+    pub description: String,
+    pub safety: Safety,
+    pub edits: Vec<Edit>,
+}
+
+/// Replace `span` of `file` with `text` (an insertion when the span is empty).
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct Edit {
+    pub file: FileId,
+    pub span: Span,
+    pub text: String,
+}
