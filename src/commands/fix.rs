@@ -83,6 +83,12 @@ pub fn run(args: &FixArgs, command_line: Result<Vec<VariableArg>>) -> Result<Exi
     for p in &applied.problems {
         writeln!(out, "Not written: {}: {}", p.display, p.reason)?;
     }
+    for p in &outcome.inventory.problems {
+        if let xray_setup::model::Origin::File { file, .. } = &p.origin {
+            let shown = &outcome.inventory.files[file.0 as usize].display;
+            writeln!(out, "Not audited, left untouched: {shown}: {}", p.message)?;
+        }
+    }
     out.flush()?;
     Ok(if applied.problems.is_empty() {
         ExitCode::SUCCESS

@@ -96,6 +96,11 @@ pub fn apply(inv: &Inventory, plan: &Plan, write: bool, roots: &[PathBuf]) -> Ap
         .filter_map(|r| std::fs::canonicalize(r).ok())
         .collect();
     for (file, edits) in per_file {
+        let merged = merge_attribute_insertions(edits);
+        let edits: Vec<(usize, &Edit)> = merged
+            .iter()
+            .flat_map(|(fs, e)| fs.iter().map(move |f| (*f, e)))
+            .collect();
         let source = &inv.files[file.0 as usize];
         // From the end backwards, so earlier offsets stay valid; insertions at one point
         // are applied last-first, so they end up in the order the fixes gave them.
@@ -157,6 +162,44 @@ pub fn apply(inv: &Inventory, plan: &Plan, write: bool, roots: &[PathBuf]) -> Ap
             after,
             findings,
         });
+    }
+    out
+}
+
+/// Merges attribute insertions at the same point of a file into one edit: each attribute
+/// once (the first fix naming it wins), all aligned together. Other edits pass through.
+/// Returns each edit with the findings it serves.
+fn merge_attribute_insertions(edits: Vec<(usize, &Edit)>) -> Vec<(Vec<usize>, Edit)> {
+    let mut out: Vec<(Vec<usize>, Edit)> = Vec::new();
+    let mut groups: BTreeMap<u32, (Vec<usize>, Vec<&Edit>)> = BTreeMap::new();
+    for (finding, edit) in edits {
+        match &edit.attribute {
+            Some(_) if edit.span.start == edit.span.end => {
+                let group = groups.entry(edit.span.start).or_default();
+                group.0.push(finding);
+                if !group.1.iter().any(|e| {
+                    e.attribute.as_ref().map(|a| &a.name)
+                        == edit.attribute.as_ref().map(|a| &a.name)
+                }) {
+                    group.1.push(edit);
+                }
+            }
+            _ => out.push((vec![finding], edit.clone())),
+        }
+    }
+    for (findings, group) in groups.into_values() {
+        let attributes: Vec<&super::Attribute> =
+            group.iter().filter_map(|e| e.attribute.as_ref()).collect();
+        let first = group[0];
+        out.push((
+            findings,
+            Edit {
+                file: first.file,
+                span: first.span,
+                text: super::Attribute::render(&attributes),
+                attribute: None,
+            },
+        ));
     }
     out
 }

@@ -60,4 +60,34 @@ pub struct Edit {
     pub file: FileId,
     pub span: Span,
     pub text: String,
+    /// For the insertion of one attribute before a block's closing brace: what it
+    /// inserts, so insertions into the same block merge into one aligned group.
+    pub attribute: Option<Attribute>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct Attribute {
+    pub name: String,
+    pub value: String,
+    pub indent: String,
+    /// Whether a blank line goes before it.
+    pub blank_before: bool,
+}
+
+impl Attribute {
+    /// The lines for attributes inserted together, their `=` aligned as `terraform fmt`
+    /// aligns consecutive attributes.
+    pub fn render(group: &[&Attribute]) -> String {
+        let width = group.iter().map(|a| a.name.len()).max().unwrap_or(0);
+        let blank = if group.iter().any(|a| a.blank_before) {
+            "\n"
+        } else {
+            ""
+        };
+        let lines: String = group
+            .iter()
+            .map(|a| format!("{}{:<width$} = {}\n", a.indent, a.name, a.value))
+            .collect();
+        format!("{blank}{lines}")
+    }
 }

@@ -149,6 +149,7 @@ fn set(
                 file,
                 span,
                 text: value.to_string(),
+                attribute: None,
             }],
         });
     }
@@ -172,7 +173,17 @@ fn set(
         ],
         None => vec![format!("{name} = {value}")],
     };
-    let edit = insert_before_close(text(inv, *file), *file, *span, &lines)?;
+    let mut edit = insert_before_close(text(inv, *file), *file, *span, &lines)?;
+    if nested.is_none() {
+        let indent = edit.text.trim_start_matches('\n');
+        let indent = indent[..indent.len() - indent.trim_start().len()].to_string();
+        edit.attribute = Some(super::Attribute {
+            name: name.to_string(),
+            value: value.to_string(),
+            indent,
+            blank_before: edit.text.starts_with('\n'),
+        });
+    }
     let what = match nested {
         Some(kind) => format!("add `{kind} {{ {name} = {value} }}`"),
         None => format!("add `{name} = {value}`"),
@@ -292,6 +303,7 @@ fn insert_before_close(
         file,
         span: Span::new(line_start..line_start),
         text: format!("{blank}{body}"),
+        attribute: None,
     })
 }
 
@@ -356,16 +368,26 @@ fn attach(inv: &Inventory, role: &Meta) -> Result<Fix, String> {
             file,
             span: Span::new(span.end as usize..span.end as usize),
             text: resource,
+            attribute: None,
         }],
     })
 }
 
-/// The label of a `data "aws_partition"` the file already uses.
+/// The label of a `data "aws_partition"` the file already declares or references.
 fn partition_label(text: &str) -> Option<&str> {
+    let ident = |rest: &str| -> Option<usize> {
+        rest.find(|c: char| !(c.is_ascii_alphanumeric() || c == '_' || c == '-'))
+    };
+    if let Some(at) = text.find("data \"aws_partition\" \"") {
+        let rest = &text[at + "data \"aws_partition\" \"".len()..];
+        return rest
+            .find('"')
+            .map(|end| &rest[..end])
+            .filter(|l| !l.is_empty());
+    }
     let at = text.find("data.aws_partition.")? + "data.aws_partition.".len();
     let rest = &text[at..];
-    let end = rest.find(|c: char| !(c.is_ascii_alphanumeric() || c == '_' || c == '-'))?;
-    Some(&rest[..end]).filter(|l| !l.is_empty())
+    Some(&rest[..ident(rest)?]).filter(|l| !l.is_empty())
 }
 
 #[cfg(test)]
@@ -408,6 +430,10 @@ mod tests {
         assert_eq!(
             partition_label("x = \"arn:${data.aws_partition.current.partition}:iam\""),
             Some("current")
+        );
+        assert_eq!(
+            partition_label("data \"aws_partition\" \"this\" {}"),
+            Some("this")
         );
         assert_eq!(partition_label("nothing"), None);
     }
