@@ -24,6 +24,8 @@ pub enum Command {
     Cost(CostArgs),
     /// Fix what the audit finds, in the Terraform files themselves (a dry run unless --write).
     Fix(FixArgs),
+    /// Write Terraform with tracing set up right: a function, a stage, IAM, a sampling rule.
+    Generate(GenerateArgs),
     /// List the rules, or print one rule's documentation.
     Rules {
         /// A rule code (XR001) or name (lambda-tracing-not-active).
@@ -99,6 +101,93 @@ pub struct FixArgs {
     /// Load root variables from a .tfvars or .tfvars.json file (repeatable; later wins).
     #[arg(long = "var-file", value_name = "FILE")]
     pub var_files: Vec<PathBuf>,
+}
+
+#[derive(Debug, Args)]
+pub struct GenerateArgs {
+    /// What to generate.
+    #[arg(value_enum)]
+    pub kind: GenerateKind,
+
+    /// Terraform name of the generated resources.
+    #[arg(long, default_value = "app")]
+    pub name: String,
+
+    /// The Lambda function name (default: NAME with _ as -).
+    #[arg(long)]
+    pub function_name: Option<String>,
+
+    #[arg(long, default_value = "python3.12")]
+    pub runtime: String,
+
+    #[arg(long, default_value = "app.handler")]
+    pub handler: String,
+
+    /// The deployment package.
+    #[arg(long, default_value = "dist/app.zip")]
+    pub filename: String,
+
+    /// The REST API's name (default: FUNCTION_NAME-api).
+    #[arg(long)]
+    pub api_name: Option<String>,
+
+    #[arg(long, default_value = "live")]
+    pub stage_name: String,
+
+    /// For `iam`: the role to put the policy on, as a reference (default aws_iam_role.NAME.id).
+    #[arg(long)]
+    pub role: Option<String>,
+
+    /// The sampling rule's name, 1-32 characters (default: FUNCTION_NAME).
+    #[arg(long)]
+    pub rule_name: Option<String>,
+
+    /// Sampling rule priority, 1-9999 (lower applies first).
+    #[arg(long, default_value_t = 1000.0)]
+    pub priority: f64,
+
+    /// Share of matching requests traced beyond the reservoir, 0-1.
+    #[arg(long, default_value_t = 0.05)]
+    pub fixed_rate: f64,
+
+    /// Requests traced each second before the fixed rate applies, an integer >= 0.
+    #[arg(long, default_value_t = 1.0)]
+    pub reservoir: f64,
+
+    #[arg(long, default_value = "*")]
+    pub service_name: String,
+
+    #[arg(long, default_value = "*")]
+    pub service_type: String,
+
+    #[arg(long, default_value = "*")]
+    pub host: String,
+
+    #[arg(long, default_value = "*")]
+    pub http_method: String,
+
+    #[arg(long, default_value = "*")]
+    pub url_path: String,
+
+    #[arg(long, default_value = "*")]
+    pub resource_arn: String,
+
+    /// Write the files into DIR instead of printing them.
+    #[arg(long, value_name = "DIR")]
+    pub out: Option<PathBuf>,
+
+    /// With --out, replace files that exist.
+    #[arg(long)]
+    pub force: bool,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum GenerateKind {
+    Lambda,
+    RestStage,
+    Iam,
+    SamplingRule,
+    All,
 }
 
 const COST_ABOUT: &str =

@@ -9,6 +9,7 @@
 pub mod cost;
 pub mod finding;
 pub mod fix;
+pub mod generate;
 pub mod iam;
 pub mod model;
 pub mod report;

@@ -38,6 +38,7 @@ fn main() -> ExitCode {
             &args,
             ordered_variables(sub("fix"), &args.vars, &args.var_files),
         ),
+        Command::Generate(args) => commands::generate::run(&args),
         Command::Rules { rule } => {
             commands::rules::run(rule.as_deref()).map(|()| ExitCode::SUCCESS)
         }

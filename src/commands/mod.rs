@@ -3,6 +3,7 @@
 pub mod audit;
 pub mod cost;
 pub mod fix;
+pub mod generate;
 pub mod rules;
 
 use anyhow::{Context, Result, bail};
