@@ -66,6 +66,37 @@ pub struct AuditArgs {
     /// Traffic XR202 prices a trace-everything sampling rule at.
     #[arg(long, value_name = "N", default_value_t = 100.0)]
     pub requests_per_second: f64,
+
+    /// Audit the live AWS account (read-only) instead of Terraform files.
+    #[arg(long, help_heading = "Account")]
+    pub account: bool,
+
+    /// The AWS profile to use (default: the usual chain: environment, AWS_PROFILE, SSO, ...).
+    #[arg(long, help_heading = "Account")]
+    pub profile: Option<String>,
+
+    /// A region to audit (repeatable; default: the configured region).
+    #[arg(long = "region", value_name = "REGION", help_heading = "Account")]
+    pub regions: Vec<String>,
+
+    /// Only functions with this tag (repeatable: all must match).
+    #[arg(long = "tag", value_name = "KEY=VALUE", help_heading = "Account")]
+    pub tags: Vec<String>,
+
+    /// AWS calls in flight at once.
+    #[arg(long, default_value_t = 8, help_heading = "Account")]
+    pub concurrency: usize,
+
+    /// How to read IAM: auto picks whichever costs fewer calls.
+    #[arg(long, value_enum, default_value_t = IamStrategyArg::Auto, help_heading = "Account")]
+    pub iam_strategy: IamStrategyArg,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum IamStrategyArg {
+    Auto,
+    PerRole,
+    AuthorizationDetails,
 }
 
 #[derive(Debug, Args)]

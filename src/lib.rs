@@ -32,6 +32,16 @@ pub struct Audit {
     pub warnings: Vec<String>,
 }
 
+/// Runs every rule over an inventory read from anywhere (an account, a plan).
+pub fn audit_inventory(inventory: Inventory, options: &rules::Options) -> Audit {
+    let findings = rules::check(&inventory, options);
+    Audit {
+        inventory,
+        findings,
+        warnings: Vec::new(),
+    }
+}
+
 /// Audits Terraform trees: scan every PATH, evaluate every root, run every rule.
 pub fn audit_terraform(
     paths: &[PathBuf],

@@ -20,7 +20,27 @@ pub fn run(args: &AuditArgs, command_line: Result<Vec<VariableArg>>) -> Result<E
     let options = rules::Options {
         requests_per_second: args.requests_per_second,
     };
-    let outcome = xray_setup::audit_terraform(&args.paths, &variables, &options)?;
+    let outcome = if args.account {
+        if args.paths.iter().any(|p| p.as_os_str() != ".") {
+            bail!("give either PATHs or --account, not both");
+        }
+        let started = std::time::Instant::now();
+        let (inventory, calls) = super::account::read(args)?;
+        if matches!(args.format, Format::Text) {
+            eprintln!(
+                "read {} functions, {} roles, {} REST stages and {} sampling rules with {} AWS calls in {:.1} s",
+                inventory.functions.len(),
+                inventory.roles.len(),
+                inventory.rest_stages.len(),
+                inventory.sampling_rules.len(),
+                calls.values().sum::<usize>(),
+                started.elapsed().as_secs_f64()
+            );
+        }
+        xray_setup::audit_inventory(inventory, &options)
+    } else {
+        xray_setup::audit_terraform(&args.paths, &variables, &options)?
+    };
     for w in &outcome.warnings {
         eprintln!("warning: {w}");
     }
@@ -48,7 +68,10 @@ pub fn run(args: &AuditArgs, command_line: Result<Vec<VariableArg>>) -> Result<E
         FailOn::Never => None,
     };
     let failed = threshold.is_some_and(|t| outcome.findings.iter().any(|f| f.severity >= t));
-    Ok(if failed {
+    Ok(if !outcome.inventory.unread.is_empty() {
+        // Part of the account could not be read: the audit is incomplete.
+        ExitCode::from(3)
+    } else if failed {
         ExitCode::from(1)
     } else {
         ExitCode::SUCCESS

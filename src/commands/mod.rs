@@ -1,5 +1,6 @@
 //! One file per subcommand, and what they share.
 
+pub mod account;
 pub mod audit;
 pub mod cost;
 pub mod fix;

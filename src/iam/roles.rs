@@ -87,7 +87,11 @@ impl<'a> Index<'a> {
                 Some(&i) => Lookup::Found(i),
                 None => Lookup::Outside(a.clone()),
             },
-            Reference::Literal(text) => self.by_text(root, text, kind),
+            Reference::Literal(text) => match self.by_address.get(&(root, text.as_str())) {
+                // An ARN that is exactly an item's address (an account's role or policy).
+                Some(&i) => Lookup::Found(i),
+                None => self.by_text(root, text, kind),
+            },
             Reference::Unknown(u) => match &u.partial {
                 Some(text) if text.contains(&format!(":{kind}/")) => self.by_text(root, text, kind),
                 _ => Lookup::Unknown,

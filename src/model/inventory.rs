@@ -20,6 +20,8 @@ pub struct Inventory {
     pub unaudited: Vec<Unaudited>,
     /// Files that could not be read or parsed.
     pub problems: Vec<FileProblem>,
+    /// Parts of an account that could not be read.
+    pub unread: Vec<UnreadPart>,
 }
 
 impl Inventory {
@@ -38,6 +40,7 @@ impl Inventory {
         self.sampling_rules.extend(other.sampling_rules);
         self.unaudited.extend(other.unaudited);
         self.problems.extend(other.problems);
+        self.unread.extend(other.unread);
     }
 
     /// How many resource instances the audit looked at.
@@ -239,4 +242,16 @@ pub struct Unaudited {
 pub struct FileProblem {
     pub origin: Origin,
     pub message: String,
+}
+
+/// A part of an account that could not be read.
+#[derive(Debug, Clone, PartialEq)]
+pub struct UnreadPart {
+    pub region: String,
+    pub what: String,
+    /// The call that failed: `lambda:ListFunctions`.
+    pub operation: String,
+    pub message: String,
+    /// Denied for lack of a permission (rather than failing).
+    pub denied: bool,
 }

@@ -20,7 +20,17 @@ impl Reporter for Text {
         } else {
             Renderer::plain()
         };
-        for f in report.findings {
+        // Findings from an account are grouped by region, then service.
+        let mut order: Vec<&crate::finding::Finding> = report.findings.iter().collect();
+        order.sort_by_key(|f| group(f));
+        let mut current = None;
+        for f in order {
+            let g = group(f);
+            if g.is_some() && g != current {
+                let (region, service) = g.clone().unwrap_or_default();
+                writeln!(out, "── {region} · {service} ──\n")?;
+                current = g;
+            }
             let level = match f.severity {
                 Severity::Error => Level::ERROR,
                 Severity::Warning => Level::WARNING,
@@ -35,10 +45,10 @@ impl Reporter for Text {
                         .annotation(AnnotationKind::Primary.span(range).label(f.name)),
                 )]),
                 None => {
-                    let place = if f.resource.is_empty() {
-                        f.root.clone()
-                    } else {
-                        format!("{} ({})", f.resource, f.root)
+                    let place = match &f.origin {
+                        Some(Origin::Account { arn, region }) => format!("{arn} ({region})"),
+                        _ if f.resource.is_empty() => f.root.clone(),
+                        _ => format!("{} ({})", f.resource, f.root),
                     };
                     format!(
                         "{}\n  --> {place}",
@@ -60,9 +70,14 @@ impl Reporter for Text {
         }
         let s = report.summary();
         let total = s.error + s.warning + s.note;
+        let files = if s.files == 0 && report.findings.iter().any(|f| group(f).is_some()) {
+            ",".to_string()
+        } else {
+            format!(" in {} file{},", s.files, plural(s.files))
+        };
         writeln!(
             out,
-            "{} finding{} ({} error{}, {} warning{}, {} note{}) in {} file{}, {} resource{} audited",
+            "{} finding{} ({} error{}, {} warning{}, {} note{}){files} {} resource{} audited",
             total,
             plural(total),
             s.error,
@@ -71,12 +86,30 @@ impl Reporter for Text {
             plural(s.warning),
             s.note,
             plural(s.note),
-            s.files,
-            plural(s.files),
             s.resources,
             plural(s.resources),
         )
     }
+}
+
+/// (region, service) of a finding about an account; `None` for files.
+fn group(f: &crate::finding::Finding) -> Option<(String, String)> {
+    let Some(Origin::Account { arn, region }) = &f.origin else {
+        return None;
+    };
+    // An ARN names its service; an unread part is named by its operation.
+    let service = arn
+        .strip_prefix("arn:")
+        .and_then(|rest| rest.split(':').nth(1))
+        .unwrap_or_else(|| arn.split(':').next().unwrap_or(""));
+    let service = match service {
+        "lambda" => "Lambda",
+        "iam" => "IAM",
+        "apigateway" => "API Gateway",
+        "xray" => "X-Ray",
+        other => other,
+    };
+    Some((region.clone(), service.to_string()))
 }
 
 fn plural(n: usize) -> &'static str {

@@ -13,6 +13,7 @@ mod xr003;
 mod xr004;
 mod xr005;
 mod xr006;
+mod xr010;
 mod xr101;
 mod xr102;
 mod xr103;
@@ -85,6 +86,7 @@ pub static RULES: &[&Rule] = &[
     &xr004::RULE,
     &xr005::RULE,
     &xr006::RULE,
+    &xr010::RULE,
     &xr101::RULE,
     &xr102::RULE,
     &xr103::RULE,

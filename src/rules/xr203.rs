@@ -1,6 +1,6 @@
 use super::{Context, Rule};
 use crate::finding::{Finding, Related, Severity};
-use crate::sampling::{Known, in_precedence_order, violations};
+use crate::sampling::{Known, in_precedence_order, is_default, violations};
 use std::collections::BTreeMap;
 
 pub static RULE: Rule = Rule {
@@ -49,6 +49,9 @@ fn check(cx: &Context, out: &mut Vec<Finding>) {
     for rules in by_root.into_values() {
         let ordered = in_precedence_order(rules);
         for (i, later) in ordered.iter().enumerate() {
+            if is_default(later.rule) {
+                continue;
+            }
             let Some(earlier) = ordered[..i]
                 .iter()
                 .find(|e| e.precedes(later) && e.covers(later))

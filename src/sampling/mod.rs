@@ -244,6 +244,13 @@ mod tests {
     }
 }
 
+/// Whether this is an account's Default rule (read from the account: Terraform cannot
+/// manage it), which cannot be deleted or given another priority.
+pub fn is_default(rule: &SamplingRule) -> bool {
+    rule.rule_name.value.known().is_some_and(|n| n == "Default")
+        && rule.priority.value.known() == Some(&DEFAULT_PRIORITY)
+}
+
 /// One broken constraint of a rule.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Violation {
@@ -258,7 +265,12 @@ pub struct Violation {
 /// Every constraint a rule breaks. Unknown values break nothing here (XR000 says so).
 pub fn violations(rule: &SamplingRule) -> Vec<Violation> {
     let mut out = Vec::new();
+    // The account's Default rule has priority 10000, which only AWS may give a rule.
+    let default = is_default(rule);
     for &(field, required, limit) in FIELDS {
+        if default && field == "priority" {
+            continue;
+        }
         let (value, broken, at) = match field {
             "priority" | "fixed_rate" | "reservoir_size" | "version" => {
                 let s = number_field(rule, field);

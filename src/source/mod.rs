@@ -1,3 +1,4 @@
 //! Sources: each turns its input into the one Inventory.
 
+pub mod aws;
 pub mod terraform;

@@ -228,3 +228,110 @@ pub fn files_under(dir: &Path, suffixes: &[&str]) -> Vec<PathBuf> {
     out.sort();
     out
 }
+
+/// The moto harness (`tests/moto/harness.py`) on a free loopback port, stopped on drop.
+pub struct Moto {
+    child: std::process::Child,
+    pub url: String,
+    port: u16,
+}
+
+fn venv_python() -> Option<PathBuf> {
+    let python = Path::new(env!("CARGO_MANIFEST_DIR")).join("target/test-tools/venv/bin/python");
+    if python.exists() {
+        return Some(python);
+    }
+    assert!(!in_ci(), "the moto venv is missing: .ci/run installs it");
+    eprintln!("skipped: run scripts/install-test-tools.sh for moto");
+    None
+}
+
+impl Moto {
+    pub fn start() -> Option<Moto> {
+        use std::io::BufRead;
+        let python = venv_python()?;
+        let mut child = std::process::Command::new(python)
+            .arg(Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/moto/harness.py"))
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .expect("the harness starts");
+        let mut line = String::new();
+        std::io::BufReader::new(child.stdout.take().unwrap())
+            .read_line(&mut line)
+            .unwrap();
+        let port: u16 = line
+            .trim()
+            .strip_prefix("READY ")
+            .expect("READY port")
+            .parse()
+            .unwrap();
+        Some(Moto {
+            child,
+            url: format!("http://127.0.0.1:{port}"),
+            port,
+        })
+    }
+
+    /// Seeds the account (`tests/moto/seed.py ARGS`) and returns what an audit must find.
+    pub fn seed(&self, args: &[&str]) -> Value {
+        let out = std::process::Command::new(venv_python().unwrap())
+            .arg(Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/moto/seed.py"))
+            .args(["--endpoint", &self.url])
+            .args(args)
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        serde_json::from_slice(&out.stdout).unwrap()
+    }
+
+    pub fn config(&self, json: &str) {
+        self.http("POST", "/_harness/config", json);
+    }
+
+    /// What the harness served since the last call (each entry: service, operation,
+    /// throttled, denied).
+    pub fn take_log(&self) -> Vec<Value> {
+        serde_json::from_str(&self.http("POST", "/_harness/log", "{}")).unwrap()
+    }
+
+    fn http(&self, method: &str, path: &str, body: &str) -> String {
+        use std::io::{Read, Write};
+        let mut s = std::net::TcpStream::connect(("127.0.0.1", self.port)).unwrap();
+        write!(
+            s,
+            "{method} {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+            body.len()
+        )
+        .unwrap();
+        let mut response = String::new();
+        s.read_to_string(&mut response).unwrap();
+        response
+            .split_once("\r\n\r\n")
+            .map(|(_, b)| b.to_string())
+            .unwrap_or_default()
+    }
+
+    /// `xray-setup` with AWS pointed at this harness.
+    pub fn xray_setup(&self) -> Command {
+        let mut cmd = xray_setup();
+        cmd.env("AWS_ACCESS_KEY_ID", "testing")
+            .env("AWS_SECRET_ACCESS_KEY", "testing")
+            .env("AWS_REGION", "us-east-1")
+            .env("AWS_ENDPOINT_URL", &self.url)
+            .env("AWS_EC2_METADATA_DISABLED", "true")
+            .env_remove("AWS_PROFILE");
+        cmd
+    }
+}
+
+impl Drop for Moto {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}

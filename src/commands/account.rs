@@ -1,0 +1,76 @@
+//! Reading an account: the SDK connection, options from the command line, a progress bar
+//! on a terminal.
+
+use crate::cli::{AuditArgs, IamStrategyArg};
+use anyhow::{Context, Result, bail};
+use std::io::IsTerminal;
+use xray_setup::model::Inventory;
+use xray_setup::source::aws::{self, IamStrategy, Options, Progress, SdkAccount};
+
+/// `KEY=VALUE` pairs from `--tag`.
+pub fn tags(raw: &[String]) -> Result<Vec<(String, String)>> {
+    raw.iter()
+        .map(|t| {
+            t.split_once('=')
+                .map(|(k, v)| (k.to_string(), v.to_string()))
+                .with_context(|| format!("--tag {t:?}: expected KEY=VALUE"))
+        })
+        .collect()
+}
+
+/// Reads the account the arguments describe. Returns the inventory and the calls made.
+pub fn read(
+    args: &AuditArgs,
+) -> Result<(Inventory, std::collections::BTreeMap<&'static str, usize>)> {
+    if args.concurrency == 0 {
+        bail!("--concurrency must be at least 1");
+    }
+    let tags = tags(&args.tags)?;
+    let runtime = tokio::runtime::Runtime::new().context("cannot start the async runtime")?;
+    runtime.block_on(async {
+        let (account, regions) =
+            SdkAccount::connect(&args.regions, args.profile.as_deref()).await?;
+        let options = Options {
+            regions,
+            tags,
+            concurrency: args.concurrency,
+            iam: match args.iam_strategy {
+                IamStrategyArg::Auto => IamStrategy::Auto,
+                IamStrategyArg::PerRole => IamStrategy::PerRole,
+                IamStrategyArg::AuthorizationDetails => IamStrategy::AuthorizationDetails,
+            },
+        };
+        let bar = Bar::new();
+        let inventory = aws::scan(&account, &options, &bar).await;
+        bar.finish();
+        Ok((inventory, account.calls()))
+    })
+}
+
+/// A spinner on stderr when it is a terminal; nothing otherwise.
+pub struct Bar(Option<indicatif::ProgressBar>);
+
+impl Bar {
+    pub fn new() -> Bar {
+        if !std::io::stderr().is_terminal() {
+            return Bar(None);
+        }
+        let bar = indicatif::ProgressBar::new_spinner();
+        bar.enable_steady_tick(std::time::Duration::from_millis(120));
+        Bar(Some(bar))
+    }
+
+    pub fn finish(&self) {
+        if let Some(bar) = &self.0 {
+            bar.finish_and_clear();
+        }
+    }
+}
+
+impl Progress for Bar {
+    fn report(&self, phase: &str, count: usize) {
+        if let Some(bar) = &self.0 {
+            bar.set_message(format!("reading the account: {count} {phase}"));
+        }
+    }
+}

@@ -1,0 +1,74 @@
+use super::{Context, Rule};
+use crate::finding::{Finding, Severity};
+use crate::model::{Meta, Origin};
+
+pub static RULE: Rule = Rule {
+    code: "XR010",
+    name: "account-read-incomplete",
+    severity: Severity::Error,
+    summary: "Part of an account could not be read (a permission missing, or the service failing); the audit is incomplete.",
+    doc: r#"# XR010 account-read-incomplete (error)
+
+## What it finds
+A part of the account that `audit --account` could not read: a call denied for lack of a
+permission (the finding names it) or failing after retries. Everything else is still
+audited, and the exit status is 3: the audit is incomplete.
+
+## Why it matters
+What could not be read was not audited: a function list denied in one region hides every
+function there.
+
+## Example
+`lambda:ListFunctions` denied in `eu-west-1`.
+
+## Fix
+Grant the named permission to the identity running the audit. Every call the account
+audit makes is a List or Get: `lambda:ListFunctions`, `lambda:ListTags` (with `--tag`),
+`iam:GetAccountAuthorizationDetails` or `iam:GetRole`, `iam:ListRolePolicies`,
+`iam:GetRolePolicy`, `iam:ListAttachedRolePolicies`, `iam:GetPolicy`,
+`iam:GetPolicyVersion`, `apigateway:GET`, `xray:GetSamplingRules`. The AWS managed policy
+`ReadOnlyAccess` covers them.
+
+## Source
+Service Authorization Reference (actions of Lambda, IAM, API Gateway, X-Ray).
+"#,
+    check,
+};
+
+/// The IAM action that allows an operation (API Gateway authorizes by HTTP method).
+fn permission(operation: &str) -> String {
+    match operation.split_once(':') {
+        Some(("apigateway", _)) => "apigateway:GET".into(),
+        _ => operation.to_string(),
+    }
+}
+
+fn check(cx: &Context, out: &mut Vec<Finding>) {
+    for u in &cx.inventory.unread {
+        let message = if u.denied {
+            format!(
+                "could not read {} in {}: {} was denied ({}); grant {} to audit it",
+                u.what,
+                u.region,
+                u.operation,
+                u.message,
+                permission(&u.operation)
+            )
+        } else {
+            format!(
+                "could not read {} in {}: {} failed ({})",
+                u.what, u.region, u.operation, u.message
+            )
+        };
+        let meta = Meta {
+            address: u.operation.clone(),
+            root: u.region.clone(),
+            origin: Some(Origin::Account {
+                arn: u.operation.clone(),
+                region: u.region.clone(),
+            }),
+            block: None,
+        };
+        out.push(Finding::new(&RULE, &meta, None, message));
+    }
+}

@@ -1,0 +1,146 @@
+//! What the account audit asks of AWS, as plain data: one trait, implemented over the AWS
+//! SDK (`sdk.rs`) and by fakes in tests. Every method is a List/Get/Describe call.
+
+use std::future::Future;
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Page<T> {
+    pub items: Vec<T>,
+    /// The marker or token for the next page; `None` on the last.
+    pub next: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct FunctionInfo {
+    pub name: String,
+    pub arn: String,
+    pub role: String,
+    /// `TracingConfig.Mode`; `None` when AWS omits it (PassThrough).
+    pub mode: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct RoleInfo {
+    pub name: String,
+    pub arn: String,
+    /// Inline policies: (name, document JSON).
+    pub inline: Vec<(String, String)>,
+    /// Attached managed policy ARNs.
+    pub attached: Vec<String>,
+    pub boundary: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct PolicyInfo {
+    pub arn: String,
+    pub name: String,
+    /// The default version's document JSON.
+    pub document: String,
+}
+
+/// One page of `GetAccountAuthorizationDetails` (roles and customer managed policies).
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct AuthorizationPage {
+    pub roles: Vec<RoleInfo>,
+    pub policies: Vec<PolicyInfo>,
+    pub next: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct RestApiInfo {
+    pub id: String,
+    pub name: String,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct StageInfo {
+    pub name: String,
+    pub tracing_enabled: bool,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct SamplingRuleInfo {
+    pub name: String,
+    pub arn: String,
+    pub priority: f64,
+    pub fixed_rate: f64,
+    pub reservoir_size: f64,
+    pub version: f64,
+    pub service_name: String,
+    pub service_type: String,
+    pub host: String,
+    pub http_method: String,
+    pub url_path: String,
+    pub resource_arn: String,
+    pub attributes: Vec<(String, String)>,
+}
+
+/// Why a call failed, after the SDK's retries.
+#[derive(Debug, Clone, PartialEq)]
+pub enum ApiError {
+    /// The caller lacks the permission.
+    Denied {
+        operation: &'static str,
+        message: String,
+    },
+    /// Anything else: a timeout, the service failing, no credentials.
+    Failed {
+        operation: &'static str,
+        message: String,
+    },
+}
+
+impl ApiError {
+    pub fn operation(&self) -> &'static str {
+        match self {
+            ApiError::Denied { operation, .. } | ApiError::Failed { operation, .. } => operation,
+        }
+    }
+
+    pub fn message(&self) -> &str {
+        match self {
+            ApiError::Denied { message, .. } | ApiError::Failed { message, .. } => message,
+        }
+    }
+}
+
+pub type Result<T> = std::result::Result<T, ApiError>;
+
+/// The read-only calls the audit makes. Regional calls take the region.
+pub trait Account: Sync {
+    fn list_functions(
+        &self,
+        region: &str,
+        marker: Option<String>,
+    ) -> impl Future<Output = Result<Page<FunctionInfo>>> + Send;
+    /// A function's tags (`ListTags`), for `--tag` filters.
+    fn function_tags(
+        &self,
+        region: &str,
+        arn: &str,
+    ) -> impl Future<Output = Result<Vec<(String, String)>>> + Send;
+    fn authorization_details(
+        &self,
+        marker: Option<String>,
+    ) -> impl Future<Output = Result<AuthorizationPage>> + Send;
+    /// One role with its inline policies, attached policies and boundary
+    /// (`GetRole`, `ListRolePolicies`, `GetRolePolicy`, `ListAttachedRolePolicies`).
+    fn role(&self, name: &str) -> impl Future<Output = Result<RoleInfo>> + Send;
+    /// A managed policy's default version (`GetPolicy`, `GetPolicyVersion`).
+    fn policy(&self, arn: &str) -> impl Future<Output = Result<PolicyInfo>> + Send;
+    fn rest_apis(
+        &self,
+        region: &str,
+        position: Option<String>,
+    ) -> impl Future<Output = Result<Page<RestApiInfo>>> + Send;
+    fn stages(
+        &self,
+        region: &str,
+        api: &str,
+    ) -> impl Future<Output = Result<Vec<StageInfo>>> + Send;
+    fn sampling_rules(
+        &self,
+        region: &str,
+        token: Option<String>,
+    ) -> impl Future<Output = Result<Page<SamplingRuleInfo>>> + Send;
+}

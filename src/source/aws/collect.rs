@@ -1,0 +1,617 @@
+//! Reads an account through `Account` into the Inventory: functions (every page),
+//! the distinct roles they use, the policies that reach those roles (each managed policy
+//! fetched once, AWS managed ones known offline not at all), REST APIs and their stages,
+//! and sampling rules. Calls run with bounded concurrency; a call that is denied or fails
+//! is recorded and the rest goes on.
+
+use super::api::*;
+use crate::iam::managed;
+use crate::model::{
+    Field, Function, Inventory, Meta, Origin, Policy, Reference, RestStage, Role, SamplingRule,
+    Setting,
+};
+use futures::StreamExt;
+use std::collections::{BTreeMap, BTreeSet};
+
+/// How IAM is read.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum IamStrategy {
+    /// `GetAccountAuthorizationDetails` while it costs fewer calls than reading the
+    /// roles one by one would, and per role for the rest.
+    Auto,
+    PerRole,
+    AuthorizationDetails,
+}
+
+#[derive(Debug, Clone)]
+pub struct Options {
+    pub regions: Vec<String>,
+    /// Only functions with all these tags.
+    pub tags: Vec<(String, String)>,
+    /// Calls in flight at once.
+    pub concurrency: usize,
+    pub iam: IamStrategy,
+}
+
+/// Progress, for a progress bar: (what is being read, how many items so far).
+pub trait Progress: Sync {
+    fn report(&self, phase: &str, count: usize);
+}
+
+/// No progress shown.
+pub struct Quiet;
+impl Progress for Quiet {
+    fn report(&self, _: &str, _: usize) {}
+}
+
+/// A part of the account that could not be read.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Unread {
+    pub region: String,
+    /// What was being read: "Lambda functions", "role app-role".
+    pub what: String,
+    pub error: ApiError,
+}
+
+#[derive(Debug, Default)]
+pub struct Collected {
+    pub inventory: Inventory,
+    pub unread: Vec<Unread>,
+}
+
+/// Roles' calls per role when read one by one: GetRole, ListRolePolicies,
+/// ListAttachedRolePolicies (and a GetRolePolicy per inline policy).
+const CALLS_PER_ROLE: usize = 3;
+
+pub async fn collect<A: Account>(api: &A, options: &Options, progress: &dyn Progress) -> Collected {
+    let mut out = Collected::default();
+    let mut functions: Vec<(String, FunctionInfo)> = Vec::new();
+    for region in &options.regions {
+        let mut marker = None;
+        loop {
+            match api.list_functions(region, marker.take()).await {
+                Ok(page) => {
+                    functions.extend(page.items.into_iter().map(|f| (region.clone(), f)));
+                    progress.report("functions", functions.len());
+                    match page.next {
+                        Some(next) => marker = Some(next),
+                        None => break,
+                    }
+                }
+                Err(error) => {
+                    out.unread.push(Unread {
+                        region: region.clone(),
+                        what: "Lambda functions".into(),
+                        error,
+                    });
+                    break;
+                }
+            }
+        }
+    }
+    if !options.tags.is_empty() {
+        functions = filter_by_tags(api, functions, options, &mut out.unread).await;
+    }
+    let account = functions
+        .iter()
+        .find_map(|(_, f)| f.arn.split(':').nth(4).map(str::to_string))
+        .unwrap_or_else(|| "account".into());
+    for (region, f) in &functions {
+        out.inventory.functions.push(function(&account, region, f));
+    }
+    let role_arns: BTreeSet<&str> = functions
+        .iter()
+        .map(|(_, f)| f.role.as_str())
+        .filter(|r| !r.is_empty())
+        .collect();
+    read_iam(api, &account, &role_arns, options, &mut out, progress).await;
+    for region in &options.regions {
+        read_stages(api, &account, region, options, &mut out, progress).await;
+        read_sampling_rules(api, &account, region, &mut out).await;
+    }
+    out
+}
+
+async fn filter_by_tags<A: Account>(
+    api: &A,
+    functions: Vec<(String, FunctionInfo)>,
+    options: &Options,
+    unread: &mut Vec<Unread>,
+) -> Vec<(String, FunctionInfo)> {
+    let tagged: Vec<_> = futures::stream::iter(functions)
+        .map(|(region, f)| async move {
+            let tags = api.function_tags(&region, &f.arn).await;
+            (region, f, tags)
+        })
+        .buffered(options.concurrency)
+        .collect()
+        .await;
+    let mut keep = Vec::new();
+    for (region, f, tags) in tagged {
+        match tags {
+            Ok(tags) => {
+                if options.tags.iter().all(|want| tags.contains(want)) {
+                    keep.push((region, f));
+                }
+            }
+            Err(error) => unread.push(Unread {
+                region,
+                what: format!("the tags of {}", f.name),
+                error,
+            }),
+        }
+    }
+    keep
+}
+
+fn meta(account: &str, arn: &str, region: &str) -> Meta {
+    Meta {
+        address: arn.to_string(),
+        root: account.to_string(),
+        origin: Some(Origin::Account {
+            arn: arn.to_string(),
+            region: region.to_string(),
+        }),
+        block: None,
+    }
+}
+
+fn function(account: &str, region: &str, f: &FunctionInfo) -> Function {
+    Function {
+        meta: meta(account, &f.arn, region),
+        name: Setting::known(f.name.clone()),
+        // Lambda reports PassThrough for a function with no tracing configuration.
+        tracing_mode: Setting::known(f.mode.clone().unwrap_or_else(|| "PassThrough".into())),
+        role: if f.role.is_empty() {
+            Reference::Unset
+        } else {
+            Reference::Literal(f.role.clone())
+        },
+        role_at: None,
+        module_call: None,
+    }
+}
+
+/// Roles and the policies that reach them, by whichever strategy costs fewer calls.
+async fn read_iam<A: Account>(
+    api: &A,
+    account: &str,
+    role_arns: &BTreeSet<&str>,
+    options: &Options,
+    out: &mut Collected,
+    progress: &dyn Progress,
+) {
+    let mut roles: BTreeMap<String, RoleInfo> = BTreeMap::new();
+    let mut policies: BTreeMap<String, PolicyInfo> = BTreeMap::new();
+    if role_arns.is_empty() {
+        return;
+    }
+    let per_role_cost = CALLS_PER_ROLE * role_arns.len();
+    if options.iam != IamStrategy::PerRole {
+        let mut marker = None;
+        let mut pages = 0;
+        loop {
+            match api.authorization_details(marker.take()).await {
+                Ok(page) => {
+                    pages += 1;
+                    for r in page
+                        .roles
+                        .into_iter()
+                        .filter(|r| role_arns.contains(r.arn.as_str()))
+                    {
+                        roles.insert(r.arn.clone(), r);
+                    }
+                    for p in page.policies {
+                        policies.insert(p.arn.clone(), p);
+                    }
+                    progress.report("roles", roles.len());
+                    marker = page.next;
+                    // Stop once reading the remaining roles one by one is cheaper.
+                    let remaining = role_arns.len() - roles.len();
+                    if marker.is_none()
+                        || remaining == 0
+                        || (options.iam == IamStrategy::Auto
+                            && pages >= per_role_cost.min(CALLS_PER_ROLE * remaining))
+                    {
+                        break;
+                    }
+                }
+                Err(error) => {
+                    if options.iam == IamStrategy::AuthorizationDetails {
+                        out.unread.push(Unread {
+                            region: "global".into(),
+                            what: "IAM roles and policies".into(),
+                            error,
+                        });
+                        return;
+                    }
+                    // Not allowed (often): read the roles one by one instead.
+                    break;
+                }
+            }
+        }
+    }
+    let missing: Vec<String> = role_arns
+        .iter()
+        .filter(|arn| !roles.contains_key(**arn))
+        .map(|arn| arn.to_string())
+        .collect();
+    let read: Vec<(String, Result<RoleInfo>)> = futures::stream::iter(missing)
+        .map(|arn| async move {
+            let name = arn.rsplit('/').next().unwrap_or(&arn).to_string();
+            let role = api.role(&name).await;
+            (arn, role)
+        })
+        .buffer_unordered(options.concurrency)
+        .collect()
+        .await;
+    for (arn, role) in read {
+        match role {
+            Ok(r) => {
+                roles.insert(arn, r);
+            }
+            Err(error) => out.unread.push(Unread {
+                region: "global".into(),
+                what: format!("role {arn}"),
+                error,
+            }),
+        }
+        progress.report("roles", roles.len());
+    }
+    // Managed policies not known offline and not read yet: once each.
+    let wanted: BTreeSet<String> = roles
+        .values()
+        .flat_map(|r| r.attached.iter().chain(r.boundary.iter()))
+        .filter(|arn| managed::document(arn).is_none() && !policies.contains_key(*arn))
+        .cloned()
+        .collect();
+    let fetched: Vec<(String, Result<PolicyInfo>)> = futures::stream::iter(wanted)
+        .map(|arn| async move {
+            let p = api.policy(&arn).await;
+            (arn, p)
+        })
+        .buffer_unordered(options.concurrency)
+        .collect()
+        .await;
+    for (arn, p) in fetched {
+        match p {
+            Ok(p) => {
+                policies.insert(arn, p);
+            }
+            Err(error) => out.unread.push(Unread {
+                region: "global".into(),
+                what: format!("policy {arn}"),
+                error,
+            }),
+        }
+    }
+    for r in roles.values() {
+        out.inventory.roles.push(Role {
+            meta: meta(account, &r.arn, "global"),
+            created_by: None,
+            name: Setting::known(r.name.clone()),
+            inline_policies: r
+                .inline
+                .iter()
+                .map(|(_, doc)| Setting::known(doc.clone()))
+                .collect(),
+            managed_policy_arns: r
+                .attached
+                .iter()
+                .map(|a| Reference::Literal(a.clone()))
+                .collect(),
+            permissions_boundary: r
+                .boundary
+                .clone()
+                .map_or(Reference::Unset, Reference::Literal),
+        });
+    }
+    for p in policies.values() {
+        out.inventory.policies.push(Policy {
+            meta: meta(account, &p.arn, "global"),
+            name: Setting::known(p.name.clone()),
+            policy: Setting::known(p.document.clone()),
+        });
+    }
+}
+
+async fn read_stages<A: Account>(
+    api: &A,
+    account: &str,
+    region: &str,
+    options: &Options,
+    out: &mut Collected,
+    progress: &dyn Progress,
+) {
+    let mut apis = Vec::new();
+    let mut position = None;
+    loop {
+        match api.rest_apis(region, position.take()).await {
+            Ok(page) => {
+                apis.extend(page.items);
+                match page.next {
+                    Some(next) => position = Some(next),
+                    None => break,
+                }
+            }
+            Err(error) => {
+                out.unread.push(Unread {
+                    region: region.into(),
+                    what: "API Gateway REST APIs".into(),
+                    error,
+                });
+                return;
+            }
+        }
+    }
+    let stages: Vec<(RestApiInfo, Result<Vec<StageInfo>>)> = futures::stream::iter(apis)
+        .map(|a| async move {
+            let s = api.stages(region, &a.id).await;
+            (a, s)
+        })
+        .buffered(options.concurrency)
+        .collect()
+        .await;
+    for (a, s) in stages {
+        match s {
+            Ok(stages) => {
+                for s in stages {
+                    let arn = format!(
+                        "arn:aws:apigateway:{region}::/restapis/{}/stages/{}",
+                        a.id, s.name
+                    );
+                    out.inventory.rest_stages.push(RestStage {
+                        meta: meta(account, &arn, region),
+                        stage_name: Setting::known(s.name.clone()),
+                        rest_api: Reference::Literal(a.id.clone()),
+                        tracing_enabled: Setting::known(s.tracing_enabled),
+                    });
+                }
+            }
+            Err(error) => out.unread.push(Unread {
+                region: region.into(),
+                what: format!("the stages of REST API {} ({})", a.name, a.id),
+                error,
+            }),
+        }
+        progress.report("REST stages", out.inventory.rest_stages.len());
+    }
+}
+
+async fn read_sampling_rules<A: Account>(
+    api: &A,
+    account: &str,
+    region: &str,
+    out: &mut Collected,
+) {
+    let mut token = None;
+    loop {
+        match api.sampling_rules(region, token.take()).await {
+            Ok(page) => {
+                for r in page.items {
+                    let text = |s: &str| Setting::known(s.to_string());
+                    out.inventory.sampling_rules.push(SamplingRule {
+                        meta: meta(account, &r.arn, region),
+                        rule_name: text(&r.name),
+                        priority: Setting::known(r.priority),
+                        fixed_rate: Setting::known(r.fixed_rate),
+                        reservoir_size: Setting::known(r.reservoir_size),
+                        version: Setting::known(r.version),
+                        service_name: text(&r.service_name),
+                        service_type: text(&r.service_type),
+                        host: text(&r.host),
+                        http_method: text(&r.http_method),
+                        url_path: text(&r.url_path),
+                        resource_arn: text(&r.resource_arn),
+                        attributes: Setting {
+                            value: Field::Known(r.attributes.clone()),
+                            at: None,
+                            source: Vec::new(),
+                        },
+                    });
+                }
+                match page.next {
+                    Some(next) => token = Some(next),
+                    None => break,
+                }
+            }
+            Err(error) => {
+                out.unread.push(Unread {
+                    region: region.into(),
+                    what: "X-Ray sampling rules".into(),
+                    error,
+                });
+                break;
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::sync::Mutex;
+
+    /// An account of `functions` functions over `roles` roles, counting calls.
+    struct Fake {
+        functions: usize,
+        /// Roles the functions use: the last ones GetAccountAuthorizationDetails returns.
+        roles: usize,
+        /// Roles in the account.
+        account_roles: usize,
+        /// Roles per GetAccountAuthorizationDetails page.
+        page: usize,
+        deny_details: bool,
+        calls: Mutex<Vec<String>>,
+    }
+
+    impl Fake {
+        fn new(functions: usize, roles: usize, page: usize) -> Fake {
+            Fake {
+                functions,
+                roles,
+                account_roles: roles,
+                page,
+                deny_details: false,
+                calls: Mutex::new(Vec::new()),
+            }
+        }
+        fn call(&self, op: &str) {
+            self.calls.lock().unwrap().push(op.to_string());
+        }
+        fn count(&self, op: &str) -> usize {
+            self.calls
+                .lock()
+                .unwrap()
+                .iter()
+                .filter(|c| *c == op)
+                .count()
+        }
+        fn role_info(&self, i: usize) -> RoleInfo {
+            RoleInfo {
+                name: format!("r{i}"),
+                arn: format!("arn:aws:iam::1:role/r{i}"),
+                inline: Vec::new(),
+                attached: vec![
+                    "arn:aws:iam::aws:policy/AWSXRayDaemonWriteAccess".into(),
+                    "arn:aws:iam::1:policy/shared".into(),
+                ],
+                boundary: None,
+            }
+        }
+    }
+
+    impl Account for Fake {
+        async fn list_functions(
+            &self,
+            _: &str,
+            marker: Option<String>,
+        ) -> Result<Page<FunctionInfo>> {
+            self.call("ListFunctions");
+            let start: usize = marker.map_or(0, |m| m.parse().unwrap());
+            let end = (start + 50).min(self.functions);
+            Ok(Page {
+                items: (start..end)
+                    .map(|i| FunctionInfo {
+                        name: format!("f{i}"),
+                        arn: format!("arn:aws:lambda:r:1:function:f{i}"),
+                        role: format!(
+                            "arn:aws:iam::1:role/r{}",
+                            self.account_roles - 1 - i % self.roles
+                        ),
+                        mode: Some("Active".into()),
+                    })
+                    .collect(),
+                next: (end < self.functions).then(|| end.to_string()),
+            })
+        }
+        async fn function_tags(&self, _: &str, _: &str) -> Result<Vec<(String, String)>> {
+            Ok(Vec::new())
+        }
+        async fn authorization_details(&self, marker: Option<String>) -> Result<AuthorizationPage> {
+            self.call("GetAccountAuthorizationDetails");
+            if self.deny_details {
+                return Err(ApiError::Denied {
+                    operation: "iam:GetAccountAuthorizationDetails",
+                    message: "no".into(),
+                });
+            }
+            let start: usize = marker.map_or(0, |m| m.parse().unwrap());
+            let end = (start + self.page).min(self.account_roles);
+            Ok(AuthorizationPage {
+                roles: (start..end).map(|i| self.role_info(i)).collect(),
+                policies: Vec::new(),
+                next: (end < self.account_roles).then(|| end.to_string()),
+            })
+        }
+        async fn role(&self, name: &str) -> Result<RoleInfo> {
+            self.call("GetRole");
+            Ok(self.role_info(name[1..].parse().unwrap()))
+        }
+        async fn policy(&self, arn: &str) -> Result<PolicyInfo> {
+            self.call("GetPolicy");
+            Ok(PolicyInfo {
+                arn: arn.into(),
+                name: "shared".into(),
+                document: r#"{"Statement":[{"Effect":"Allow","Action":"s3:*","Resource":"*"}]}"#
+                    .into(),
+            })
+        }
+        async fn rest_apis(&self, _: &str, _: Option<String>) -> Result<Page<RestApiInfo>> {
+            Ok(Page {
+                items: Vec::new(),
+                next: None,
+            })
+        }
+        async fn stages(&self, _: &str, _: &str) -> Result<Vec<StageInfo>> {
+            Ok(Vec::new())
+        }
+        async fn sampling_rules(
+            &self,
+            _: &str,
+            _: Option<String>,
+        ) -> Result<Page<SamplingRuleInfo>> {
+            Ok(Page {
+                items: Vec::new(),
+                next: None,
+            })
+        }
+    }
+
+    fn run(fake: &Fake, iam: IamStrategy) -> Collected {
+        let options = Options {
+            regions: vec!["r".into()],
+            tags: Vec::new(),
+            concurrency: 4,
+            iam,
+        };
+        tokio::runtime::Builder::new_current_thread()
+            .build()
+            .unwrap()
+            .block_on(collect(fake, &options, &Quiet))
+    }
+
+    #[test]
+    fn every_page_of_functions_and_each_policy_once() {
+        let fake = Fake::new(120, 30, 1000);
+        let c = run(&fake, IamStrategy::Auto);
+        assert_eq!(c.inventory.functions.len(), 120);
+        assert_eq!(fake.count("ListFunctions"), 3);
+        assert_eq!(c.inventory.roles.len(), 30);
+        assert_eq!(fake.count("GetAccountAuthorizationDetails"), 1);
+        assert_eq!(fake.count("GetRole"), 0);
+        assert_eq!(
+            fake.count("GetPolicy"),
+            1,
+            "the customer policy once; the AWS managed one never"
+        );
+    }
+
+    #[test]
+    fn auto_stops_paging_authorization_details_when_per_role_is_cheaper() {
+        // 2 roles used, the last 2 of 30 in the account, 1 role a page: paging through
+        // would take 30 calls, reading the 2 roles one by one 6.
+        let mut fake = Fake::new(2, 2, 1);
+        fake.account_roles = 30;
+        let c = run(&fake, IamStrategy::Auto);
+        assert_eq!(c.inventory.roles.len(), 2);
+        assert_eq!(fake.count("GetAccountAuthorizationDetails"), 6);
+        assert_eq!(fake.count("GetRole"), 2);
+    }
+
+    #[test]
+    fn denied_authorization_details_falls_back_per_role() {
+        let mut fake = Fake::new(10, 5, 1000);
+        fake.deny_details = true;
+        let c = run(&fake, IamStrategy::Auto);
+        assert_eq!(c.inventory.roles.len(), 5);
+        assert_eq!(fake.count("GetRole"), 5);
+        assert!(c.unread.is_empty(), "nothing is missing");
+        let strict = run(&fake, IamStrategy::AuthorizationDetails);
+        assert_eq!(
+            strict.unread.len(),
+            1,
+            "asked for explicitly, the denial is reported"
+        );
+    }
+}

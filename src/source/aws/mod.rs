@@ -1,0 +1,33 @@
+//! A live AWS account as a source: the same Inventory, read through the AWS SDK.
+
+pub mod api;
+pub mod collect;
+pub mod sdk;
+
+pub use collect::{IamStrategy, Options, Progress, Quiet, Unread, collect};
+pub use sdk::{ConnectError, SdkAccount};
+
+use crate::model::{Inventory, UnreadPart};
+
+/// Reads the account into an Inventory; parts that could not be read are listed in
+/// `Inventory::unread`.
+pub async fn scan<A: api::Account>(
+    account: &A,
+    options: &Options,
+    progress: &dyn Progress,
+) -> Inventory {
+    let collected = collect(account, options, progress).await;
+    let mut inventory = collected.inventory;
+    inventory.unread = collected
+        .unread
+        .into_iter()
+        .map(|u| UnreadPart {
+            region: u.region,
+            what: u.what,
+            operation: u.error.operation().to_string(),
+            message: u.error.message().to_string(),
+            denied: matches!(u.error, api::ApiError::Denied { .. }),
+        })
+        .collect();
+    inventory
+}

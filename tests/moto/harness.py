@@ -1,0 +1,306 @@
+#!/usr/bin/env python3
+"""A moto server with the gaps xray-setup's tests need filled (see TESTING.md):
+
+- UpdateFunctionConfiguration stores TracingConfig (moto answers 200 and drops it);
+- ListFunctions pages with Marker/MaxItems, 50 at most, and GetRestApis with
+  position/limit (moto returns everything at once);
+- the X-Ray sampling-rule API (Get/Create/Update/DeleteSamplingRule), with the Default
+  rule, which moto does not implement;
+- on request, throttling as AWS does it (a rate limit per service) and a random share
+  of calls answered with each service's throttling error, calls of a service denied,
+  and chosen UpdateFunctionConfiguration calls failed, to prove retries and failures.
+
+    harness.py [--port N]     prints "READY <port>" once it serves on 127.0.0.1
+
+Control endpoints: POST /_harness/config {"throttle": 0.05, "rate_limit": 10, "fail_updates": ["fn-1"],
+"deny": ["xray"], "page_size": 2}; GET /_harness/log (what was served; POST with a body
+to read and clear it); POST /_harness/reset.
+"""
+import argparse
+import json
+import os
+import random
+import re
+import socket
+import sys
+import threading
+import urllib.error
+import urllib.request
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from urllib.parse import parse_qs, urlencode, urlparse
+
+os.environ.setdefault("MOTO_IAM_LOAD_MANAGED_POLICIES", "true")
+
+from moto.awslambda import models as lambda_models  # noqa: E402
+from moto.moto_server.threaded_moto_server import ThreadedMotoServer  # noqa: E402
+
+_update = lambda_models.LambdaFunction.update_configuration
+
+
+def update_with_tracing(self, config_updates):
+    """moto drops TracingConfig on update; AWS stores it."""
+    if "TracingConfig" in config_updates:
+        self.tracing_config = {"Mode": config_updates["TracingConfig"].get("Mode", "PassThrough")}
+    return _update(self, config_updates)
+
+
+lambda_models.LambdaFunction.update_configuration = update_with_tracing
+
+STATE = {"throttle": 0.0, "rate_limit": None, "fail_updates": set(), "deny": set(), "page_size": None,
+         "log": [], "rules": {}, "buckets": {}}
+LOCK = threading.Lock()
+RANDOM = random.Random(7)
+
+
+def default_rule():
+    return {
+        "RuleName": "Default", "RuleARN": "arn:aws:xray:us-east-1:123456789012:sampling-rule/Default",
+        "ResourceARN": "*", "Priority": 10000, "FixedRate": 0.05, "ReservoirSize": 1,
+        "ServiceName": "*", "ServiceType": "*", "Host": "*", "HTTPMethod": "*", "URLPath": "*",
+        "Version": 1, "Attributes": {},
+    }
+
+
+def reset_rules():
+    STATE["rules"] = {"Default": default_rule()}
+
+
+reset_rules()
+
+
+def over_rate(service):
+    """A token bucket per service, as AWS throttles: rate_limit calls a second, bursts of
+    as many. Called under LOCK."""
+    limit = STATE["rate_limit"]
+    if not limit:
+        return False
+    import time
+    now = time.monotonic()
+    tokens, last = STATE["buckets"].get(service, (float(limit), now))
+    tokens = min(float(limit), tokens + (now - last) * limit)
+    if tokens < 1.0:
+        STATE["buckets"][service] = (tokens, now)
+        return True
+    STATE["buckets"][service] = (tokens - 1.0, now)
+    return False
+
+
+def service_of(headers):
+    m = re.search(r"Credential=[^/]+/[^/]+/[^/]+/([^/]+)/aws4_request", headers.get("Authorization", ""))
+    return m.group(1) if m else ""
+
+
+THROTTLE = {
+    "lambda": (429, "TooManyRequestsException", "json"),
+    "apigateway": (429, "TooManyRequestsException", "json"),
+    "xray": (429, "ThrottledException", "json"),
+    "iam": (400, "Throttling", "xml"),
+}
+
+
+class Handler(BaseHTTPRequestHandler):
+    protocol_version = "HTTP/1.1"
+    moto_port = 0
+
+    def log_message(self, *args):  # quiet
+        pass
+
+    def body(self):
+        n = int(self.headers.get("Content-Length") or 0)
+        return self.rfile.read(n) if n else b""
+
+    def reply(self, status, payload=b"", headers=None):
+        if isinstance(payload, (dict, list)):
+            payload = json.dumps(payload).encode()
+            headers = {"Content-Type": "application/json", **(headers or {})}
+        self.send_response(status)
+        for k, v in (headers or {}).items():
+            self.send_header(k, v)
+        self.send_header("Content-Length", str(len(payload)))
+        self.end_headers()
+        self.wfile.write(payload)
+
+    def error(self, service, status, code, message, form="json"):
+        if form == "xml":
+            body = (f"<ErrorResponse><Error><Type>Sender</Type><Code>{code}</Code><Message>{message}</Message>"
+                    f"</Error><RequestId>harness</RequestId></ErrorResponse>").encode()
+            self.reply(status, body, {"Content-Type": "text/xml"})
+        else:
+            self.reply(status, {"message": message, "Type": "User"}, {"x-amzn-ErrorType": code})
+
+    def do_GET(self):
+        self.handle_any("GET")
+
+    def do_POST(self):
+        self.handle_any("POST")
+
+    def do_PUT(self):
+        self.handle_any("PUT")
+
+    def do_PATCH(self):
+        self.handle_any("PATCH")
+
+    def do_DELETE(self):
+        self.handle_any("DELETE")
+
+    def handle_any(self, method):
+        body = self.body()
+        url = urlparse(self.path)
+        if url.path.startswith("/_harness/"):
+            return self.control(url.path, body)
+        service = service_of(self.headers)
+        operation = operation_of(service, method, url, body)
+        with LOCK:
+            throttle = service in THROTTLE and (RANDOM.random() < STATE["throttle"] or over_rate(service))
+            denied = service in STATE["deny"]
+            STATE["log"].append({"service": service, "operation": operation, "throttled": throttle, "denied": denied})
+        if throttle:
+            status, code, form = THROTTLE[service]
+            return self.error(service, status, code, "Rate exceeded", form)
+        if denied:
+            form = "xml" if service == "iam" else "json"
+            code = "AccessDenied" if service == "iam" else "AccessDeniedException"
+            return self.error(service, 403, code, f"not authorized to perform {service}:{operation}", form)
+        if operation == "UpdateFunctionConfiguration":
+            name = url.path.split("/functions/")[1].split("/")[0]
+            if name in STATE["fail_updates"] or name.split(":")[-1] in STATE["fail_updates"]:
+                return self.error(service, 500, "ServiceException", "injected failure")
+        if service == "xray":
+            return self.xray(url.path, body)
+        if operation == "ListFunctions":
+            return self.paged(method, url, body, "Functions", "Marker", "NextMarker", "MaxItems", 50, 50)
+        if operation == "GetRestApis":
+            return self.paged(method, url, body, "item", "position", "position", "limit", 25, 500)
+        status, headers, payload = forward(self.moto_port, method, self.path, self.headers, body)
+        self.reply(status, payload, headers)
+
+    def paged(self, method, url, body, key, marker_param, next_param, size_param, default, cap):
+        query = parse_qs(url.query)
+        marker = query.pop(marker_param, [None])[0]
+        size = min(int(query.pop(size_param, [default])[0]), STATE["page_size"] or cap)
+        path = url.path + ("?" + urlencode(query, doseq=True) if query else "")
+        status, headers, payload = forward(self.moto_port, method, path, self.headers, body)
+        if status != 200:
+            return self.reply(status, payload, headers)
+        doc = json.loads(payload)
+        items = doc.get(key, [])
+        start = int(marker or 0)
+        doc[key] = items[start:start + size]
+        doc.pop(next_param, None)
+        if start + size < len(items):
+            doc[next_param] = str(start + size)
+        self.reply(200, doc)
+
+    def xray(self, path, body):
+        req = json.loads(body or b"{}")
+        with LOCK:
+            rules = STATE["rules"]
+            if path == "/GetSamplingRules":
+                records = [{"SamplingRule": r, "CreatedAt": 0, "ModifiedAt": 0} for r in rules.values()]
+                start = int(req.get("NextToken") or 0)
+                size = STATE["page_size"] or 100
+                page = {"SamplingRuleRecords": records[start:start + size]}
+                if start + size < len(records):
+                    page["NextToken"] = str(start + size)
+                return self.reply(200, page)
+            if path == "/CreateSamplingRule":
+                rule = dict(req["SamplingRule"])
+                rule.setdefault("Attributes", {})
+                rule["RuleARN"] = f"arn:aws:xray:us-east-1:123456789012:sampling-rule/{rule['RuleName']}"
+                rules[rule["RuleName"]] = rule
+                return self.reply(200, {"SamplingRuleRecord": {"SamplingRule": rule}})
+            if path == "/UpdateSamplingRule":
+                update = req["SamplingRuleUpdate"]
+                rule = rules[update["RuleName"]]
+                rule.update({k: v for k, v in update.items() if k != "RuleName"})
+                return self.reply(200, {"SamplingRuleRecord": {"SamplingRule": rule}})
+            if path == "/DeleteSamplingRule":
+                rule = rules.pop(req["RuleName"])
+                return self.reply(200, {"SamplingRuleRecord": {"SamplingRule": rule}})
+        self.error("xray", 404, "UnknownOperationException", f"{path} is not served by the harness")
+
+    def control(self, path, body):
+        with LOCK:
+            if path == "/_harness/config":
+                cfg = json.loads(body or b"{}")
+                STATE["throttle"] = float(cfg.get("throttle", STATE["throttle"]))
+                STATE["fail_updates"] = set(cfg.get("fail_updates", STATE["fail_updates"]))
+                STATE["deny"] = set(cfg.get("deny", STATE["deny"]))
+                STATE["page_size"] = cfg.get("page_size", STATE["page_size"])
+                STATE["rate_limit"] = cfg.get("rate_limit", STATE["rate_limit"])
+                return self.reply(200, {"ok": True})
+            if path == "/_harness/log":
+                log = STATE["log"]
+                if body:
+                    STATE["log"] = []  # POST: read and clear
+                return self.reply(200, log)
+            if path == "/_harness/reset":
+                STATE.update(throttle=0.0, rate_limit=None, fail_updates=set(), deny=set(), page_size=None, log=[],
+                             buckets={})
+                reset_rules()
+                forward(self.moto_port, "POST", "/moto-api/reset", {}, b"")
+                return self.reply(200, {"ok": True})
+        self.reply(404, {"message": "unknown harness endpoint"})
+
+
+def operation_of(service, method, url, body):
+    path = url.path
+    if service == "iam":
+        return parse_qs(body.decode(errors="replace")).get("Action", [""])[0]
+    if service == "lambda":
+        if re.fullmatch(r"/2015-03-31/functions/?", path):
+            return "ListFunctions" if method == "GET" else "CreateFunction"
+        if path.endswith("/configuration"):
+            return "UpdateFunctionConfiguration" if method == "PUT" else "GetFunctionConfiguration"
+        return {"GET": "GetFunction", "DELETE": "DeleteFunction"}.get(method, method + " " + path)
+    if service == "apigateway":
+        if path.rstrip("/") == "/restapis":
+            return "GetRestApis" if method == "GET" else "CreateRestApi"
+        if re.fullmatch(r"/restapis/[^/]+/stages/?", path):
+            return "GetStages" if method == "GET" else "CreateStage"
+        if re.fullmatch(r"/restapis/[^/]+/stages/[^/]+", path):
+            return "UpdateStage" if method == "PATCH" else method + "Stage"
+        return method + " " + path
+    if service == "xray":
+        return path.strip("/")
+    return method + " " + path
+
+
+def forward(port, method, path, headers, body):
+    req = urllib.request.Request(f"http://127.0.0.1:{port}{path}", data=body or None, method=method)
+    for k, v in dict(headers).items():
+        if k.lower() not in ("host", "content-length", "connection"):
+            req.add_header(k, v)
+    try:
+        with urllib.request.urlopen(req, timeout=60) as resp:
+            return resp.status, relay_headers(resp.headers), resp.read()
+    except urllib.error.HTTPError as e:
+        return e.code, relay_headers(e.headers), e.read()
+
+
+def relay_headers(headers):
+    skip = ("content-length", "transfer-encoding", "connection", "server", "date")
+    return {k: v for k, v in headers.items() if k.lower() not in skip}
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--port", type=int, default=0)
+    a = ap.parse_args()
+    moto_port = free_port()
+    ThreadedMotoServer(ip_address="127.0.0.1", port=moto_port, verbose=False).start()
+    Handler.moto_port = moto_port
+    server = ThreadingHTTPServer(("127.0.0.1", a.port), Handler)
+    server.daemon_threads = True
+    print(f"READY {server.server_address[1]}", flush=True)
+    server.serve_forever()
+
+
+if __name__ == "__main__":
+    sys.exit(main())

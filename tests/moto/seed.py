@@ -1,0 +1,120 @@
+#!/usr/bin/env python3
+"""Seeds an account (the harness's moto) for xray-setup's account tests and prints what
+an audit must find, as JSON.
+
+    seed.py --endpoint http://127.0.0.1:PORT [--functions 300] [--roles 40] [--apis 6] [--seed 1]
+
+Roles come in every kind: the X-Ray managed policy attached, an inline grant, a customer
+managed policy, a grant scoped to a resource (which grants nothing), only the basic
+Lambda policy, and a grant cut by a permissions boundary. Functions in mixed tracing
+modes share them; REST APIs have stages with tracing on, off and unset; sampling rules
+include one that traces everything and one another rule shadows.
+"""
+import argparse
+import io
+import json
+import random
+import zipfile
+
+import boto3
+
+REGION = "us-east-1"
+WRITE = ["xray:PutTraceSegments", "xray:PutTelemetryRecords"]
+SAMPLING = ["xray:GetSamplingRules", "xray:GetSamplingTargets"]
+KINDS = ["managed", "inline", "inline_write_only", "customer", "scoped", "basic_only", "bounded"]
+MISSING = {"scoped", "basic_only", "bounded"}  # cannot write traces
+
+
+def doc(actions, resource="*", effect="Allow"):
+    return json.dumps({"Version": "2012-10-17", "Statement": [{"Effect": effect, "Action": actions, "Resource": resource}]})
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--endpoint", required=True)
+    ap.add_argument("--functions", type=int, default=300)
+    ap.add_argument("--roles", type=int, default=40)
+    ap.add_argument("--apis", type=int, default=6)
+    ap.add_argument("--seed", type=int, default=1)
+    a = ap.parse_args()
+    rnd = random.Random(a.seed)
+    kw = dict(endpoint_url=a.endpoint, region_name=REGION, aws_access_key_id="testing", aws_secret_access_key="testing")
+    iam, lam, apigw, xray = (boto3.client(s, **kw) for s in ("iam", "lambda", "apigateway", "xray"))
+
+    trust = json.dumps({"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Principal": {"Service": "lambda.amazonaws.com"}, "Action": "sts:AssumeRole"}]})
+    basic = "arn:aws:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole"
+    boundary = iam.create_policy(PolicyName="no-xray-boundary", PolicyDocument=doc(["logs:*", "s3:*"]))["Policy"]["Arn"]
+    customer = iam.create_policy(PolicyName="xray-writer", PolicyDocument=doc(WRITE + SAMPLING))["Policy"]["Arn"]
+    roles = []
+    for i in range(a.roles):
+        kind = KINDS[i % len(KINDS)]
+        name = f"role-{i:03d}-{kind}"
+        extra = {"PermissionsBoundary": boundary} if kind == "bounded" else {}
+        arn = iam.create_role(RoleName=name, AssumeRolePolicyDocument=trust, **extra)["Role"]["Arn"]
+        iam.attach_role_policy(RoleName=name, PolicyArn=basic)
+        if kind in ("managed", "bounded"):
+            iam.attach_role_policy(RoleName=name, PolicyArn="arn:aws:iam::aws:policy/AWSXRayDaemonWriteAccess")
+        elif kind == "inline":
+            iam.put_role_policy(RoleName=name, PolicyName="xray", PolicyDocument=doc(WRITE + SAMPLING))
+        elif kind == "inline_write_only":
+            iam.put_role_policy(RoleName=name, PolicyName="xray", PolicyDocument=doc(WRITE))
+        elif kind == "customer":
+            iam.attach_role_policy(RoleName=name, PolicyArn=customer)
+        elif kind == "scoped":
+            iam.put_role_policy(RoleName=name, PolicyName="xray", PolicyDocument=doc(WRITE, "arn:aws:xray:us-east-1:123456789012:group/default"))
+        roles.append((arn, kind))
+
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w") as z:
+        z.writestr("app.py", "def handler(event, context):\n    return event\n")
+    code = buf.getvalue()
+    expected = {"lambda_not_active": [], "role_missing_xray_write": [], "role_cannot_read_sampling": [],
+                "stage_not_traced": [], "sampling_traces_everything": [], "sampling_unreachable": [],
+                "functions": 0, "roles_used": 0}
+    used = set()
+    for i in range(a.functions):
+        arn, kind = roles[i % len(roles)]
+        mode = rnd.choice(["Active", "PassThrough", None])
+        extra = {"TracingConfig": {"Mode": mode}} if mode else {}
+        f = lam.create_function(FunctionName=f"fn-{i:04d}", Runtime="python3.12", Role=arn, Handler="app.handler",
+                                Code={"ZipFile": code}, Tags={"team": rnd.choice(["orders", "payments"])}, **extra)
+        if mode != "Active":
+            expected["lambda_not_active"].append(f["FunctionArn"])
+        used.add((arn, kind))
+    for arn, kind in sorted(used):
+        if kind in MISSING:
+            expected["role_missing_xray_write"].append(arn)
+        if kind == "inline_write_only":
+            expected["role_cannot_read_sampling"].append(arn)
+    expected["functions"] = a.functions
+    expected["roles_used"] = len(used)
+
+    for i in range(a.apis):
+        api = apigw.create_rest_api(name=f"api-{i}")["id"]
+        root = [r for r in apigw.get_resources(restApiId=api)["items"] if r["path"] == "/"][0]["id"]
+        apigw.put_method(restApiId=api, resourceId=root, httpMethod="GET", authorizationType="NONE")
+        apigw.put_integration(restApiId=api, resourceId=root, httpMethod="GET", type="MOCK")
+        dep = apigw.create_deployment(restApiId=api)["id"]
+        for stage, tracing in (("traced", True), ("off", False), ("unset", None)):
+            extra = {"tracingEnabled": tracing} if tracing is not None else {}
+            apigw.create_stage(restApiId=api, stageName=stage, deploymentId=dep, **extra)
+            if not tracing:
+                expected["stage_not_traced"].append(f"arn:aws:apigateway:{REGION}::/restapis/{api}/stages/{stage}")
+
+    def rule(name, priority, rate, url="*", service="*"):
+        xray.create_sampling_rule(SamplingRule={
+            "RuleName": name, "ResourceARN": "*", "Priority": priority, "FixedRate": rate, "ReservoirSize": 1,
+            "ServiceName": service, "ServiceType": "*", "Host": "*", "HTTPMethod": "*", "URLPath": url, "Version": 1})
+    rule("orders-api", 100, 0.1, url="/orders/*", service="orders")
+    rule("everything", 200, 1.0)
+    rule("orders-late", 300, 0.5, url="/orders/*")
+    expected["sampling_traces_everything"] = ["everything"]
+    expected["sampling_unreachable"] = ["orders-late"]
+
+    for k in ("lambda_not_active", "role_missing_xray_write", "role_cannot_read_sampling", "stage_not_traced"):
+        expected[k].sort()
+    print(json.dumps(expected))
+
+
+if __name__ == "__main__":
+    main()
