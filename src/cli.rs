@@ -26,6 +26,9 @@ pub enum Command {
     Fix(FixArgs),
     /// Write Terraform with tracing set up right: a function, a stage, IAM, a sampling rule.
     Generate(GenerateArgs),
+    /// Turn Active tracing on across an account: grants, functions, stages (a plan unless --apply).
+    #[command(long_about = ENABLE_ABOUT)]
+    Enable(EnableArgs),
     /// List the rules, or print one rule's documentation.
     Rules {
         /// A rule code (XR001) or name (lambda-tracing-not-active).
@@ -71,11 +74,18 @@ pub struct AuditArgs {
     #[arg(long, help_heading = "Account")]
     pub account: bool,
 
+    #[command(flatten)]
+    pub aws: AccountArgs,
+}
+
+/// How to reach an account and which functions to read.
+#[derive(Debug, Clone, Args)]
+pub struct AccountArgs {
     /// The AWS profile to use (default: the usual chain: environment, AWS_PROFILE, SSO, ...).
     #[arg(long, help_heading = "Account")]
     pub profile: Option<String>,
 
-    /// A region to audit (repeatable; default: the configured region).
+    /// A region to read (repeatable; default: the configured region).
     #[arg(long = "region", value_name = "REGION", help_heading = "Account")]
     pub regions: Vec<String>,
 
@@ -90,6 +100,63 @@ pub struct AuditArgs {
     /// How to read IAM: auto picks whichever costs fewer calls.
     #[arg(long, value_enum, default_value_t = IamStrategyArg::Auto, help_heading = "Account")]
     pub iam_strategy: IamStrategyArg,
+}
+
+const ENABLE_ABOUT: &str = "Turn Active tracing on across an account, in order: roles that cannot write traces get \
+arn:aws:iam::aws:policy/AWSXRayDaemonWriteAccess (once each), then each function gets Active tracing \
+(retried while IAM propagates, waited on until the update finishes), then REST stages get tracing \
+(--stages).
+
+Without --apply it prints the plan and changes nothing. With --apply every change is written to a \
+journal before and after it is made; `--undo JOURNAL` puts back what a journal recorded. \
+--emit cli prints the same changes as an AWS CLI script instead.";
+
+#[derive(Debug, Args)]
+pub struct EnableArgs {
+    /// Functions whose name matches GLOB (`*`, `?`); a GLOB starting `arn:` matches ARNs (repeatable).
+    #[arg(long = "function", value_name = "GLOB")]
+    pub functions: Vec<String>,
+
+    /// Every function in the regions (narrowed by --tag).
+    #[arg(long)]
+    pub all: bool,
+
+    /// Also turn tracing on for every REST API stage in the regions.
+    #[arg(long)]
+    pub stages: bool,
+
+    /// Attach no policies: report the functions whose roles cannot write traces instead.
+    #[arg(long)]
+    pub no_iam: bool,
+
+    /// Make the changes (without it, print the plan and change nothing).
+    #[arg(long, conflicts_with = "emit")]
+    pub apply: bool,
+
+    /// Do not ask for confirmation.
+    #[arg(long, short)]
+    pub yes: bool,
+
+    /// Where the journal goes (default: ./xray-setup-enable-TIMESTAMP.jsonl).
+    #[arg(long, value_name = "FILE")]
+    pub journal: Option<PathBuf>,
+
+    /// Put back what JOURNAL recorded: modes as they were, policies it attached detached.
+    #[arg(long, value_name = "JOURNAL", conflicts_with_all = ["functions", "all", "stages", "no_iam", "emit", "tags"])]
+    pub undo: Option<PathBuf>,
+
+    /// Print the changes as a shell script of AWS CLI commands instead of making them.
+    #[arg(long, value_enum, value_name = "KIND")]
+    pub emit: Option<Emit>,
+
+    #[command(flatten)]
+    pub aws: AccountArgs,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Emit {
+    /// A bash script of AWS CLI commands.
+    Cli,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

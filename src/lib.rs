@@ -7,6 +7,7 @@
 #![warn(clippy::print_stdout, clippy::print_stderr)]
 
 pub mod cost;
+pub mod enable;
 pub mod finding;
 pub mod fix;
 pub mod generate;

@@ -39,6 +39,7 @@ fn main() -> ExitCode {
             ordered_variables(sub("fix"), &args.vars, &args.var_files),
         ),
         Command::Generate(args) => commands::generate::run(&args),
+        Command::Enable(args) => commands::enable::run(&args),
         Command::Rules { rule } => {
             commands::rules::run(rule.as_deref()).map(|()| ExitCode::SUCCESS)
         }

@@ -1,7 +1,7 @@
 //! Reading an account: the SDK connection, options from the command line, a progress bar
 //! on a terminal.
 
-use crate::cli::{AuditArgs, IamStrategyArg};
+use crate::cli::{AccountArgs, IamStrategyArg};
 use anyhow::{Context, Result, bail};
 use std::io::IsTerminal;
 use xray_setup::model::Inventory;
@@ -18,31 +18,49 @@ pub fn tags(raw: &[String]) -> Result<Vec<(String, String)>> {
         .collect()
 }
 
-/// Reads the account the arguments describe. Returns the inventory and the calls made.
-pub fn read(
-    args: &AuditArgs,
-) -> Result<(Inventory, std::collections::BTreeMap<&'static str, usize>)> {
+/// The async runtime account commands run on.
+pub fn runtime() -> Result<tokio::runtime::Runtime> {
+    tokio::runtime::Runtime::new().context("cannot start the async runtime")
+}
+
+/// Connects to the account the arguments name; the options read it as they say.
+pub async fn connect(args: &AccountArgs) -> Result<(SdkAccount, Options)> {
     if args.concurrency == 0 {
         bail!("--concurrency must be at least 1");
     }
     let tags = tags(&args.tags)?;
-    let runtime = tokio::runtime::Runtime::new().context("cannot start the async runtime")?;
-    runtime.block_on(async {
-        let (account, regions) =
-            SdkAccount::connect(&args.regions, args.profile.as_deref()).await?;
-        let options = Options {
-            regions,
-            tags,
-            concurrency: args.concurrency,
-            iam: match args.iam_strategy {
-                IamStrategyArg::Auto => IamStrategy::Auto,
-                IamStrategyArg::PerRole => IamStrategy::PerRole,
-                IamStrategyArg::AuthorizationDetails => IamStrategy::AuthorizationDetails,
-            },
-        };
-        let bar = Bar::new();
-        let inventory = aws::scan(&account, &options, &bar).await;
-        bar.finish();
+    let (account, regions) = SdkAccount::connect(&args.regions, args.profile.as_deref()).await?;
+    let options = Options {
+        regions,
+        names: Vec::new(),
+        tags,
+        stages: true,
+        sampling_rules: true,
+        concurrency: args.concurrency,
+        iam: match args.iam_strategy {
+            IamStrategyArg::Auto => IamStrategy::Auto,
+            IamStrategyArg::PerRole => IamStrategy::PerRole,
+            IamStrategyArg::AuthorizationDetails => IamStrategy::AuthorizationDetails,
+        },
+    };
+    Ok((account, options))
+}
+
+/// Reads the account, with a spinner on a terminal.
+pub async fn scan(account: &SdkAccount, options: &Options) -> Inventory {
+    let bar = Bar::new();
+    let inventory = aws::scan(account, options, &bar).await;
+    bar.finish();
+    inventory
+}
+
+/// Reads the account the arguments describe. Returns the inventory and the calls made.
+pub fn read(
+    args: &AccountArgs,
+) -> Result<(Inventory, std::collections::BTreeMap<&'static str, usize>)> {
+    runtime()?.block_on(async {
+        let (account, options) = connect(args).await?;
+        let inventory = scan(&account, &options).await;
         Ok((inventory, account.calls()))
     })
 }

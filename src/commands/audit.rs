@@ -25,7 +25,7 @@ pub fn run(args: &AuditArgs, command_line: Result<Vec<VariableArg>>) -> Result<E
             bail!("give either PATHs or --account, not both");
         }
         let started = std::time::Instant::now();
-        let (inventory, calls) = super::account::read(args)?;
+        let (inventory, calls) = super::account::read(&args.aws)?;
         if matches!(args.format, Format::Text) {
             eprintln!(
                 "read {} functions, {} roles, {} REST stages and {} sampling rules with {} AWS calls in {:.1} s",

@@ -5,10 +5,12 @@ pub mod document;
 pub mod evaluate;
 pub mod managed;
 pub mod roles;
+pub mod write_access;
 
 pub use document::PolicyDocument;
 pub use evaluate::{Cite, Decision, Document, Source, decide};
 pub use roles::{FunctionRole, Graph, RoleAccess};
+pub use write_access::{Explanation, WriteAccess, explain, write_access};
 
 /// What a function's role needs to record traces.
 pub const WRITE_ACTIONS: [&str; 2] = ["xray:PutTraceSegments", "xray:PutTelemetryRecords"];

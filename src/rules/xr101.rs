@@ -2,7 +2,7 @@ use super::{Context, Rule, unknown_setting, xr000};
 use crate::finding::{Finding, Related, Severity};
 use crate::fix::Remedy;
 use crate::iam::{
-    Cite, Decision, FunctionRole, RoleAccess, WRITE_ACTIONS, WRITE_POLICY_ARN, decide,
+    Decision, Explanation, FunctionRole, RoleAccess, WriteAccess, explain, write_access,
 };
 use crate::model::Unresolved;
 
@@ -65,11 +65,7 @@ fn check(cx: &Context, out: &mut Vec<Finding>) {
         if access.functions.is_empty() {
             continue;
         }
-        let decisions: Vec<(&str, Decision)> = WRITE_ACTIONS
-            .iter()
-            .map(|a| (*a, decide(a, &access.policies, access.boundary.as_ref())))
-            .collect();
-        if let Some(finding) = verdict(access, &decisions) {
+        if let Some(finding) = verdict(access, &write_access(access)) {
             out.push(finding);
         }
     }
@@ -112,77 +108,24 @@ fn check(cx: &Context, out: &mut Vec<Finding>) {
 }
 
 /// The XR101 finding (or XR000 note) for a role, or `None` when it can write traces.
-fn verdict(access: &RoleAccess, decisions: &[(&str, Decision)]) -> Option<Finding> {
+fn verdict(access: &RoleAccess, verdict: &WriteAccess) -> Option<Finding> {
     let role = access.role;
-    let failing: Vec<&(&str, Decision)> = decisions
-        .iter()
-        .filter(|(_, d)| !matches!(d, Decision::Allowed | Decision::Unknown(_)))
-        .collect();
-    let Some((_, decision)) = failing.first() else {
-        let why: Vec<&str> = decisions
-            .iter()
-            .filter_map(|(_, d)| match d {
-                Decision::Unknown(why) => Some(why.iter().map(String::as_str)),
-                _ => None,
-            })
-            .flatten()
-            .collect();
-        if why.is_empty() {
-            return None;
+    let (decision, actions) = match verdict {
+        WriteAccess::Allowed => return None,
+        WriteAccess::Unknown(why) => {
+            let subject = format!(
+                "Whether role `{}` can write traces is not known offline",
+                role.meta.address
+            );
+            let what = Unresolved {
+                why: why.join("; "),
+                ..Unresolved::default()
+            };
+            return Some(xr000::unresolved(&role.meta, None, &subject, &what));
         }
-        let subject = format!(
-            "Whether role `{}` can write traces is not known offline",
-            role.meta.address
-        );
-        let what = Unresolved {
-            why: dedup(why).join("; "),
-            ..Unresolved::default()
-        };
-        return Some(xr000::unresolved(&role.meta, None, &subject, &what));
+        WriteAccess::Refused { decision, actions } => (decision, actions),
     };
-    let actions = failing
-        .iter()
-        .map(|(a, _)| *a)
-        .collect::<Vec<_>>()
-        .join(" and ");
-    let (reason, fix, cites) = match decision {
-        Decision::NotGranted => (
-            format!("no policy that reaches it allows {actions}"),
-            format!("attach {WRITE_POLICY_ARN}"),
-            Vec::new(),
-        ),
-        Decision::Scoped(cites) => (
-            format!(
-                "it allows {actions} only on named resources ({}), but X-Ray's write actions take no resource-level permissions: only Resource \"*\" grants them",
-                cite_list(cites)
-            ),
-            format!("attach {WRITE_POLICY_ARN}, or use Resource \"*\" in that statement"),
-            cites.clone(),
-        ),
-        Decision::Denied(cite) => (
-            format!(
-                "statement `{}` of `{}` denies {actions}, and an explicit Deny beats any Allow",
-                cite.statement, cite.policy
-            ),
-            "change or narrow that statement; adding a grant beside it cannot help".to_string(),
-            vec![cite.clone()],
-        ),
-        Decision::Bounded(boundary) => (
-            format!("its permissions boundary `{boundary}` does not allow {actions}"),
-            "add the X-Ray write actions to the boundary".to_string(),
-            Vec::new(),
-        ),
-        Decision::Conditional(cites) => (
-            format!(
-                "{actions} is granted or denied only under a Condition ({})",
-                cite_list(cites)
-            ),
-            "grant it without the condition, or make sure the condition holds for Lambda"
-                .to_string(),
-            cites.clone(),
-        ),
-        Decision::Allowed | Decision::Unknown(_) => unreachable!("filtered above"),
-    };
+    let Explanation { reason, fix, cites } = explain(decision, actions);
     let n = access.functions.len();
     let message = format!(
         "role `{}` cannot write traces: {reason}. {n} function{} use{} it: Lambda refuses Active tracing on such a role (\"The provided execution role does not have permissions to call PutTraceSegments on XRAY\") and PassThrough traces never arrive; {fix}",
@@ -240,18 +183,4 @@ fn module_tracing_policy(access: &RoleAccess, module: &str) -> Remedy {
         },
         None => Remedy::Manual(format!("set attach_tracing_policy = true on `{module}`")),
     }
-}
-
-fn cite_list(cites: &[Cite]) -> String {
-    cites
-        .iter()
-        .map(|c| format!("statement `{}` of `{}`", c.statement, c.policy))
-        .collect::<Vec<_>>()
-        .join(", ")
-}
-
-fn dedup(mut items: Vec<&str>) -> Vec<&str> {
-    let mut seen = std::collections::HashSet::new();
-    items.retain(|i| seen.insert(*i));
-    items
 }

@@ -289,6 +289,31 @@ impl Moto {
         serde_json::from_slice(&out.stdout).unwrap()
     }
 
+    /// What `enable` changes, keyed by names (`tests/moto/state.py`).
+    pub fn state(&self) -> Value {
+        let out = std::process::Command::new(venv_python().unwrap())
+            .arg(Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/moto/state.py"))
+            .args(["--endpoint", &self.url])
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        serde_json::from_slice(&out.stdout).unwrap()
+    }
+
+    /// An empty account again, with the harness's settings cleared.
+    pub fn reset(&self) {
+        self.http("POST", "/_harness/reset", "{}");
+    }
+
+    /// The venv's `bin` directory, where the AWS CLI is.
+    pub fn venv_bin() -> PathBuf {
+        venv_python().unwrap().parent().unwrap().to_path_buf()
+    }
+
     pub fn config(&self, json: &str) {
         self.http("POST", "/_harness/config", json);
     }

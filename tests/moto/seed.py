@@ -3,10 +3,11 @@
 an audit must find, as JSON.
 
     seed.py --endpoint http://127.0.0.1:PORT [--functions 300] [--roles 40] [--apis 6] [--seed 1]
+            [--kinds managed,inline,...]
 
 Roles come in every kind: the X-Ray managed policy attached, an inline grant, a customer
 managed policy, a grant scoped to a resource (which grants nothing), only the basic
-Lambda policy, and a grant cut by a permissions boundary. Functions in mixed tracing
+Lambda policy, a grant cut by a permissions boundary, and a grant beside an explicit Deny. Functions in mixed tracing
 modes share them; REST APIs have stages with tracing on, off and unset; sampling rules
 include one that traces everything and one another rule shadows.
 """
@@ -21,8 +22,8 @@ import boto3
 REGION = "us-east-1"
 WRITE = ["xray:PutTraceSegments", "xray:PutTelemetryRecords"]
 SAMPLING = ["xray:GetSamplingRules", "xray:GetSamplingTargets"]
-KINDS = ["managed", "inline", "inline_write_only", "customer", "scoped", "basic_only", "bounded"]
-MISSING = {"scoped", "basic_only", "bounded"}  # cannot write traces
+KINDS = ["managed", "inline", "inline_write_only", "customer", "scoped", "basic_only", "bounded", "denied"]
+MISSING = {"scoped", "basic_only", "bounded", "denied"}  # cannot write traces
 
 
 def doc(actions, resource="*", effect="Allow"):
@@ -36,7 +37,12 @@ def main():
     ap.add_argument("--roles", type=int, default=40)
     ap.add_argument("--apis", type=int, default=6)
     ap.add_argument("--seed", type=int, default=1)
+    ap.add_argument("--kinds", default=",".join(KINDS), help="the role kinds to create, in turn")
     a = ap.parse_args()
+    kinds = a.kinds.split(",")
+    unknown = set(kinds) - set(KINDS)
+    if unknown:
+        ap.error(f"unknown kinds: {sorted(unknown)}")
     rnd = random.Random(a.seed)
     kw = dict(endpoint_url=a.endpoint, region_name=REGION, aws_access_key_id="testing", aws_secret_access_key="testing")
     iam, lam, apigw, xray = (boto3.client(s, **kw) for s in ("iam", "lambda", "apigateway", "xray"))
@@ -47,12 +53,12 @@ def main():
     customer = iam.create_policy(PolicyName="xray-writer", PolicyDocument=doc(WRITE + SAMPLING))["Policy"]["Arn"]
     roles = []
     for i in range(a.roles):
-        kind = KINDS[i % len(KINDS)]
+        kind = kinds[i % len(kinds)]
         name = f"role-{i:03d}-{kind}"
         extra = {"PermissionsBoundary": boundary} if kind == "bounded" else {}
         arn = iam.create_role(RoleName=name, AssumeRolePolicyDocument=trust, **extra)["Role"]["Arn"]
         iam.attach_role_policy(RoleName=name, PolicyArn=basic)
-        if kind in ("managed", "bounded"):
+        if kind in ("managed", "bounded", "denied"):
             iam.attach_role_policy(RoleName=name, PolicyArn="arn:aws:iam::aws:policy/AWSXRayDaemonWriteAccess")
         elif kind == "inline":
             iam.put_role_policy(RoleName=name, PolicyName="xray", PolicyDocument=doc(WRITE + SAMPLING))
@@ -60,6 +66,8 @@ def main():
             iam.put_role_policy(RoleName=name, PolicyName="xray", PolicyDocument=doc(WRITE))
         elif kind == "customer":
             iam.attach_role_policy(RoleName=name, PolicyArn=customer)
+        if kind == "denied":
+            iam.put_role_policy(RoleName=name, PolicyName="no-tracing", PolicyDocument=doc(["xray:Put*"], effect="Deny"))
         elif kind == "scoped":
             iam.put_role_policy(RoleName=name, PolicyName="xray", PolicyDocument=doc(WRITE, "arn:aws:xray:us-east-1:123456789012:group/default"))
         roles.append((arn, kind))

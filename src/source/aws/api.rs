@@ -144,3 +144,51 @@ pub trait Account: Sync {
         token: Option<String>,
     ) -> impl Future<Output = Result<Page<SamplingRuleInfo>>> + Send;
 }
+
+/// Why a tracing update failed.
+#[derive(Debug, Clone, PartialEq)]
+pub enum UpdateError {
+    /// Lambda says the role cannot call PutTraceSegments (often IAM not propagated yet).
+    RoleCannotWrite(String),
+    /// Another update of the function is in progress.
+    Conflict(String),
+    Other(ApiError),
+}
+
+/// The changes `enable` makes, and the reads it needs to verify and undo them.
+pub trait Writer: Sync {
+    fn attach_role_policy(
+        &self,
+        role: &str,
+        policy_arn: &str,
+    ) -> impl Future<Output = Result<()>> + Send;
+    fn detach_role_policy(
+        &self,
+        role: &str,
+        policy_arn: &str,
+    ) -> impl Future<Output = Result<()>> + Send;
+    /// `UpdateFunctionConfiguration` with `TracingConfig`.
+    fn set_tracing_mode(
+        &self,
+        region: &str,
+        function: &str,
+        mode: &str,
+    ) -> impl Future<Output = std::result::Result<(), UpdateError>> + Send;
+    /// Waits until the function's last update is done (the SDK's function-updated-v2 waiter).
+    fn wait_updated(&self, region: &str, function: &str)
+    -> impl Future<Output = Result<()>> + Send;
+    /// The function's current tracing mode (`GetFunctionConfiguration`).
+    fn tracing_mode(
+        &self,
+        region: &str,
+        function: &str,
+    ) -> impl Future<Output = Result<String>> + Send;
+    /// `UpdateStage` replacing `/tracingEnabled`.
+    fn set_stage_tracing(
+        &self,
+        region: &str,
+        api: &str,
+        stage: &str,
+        enabled: bool,
+    ) -> impl Future<Output = Result<()>> + Send;
+}

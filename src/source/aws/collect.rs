@@ -26,8 +26,15 @@ pub enum IamStrategy {
 #[derive(Debug, Clone)]
 pub struct Options {
     pub regions: Vec<String>,
+    /// Only functions whose name matches one of these globs (`*`, `?`; a glob starting
+    /// `arn:` matches the ARN). Empty: every function.
+    pub names: Vec<String>,
     /// Only functions with all these tags.
     pub tags: Vec<(String, String)>,
+    /// Read REST API stages and sampling rules too (`enable` without `--stages` needs
+    /// neither).
+    pub stages: bool,
+    pub sampling_rules: bool,
     /// Calls in flight at once.
     pub concurrency: usize,
     pub iam: IamStrategy,
@@ -89,6 +96,9 @@ pub async fn collect<A: Account>(api: &A, options: &Options, progress: &dyn Prog
             }
         }
     }
+    if !options.names.is_empty() {
+        functions.retain(|(_, f)| name_selected(&options.names, f));
+    }
     if !options.tags.is_empty() {
         functions = filter_by_tags(api, functions, options, &mut out.unread).await;
     }
@@ -106,10 +116,25 @@ pub async fn collect<A: Account>(api: &A, options: &Options, progress: &dyn Prog
         .collect();
     read_iam(api, &account, &role_arns, options, &mut out, progress).await;
     for region in &options.regions {
-        read_stages(api, &account, region, options, &mut out, progress).await;
-        read_sampling_rules(api, &account, region, &mut out).await;
+        if options.stages {
+            read_stages(api, &account, region, options, &mut out, progress).await;
+        }
+        if options.sampling_rules {
+            read_sampling_rules(api, &account, region, &mut out).await;
+        }
     }
     out
+}
+
+fn name_selected(globs: &[String], f: &FunctionInfo) -> bool {
+    globs.iter().any(|g| {
+        let text = if g.starts_with("arn:") {
+            &f.arn
+        } else {
+            &f.name
+        };
+        crate::iam::evaluate::glob(g, text)
+    })
 }
 
 async fn filter_by_tags<A: Account>(
@@ -561,7 +586,10 @@ mod tests {
     fn run(fake: &Fake, iam: IamStrategy) -> Collected {
         let options = Options {
             regions: vec!["r".into()],
+            names: Vec::new(),
             tags: Vec::new(),
+            stages: true,
+            sampling_rules: true,
             concurrency: 4,
             iam,
         };

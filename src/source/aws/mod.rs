@@ -3,6 +3,7 @@
 pub mod api;
 pub mod collect;
 pub mod sdk;
+mod sdk_write;
 
 pub use collect::{IamStrategy, Options, Progress, Quiet, Unread, collect};
 pub use sdk::{ConnectError, SdkAccount};

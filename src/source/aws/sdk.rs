@@ -124,7 +124,7 @@ impl SdkAccount {
         self.calls.lock().expect("call counts").clone()
     }
 
-    fn count(&self, operation: &'static str) {
+    pub(super) fn count(&self, operation: &'static str) {
         *self
             .calls
             .lock()
@@ -136,10 +136,22 @@ impl SdkAccount {
     fn region(&self, region: &str) -> &Regional {
         &self.regions[region]
     }
+
+    pub(super) fn iam(&self) -> &aws_sdk_iam::Client {
+        &self.iam
+    }
+
+    pub(super) fn lambda(&self, region: &str) -> &aws_sdk_lambda::Client {
+        &self.region(region).lambda
+    }
+
+    pub(super) fn apigateway(&self, region: &str) -> &aws_sdk_apigateway::Client {
+        &self.region(region).apigateway
+    }
 }
 
 /// Turns an SDK error into an `ApiError`, telling a missing permission apart.
-fn error<E, R>(
+pub(super) fn error<E, R>(
     operation: &'static str,
     e: aws_smithy_runtime_api::client::result::SdkError<E, R>,
 ) -> ApiError

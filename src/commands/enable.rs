@@ -1,0 +1,372 @@
+//! `xray-setup enable`: reads the account, shows the plan, and with --apply (and a yes)
+//! makes it, journaled; `--undo JOURNAL` puts a journal back; `--emit cli` prints a script.
+
+use super::account;
+use crate::cli::{Emit, EnableArgs};
+use anyhow::{Context, Result, bail};
+use std::io::{BufRead, IsTerminal, Write};
+use std::path::PathBuf;
+use std::process::ExitCode;
+use xray_setup::enable::{
+    self, Journal, Outcome, Plan, Selection, Settings, Status, Step, Target, journal, plan, script,
+    undo,
+};
+
+pub fn run(args: &EnableArgs) -> Result<ExitCode> {
+    let runtime = account::runtime()?;
+    match &args.undo {
+        Some(path) => runtime.block_on(run_undo(args, path)),
+        None => runtime.block_on(run_enable(args)),
+    }
+}
+
+async fn run_enable(args: &EnableArgs) -> Result<ExitCode> {
+    if args.functions.is_empty() && args.aws.tags.is_empty() && !args.all {
+        bail!(
+            "choose the functions: --function GLOB, --tag KEY=VALUE, or --all for every function in the regions"
+        );
+    }
+    let (sdk, mut options) = account::connect(&args.aws).await?;
+    options.names = args.functions.clone();
+    options.stages = args.stages;
+    options.sampling_rules = false;
+    let inventory = account::scan(&sdk, &options).await;
+    for u in &inventory.unread {
+        eprintln!(
+            "warning: could not read {} ({}): {}: {}",
+            u.what, u.region, u.operation, u.message
+        );
+    }
+    let incomplete = !inventory.unread.is_empty();
+    let plan = plan::plan(
+        &inventory,
+        &Selection {
+            stages: args.stages,
+            grant: !args.no_iam,
+        },
+    );
+    let mut stdout = std::io::stdout().lock();
+    if let Some(Emit::Cli) = args.emit {
+        let iam_region = options.regions.first().map_or("us-east-1", String::as_str);
+        stdout.write_all(script::render(&plan, iam_region, &journal::now()).as_bytes())?;
+        return Ok(exit(false, incomplete));
+    }
+    print_plan(&mut stdout, &plan, &options.regions)?;
+    let blocked = !plan.blocked.is_empty();
+    if plan.is_empty() {
+        writeln!(stdout, "\nNothing to change.")?;
+        return Ok(exit(blocked, incomplete));
+    }
+    let changes = plan.steps().count();
+    if !args.apply {
+        writeln!(
+            stdout,
+            "\nThis is a plan: nothing was changed. Run again with --apply to make {} (or --emit cli for a script).",
+            count(changes, "change", "changes")
+        )?;
+        return Ok(exit(false, incomplete));
+    }
+    stdout.flush()?;
+    if !confirmed(
+        args.yes,
+        &format!("Make {}?", count(changes, "change", "changes")),
+    )? {
+        eprintln!("Nothing was changed.");
+        return Ok(ExitCode::from(1));
+    }
+    let path = journal_path(&args.journal, "xray-setup-enable");
+    let journal = Journal::create(&path)?;
+    eprintln!("journal: {}", path.display());
+    let bar = StepBar::new(changes);
+    let outcomes = enable::apply(&sdk, &plan, &journal, &settings(args), &bar).await;
+    bar.finish();
+    let failed = print_closing(&mut stdout, &outcomes, &plan)?;
+    writeln!(
+        stdout,
+        "\nJournal: {0}\nTo put everything back: xray-setup enable --undo {0}",
+        path.display()
+    )?;
+    Ok(exit(failed || blocked, incomplete))
+}
+
+async fn run_undo(args: &EnableArgs, path: &std::path::Path) -> Result<ExitCode> {
+    let read = journal::read(path)?;
+    for w in &read.warnings {
+        eprintln!("warning: {w}");
+    }
+    let steps = undo::reversals(&read.entries);
+    let mut stdout = std::io::stdout().lock();
+    if steps.is_empty() {
+        writeln!(
+            stdout,
+            "{} records no change: nothing to undo.",
+            path.display()
+        )?;
+        return Ok(ExitCode::SUCCESS);
+    }
+    // Regional clients for every region the journal names.
+    let mut aws = args.aws.clone();
+    aws.regions = regions_of(&steps);
+    let (sdk, _) = account::connect(&aws).await?;
+    writeln!(
+        stdout,
+        "Put back what {} recorded ({}), where the account is still as it left it:",
+        path.display(),
+        count(steps.len(), "change", "changes")
+    )?;
+    for s in &steps {
+        writeln!(stdout, "  {}  {} → {}", s.target.arn(), s.before, s.after)?;
+    }
+    stdout.flush()?;
+    if !confirmed(args.yes, "Put these back?")? {
+        eprintln!("Nothing was changed.");
+        return Ok(ExitCode::from(1));
+    }
+    let undo_journal = journal_path(&args.journal, "xray-setup-undo");
+    let journal = Journal::create(&undo_journal)?;
+    eprintln!("journal: {}", undo_journal.display());
+    let bar = StepBar::new(steps.len());
+    let outcomes = undo::undo(&sdk, &steps, &journal, &settings(args), &bar).await;
+    bar.finish();
+    let failed = print_closing(&mut stdout, &outcomes, &Plan::default())?;
+    writeln!(stdout, "\nJournal of the undo: {}", undo_journal.display())?;
+    Ok(exit(failed, false))
+}
+
+fn settings(args: &EnableArgs) -> Settings {
+    Settings {
+        concurrency: args.aws.concurrency,
+        ..Settings::default()
+    }
+}
+
+fn regions_of(steps: &[Step]) -> Vec<String> {
+    let mut regions: Vec<String> = steps
+        .iter()
+        .filter_map(|s| match &s.target {
+            Target::FunctionTracing { region, .. } | Target::StageTracing { region, .. } => {
+                Some(region.clone())
+            }
+            Target::RolePolicy { .. } => None,
+        })
+        .collect();
+    regions.sort();
+    regions.dedup();
+    regions
+}
+
+/// 0 all done; 1 something failed or needs a person; 3 part of the account was not read.
+fn exit(failed: bool, incomplete: bool) -> ExitCode {
+    if failed {
+        ExitCode::from(1)
+    } else if incomplete {
+        ExitCode::from(3)
+    } else {
+        ExitCode::SUCCESS
+    }
+}
+
+fn journal_path(chosen: &Option<PathBuf>, prefix: &str) -> PathBuf {
+    chosen
+        .clone()
+        .unwrap_or_else(|| PathBuf::from(journal::default_name(prefix)))
+}
+
+/// Yes with --yes; asks on a terminal; refuses otherwise, since a pipeline cannot answer.
+fn confirmed(yes: bool, question: &str) -> Result<bool> {
+    if yes {
+        return Ok(true);
+    }
+    if !std::io::stdin().is_terminal() {
+        bail!(
+            "this changes the account and standard input is not a terminal to confirm on: pass --yes"
+        );
+    }
+    eprint!("{question} [y/N] ");
+    std::io::stderr().flush()?;
+    let mut answer = String::new();
+    std::io::stdin()
+        .lock()
+        .read_line(&mut answer)
+        .context("cannot read the answer")?;
+    Ok(matches!(answer.trim(), "y" | "Y" | "yes" | "Yes" | "YES"))
+}
+
+fn count(n: usize, one: &str, many: &str) -> String {
+    format!("{n} {}", if n == 1 { one } else { many })
+}
+
+fn print_plan(out: &mut impl Write, plan: &Plan, regions: &[String]) -> Result<()> {
+    writeln!(out, "Plan for {}:", regions.join(", "))?;
+    if let Some(first) = plan.grants.first() {
+        let Target::RolePolicy { policy_arn, .. } = &first.target else {
+            unreachable!("grants are role policies")
+        };
+        writeln!(
+            out,
+            "\nAttach {policy_arn} to {}:",
+            count(plan.grants.len(), "role", "roles")
+        )?;
+        for s in &plan.grants {
+            writeln!(out, "  {}", s.target.arn())?;
+        }
+    }
+    if !plan.functions.is_empty() {
+        writeln!(
+            out,
+            "\nSet Active tracing on {}:",
+            count(plan.functions.len(), "function", "functions")
+        )?;
+        for s in &plan.functions {
+            writeln!(out, "  {}  {} → {}", s.target.arn(), s.before, s.after)?;
+            if let Some(note) = &s.note {
+                writeln!(out, "    note: {note}")?;
+            }
+        }
+    }
+    if !plan.stages.is_empty() {
+        writeln!(
+            out,
+            "\nTurn tracing on for {}:",
+            count(plan.stages.len(), "REST stage", "REST stages")
+        )?;
+        for s in &plan.stages {
+            writeln!(out, "  {}", s.target.arn())?;
+        }
+    }
+    if !plan.fine.is_empty() {
+        let functions = plan
+            .fine
+            .iter()
+            .filter(|t| matches!(t, Target::FunctionTracing { .. }))
+            .count();
+        writeln!(
+            out,
+            "\nAlready traced: {}, {}.",
+            count(functions, "function", "functions"),
+            count(plan.fine.len() - functions, "REST stage", "REST stages")
+        )?;
+    }
+    print_blocked(out, plan)?;
+    Ok(())
+}
+
+/// The closing table; returns whether anything failed.
+fn print_closing(out: &mut impl Write, outcomes: &[Outcome], plan: &Plan) -> Result<bool> {
+    let kinds = ["role policies", "functions", "REST stages"];
+    let kind = |t: &Target| match t {
+        Target::RolePolicy { .. } => 0,
+        Target::FunctionTracing { .. } => 1,
+        Target::StageTracing { .. } => 2,
+    };
+    // [kind][changed, already fine, failed, not changed]
+    let mut table = [[0usize; 4]; 3];
+    for o in outcomes {
+        let column = match o.status {
+            Status::Changed => 0,
+            Status::AlreadyFine => 1,
+            Status::Failed(_) => 2,
+        };
+        table[kind(&o.target)][column] += 1;
+    }
+    for t in &plan.fine {
+        table[kind(t)][1] += 1;
+    }
+    for b in &plan.blocked {
+        table[0][3] += 1;
+        table[1][3] += b.functions.len();
+    }
+    writeln!(
+        out,
+        "\n{:<14} {:>8} {:>13} {:>7} {:>12}",
+        "", "changed", "already fine", "failed", "not changed"
+    )?;
+    for (k, row) in kinds.iter().zip(table) {
+        if row.iter().any(|n| *n > 0) {
+            writeln!(
+                out,
+                "{k:<14} {:>8} {:>13} {:>7} {:>12}",
+                row[0], row[1], row[2], row[3]
+            )?;
+        }
+    }
+    let failures: Vec<&Outcome> = outcomes
+        .iter()
+        .filter(|o| matches!(o.status, Status::Failed(_)))
+        .collect();
+    if !failures.is_empty() {
+        writeln!(out, "\nFailed ({}):", failures.len())?;
+        for o in &failures {
+            if let Status::Failed(why) = &o.status {
+                writeln!(out, "  {}: {why}", o.target.arn())?;
+            }
+        }
+    }
+    print_blocked(out, plan)?;
+    Ok(!failures.is_empty())
+}
+
+fn print_blocked(out: &mut impl Write, plan: &Plan) -> Result<()> {
+    if plan.blocked.is_empty() {
+        return Ok(());
+    }
+    writeln!(out, "\nNot changed, because a person needs to decide:")?;
+    for b in &plan.blocked {
+        writeln!(out, "  {}: {}", b.target.arn(), b.reason)?;
+        if !b.functions.is_empty() {
+            let names: Vec<&str> = b
+                .functions
+                .iter()
+                .map(|f| match f {
+                    Target::FunctionTracing { function, .. } => function.as_str(),
+                    other => other.arn(),
+                })
+                .collect();
+            writeln!(
+                out,
+                "    so {} stay{} as {} (Lambda refuses Active tracing while the role cannot write traces): {}",
+                count(names.len(), "function", "functions"),
+                if names.len() == 1 { "s" } else { "" },
+                if names.len() == 1 {
+                    "it is"
+                } else {
+                    "they are"
+                },
+                names.join(", ")
+            )?;
+        }
+    }
+    Ok(())
+}
+
+/// A progress bar over the steps, on stderr when it is a terminal.
+struct StepBar(Option<indicatif::ProgressBar>);
+
+impl StepBar {
+    fn new(steps: usize) -> StepBar {
+        if !std::io::stderr().is_terminal() {
+            return StepBar(None);
+        }
+        let bar = indicatif::ProgressBar::new(steps as u64);
+        bar.set_style(
+            indicatif::ProgressStyle::with_template("{bar:40} {pos}/{len} {msg}")
+                .expect("a valid template"),
+        );
+        StepBar(Some(bar))
+    }
+
+    fn finish(&self) {
+        if let Some(bar) = &self.0 {
+            bar.finish_and_clear();
+        }
+    }
+}
+
+impl enable::Progress for StepBar {
+    fn finished(&self, outcome: &Outcome) {
+        if let Some(bar) = &self.0 {
+            bar.inc(1);
+            bar.set_message(outcome.target.describe());
+        }
+    }
+}

@@ -1,0 +1,131 @@
+//! `Writer` over the AWS SDK: the only calls that change an account, made by `enable`.
+
+use super::api::*;
+use super::sdk::{SdkAccount, error};
+use aws_sdk_lambda::client::Waiters;
+use aws_sdk_lambda::types::{TracingConfig, TracingMode};
+use std::time::Duration;
+
+impl Writer for SdkAccount {
+    async fn attach_role_policy(&self, role: &str, policy_arn: &str) -> Result<()> {
+        self.count("iam:AttachRolePolicy");
+        self.iam()
+            .attach_role_policy()
+            .role_name(role)
+            .policy_arn(policy_arn)
+            .send()
+            .await
+            .map(|_| ())
+            .map_err(|e| error("iam:AttachRolePolicy", e))
+    }
+
+    async fn detach_role_policy(&self, role: &str, policy_arn: &str) -> Result<()> {
+        self.count("iam:DetachRolePolicy");
+        self.iam()
+            .detach_role_policy()
+            .role_name(role)
+            .policy_arn(policy_arn)
+            .send()
+            .await
+            .map(|_| ())
+            .map_err(|e| error("iam:DetachRolePolicy", e))
+    }
+
+    async fn set_tracing_mode(
+        &self,
+        region: &str,
+        function: &str,
+        mode: &str,
+    ) -> std::result::Result<(), UpdateError> {
+        use aws_sdk_lambda::operation::update_function_configuration::UpdateFunctionConfigurationError as E;
+        self.count("lambda:UpdateFunctionConfiguration");
+        let result = self
+            .lambda(region)
+            .update_function_configuration()
+            .function_name(function)
+            .tracing_config(
+                TracingConfig::builder()
+                    .mode(TracingMode::from(mode))
+                    .build(),
+            )
+            .send()
+            .await;
+        match result {
+            Ok(_) => Ok(()),
+            Err(e) => match e.as_service_error() {
+                Some(E::InvalidParameterValueException(p))
+                    if p.message().unwrap_or("").contains("PutTraceSegments") =>
+                {
+                    Err(UpdateError::RoleCannotWrite(
+                        p.message().unwrap_or("").to_string(),
+                    ))
+                }
+                Some(E::ResourceConflictException(c)) => {
+                    Err(UpdateError::Conflict(c.message().unwrap_or("").to_string()))
+                }
+                _ => Err(UpdateError::Other(error(
+                    "lambda:UpdateFunctionConfiguration",
+                    e,
+                ))),
+            },
+        }
+    }
+
+    async fn wait_updated(&self, region: &str, function: &str) -> Result<()> {
+        self.count("lambda:GetFunction (waiter)");
+        self.lambda(region)
+            .wait_until_function_updated_v2()
+            .function_name(function)
+            .wait(Duration::from_secs(300))
+            .await
+            .map(|_| ())
+            .map_err(|e| ApiError::Failed {
+                operation: "lambda:GetFunction",
+                message: format!(
+                    "the update did not finish: {}",
+                    aws_smithy_types::error::display::DisplayErrorContext(&e)
+                ),
+            })
+    }
+
+    async fn tracing_mode(&self, region: &str, function: &str) -> Result<String> {
+        self.count("lambda:GetFunctionConfiguration");
+        let out = self
+            .lambda(region)
+            .get_function_configuration()
+            .function_name(function)
+            .send()
+            .await
+            .map_err(|e| error("lambda:GetFunctionConfiguration", e))?;
+        Ok(out
+            .tracing_config()
+            .and_then(|t| t.mode())
+            .map_or("PassThrough".to_string(), |m| m.as_str().to_string()))
+    }
+
+    async fn set_stage_tracing(
+        &self,
+        region: &str,
+        api: &str,
+        stage: &str,
+        enabled: bool,
+    ) -> Result<()> {
+        use aws_sdk_apigateway::types::{Op, PatchOperation};
+        self.count("apigateway:UpdateStage");
+        self.apigateway(region)
+            .update_stage()
+            .rest_api_id(api)
+            .stage_name(stage)
+            .patch_operations(
+                PatchOperation::builder()
+                    .op(Op::Replace)
+                    .path("/tracingEnabled")
+                    .value(enabled.to_string())
+                    .build(),
+            )
+            .send()
+            .await
+            .map(|_| ())
+            .map_err(|e| error("apigateway:UpdateStage", e))
+    }
+}
