@@ -29,6 +29,16 @@ pub enum Command {
     /// Turn Active tracing on across an account: grants, functions, stages (a plan unless --apply).
     #[command(long_about = ENABLE_ABOUT)]
     Enable(EnableArgs),
+    /// Print a shell completion script.
+    Completions {
+        #[arg(value_enum)]
+        shell: clap_complete::Shell,
+    },
+    /// Write man pages (xray-setup.1 and one per subcommand) into DIR.
+    Man {
+        #[arg(value_name = "DIR", default_value = ".")]
+        dir: PathBuf,
+    },
     /// List the rules, or print one rule's documentation.
     Rules {
         /// A rule code (XR001) or name (lambda-tracing-not-active).
@@ -69,6 +79,22 @@ pub struct AuditArgs {
     /// Traffic XR202 prices a trace-everything sampling rule at.
     #[arg(long, value_name = "N", default_value_t = 100.0)]
     pub requests_per_second: f64,
+
+    /// The config file (default: the first .xray-setup.toml in PATH or a directory above it).
+    #[arg(long, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+
+    /// Also list the findings suppressions hid, and by what.
+    #[arg(long)]
+    pub show_suppressed: bool,
+
+    /// Report only findings not recorded in this baseline (see --write-baseline).
+    #[arg(long, value_name = "FILE")]
+    pub baseline: Option<PathBuf>,
+
+    /// Record the current findings in FILE, to adopt the audit without fixing them first.
+    #[arg(long, value_name = "FILE")]
+    pub write_baseline: Option<PathBuf>,
 
     /// Audit the live AWS account (read-only) instead of Terraform files.
     #[arg(long, help_heading = "Account")]
@@ -351,8 +377,8 @@ pub struct CostArgs {
     pub default_fixed_rate: f64,
 
     /// Output format.
-    #[arg(long, value_enum, default_value_t = Format::Text)]
-    pub format: Format,
+    #[arg(long, value_enum, default_value_t = CostFormat::Text)]
+    pub format: CostFormat,
 
     /// Write the estimate to FILE instead of standard output.
     #[arg(long, short, value_name = "FILE")]
@@ -369,6 +395,22 @@ pub struct CostArgs {
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum Format {
+    /// Findings with code frames, for people.
+    Text,
+    /// The stable JSON contract (version 1).
+    Json,
+    /// SARIF 2.1.0, for code-scanning uploads.
+    Sarif,
+    /// JUnit XML: a testsuite per root, a failing testcase per finding.
+    Junit,
+    /// A summary table and the findings, for $GITHUB_STEP_SUMMARY and PR comments.
+    Markdown,
+    /// GitHub Actions workflow commands: annotations on the pull request.
+    Github,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum CostFormat {
     Text,
     Json,
 }

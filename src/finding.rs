@@ -33,6 +33,8 @@ pub struct Finding {
     pub root: String,
     /// Where to point: the attribute at fault, else the resource.
     pub origin: Option<Origin>,
+    /// The resource block's header: inline suppressions above it apply.
+    pub header: Option<Origin>,
     /// Other places that explain the finding: where a value comes from, the functions
     /// a role serves.
     pub related: Vec<Related>,
@@ -63,6 +65,7 @@ impl Finding {
             resource: meta.address.clone(),
             root: meta.root.clone(),
             origin: at.or(meta.origin.as_ref()).cloned(),
+            header: meta.origin.clone(),
             related: Vec::new(),
             remedy: None,
         }

@@ -13,6 +13,7 @@ pub mod fix;
 pub mod generate;
 pub mod iam;
 pub mod model;
+pub mod policy;
 pub mod report;
 pub mod rules;
 pub mod sampling;

@@ -40,6 +40,11 @@ fn main() -> ExitCode {
         ),
         Command::Generate(args) => commands::generate::run(&args),
         Command::Enable(args) => commands::enable::run(&args),
+        Command::Completions { shell } => {
+            commands::docs::completions(shell);
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Man { dir } => commands::docs::man(&dir).map(|()| ExitCode::SUCCESS),
         Command::Rules { rule } => {
             commands::rules::run(rule.as_deref()).map(|()| ExitCode::SUCCESS)
         }

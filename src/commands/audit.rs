@@ -4,7 +4,9 @@ use super::{colour, non_negative, variables, write_atomically};
 use crate::cli::{AuditArgs, FailOn, Format};
 use anyhow::{Result, bail};
 use std::io::Write;
+use std::path::Path;
 use std::process::ExitCode;
+use xray_setup::policy::{self, Baseline, Date};
 use xray_setup::report::{self, Reporter};
 use xray_setup::source::terraform::VariableArg;
 use xray_setup::{Severity, rules};
@@ -17,8 +19,13 @@ pub fn run(args: &AuditArgs, command_line: Result<Vec<VariableArg>>) -> Result<E
             args.requests_per_second
         );
     }
+    let start = args.paths.first().map_or(Path::new("."), |p| p.as_path());
+    let config = policy::config::load(args.config.as_deref(), start)?;
+    // Read before the audit, so a missing or broken baseline fails fast.
+    let baseline = args.baseline.as_deref().map(Baseline::read).transpose()?;
     let options = rules::Options {
         requests_per_second: args.requests_per_second,
+        lambda_mode: config.lambda_mode,
     };
     let outcome = if args.account {
         if args.paths.iter().any(|p| p.as_os_str() != ".") {
@@ -44,14 +51,47 @@ pub fn run(args: &AuditArgs, command_line: Result<Vec<VariableArg>>) -> Result<E
     for w in &outcome.warnings {
         eprintln!("warning: {w}");
     }
+    let mut inventory = outcome.inventory;
+    let files = inventory.files.len();
+    let triage = policy::triage(
+        outcome.findings,
+        &mut inventory,
+        &config,
+        baseline.as_ref(),
+        Date::today(),
+    );
+    if let Some(path) = &args.write_baseline {
+        let all: Vec<_> = triage
+            .findings
+            .iter()
+            .chain(&triage.baselined)
+            .cloned()
+            .collect();
+        let text = Baseline::of(&all).to_json();
+        write_atomically(path, |out| out.write_all(text.as_bytes()))?;
+        eprintln!(
+            "wrote the baseline {} ({} finding{})",
+            path.display(),
+            all.len(),
+            if all.len() == 1 { "" } else { "s" }
+        );
+    }
     let report = report::Report {
-        findings: &outcome.findings,
-        inventory: &outcome.inventory,
+        findings: &triage.findings,
+        inventory: &inventory,
+        files,
+        suppressed: &triage.suppressed,
+        show_suppressed: args.show_suppressed,
+        baselined: triage.baselined.len(),
     };
     let color = colour(args.color, args.output.is_none());
     let reporter: Box<dyn Reporter> = match args.format {
         Format::Text => Box::new(report::Text { color }),
         Format::Json => Box::new(report::Json),
+        Format::Sarif => Box::new(report::Sarif),
+        Format::Junit => Box::new(report::Junit),
+        Format::Markdown => Box::new(report::Markdown),
+        Format::Github => Box::new(report::Github),
     };
     match &args.output {
         Some(path) => write_atomically(path, |out| reporter.write(&report, out))?,
@@ -67,8 +107,8 @@ pub fn run(args: &AuditArgs, command_line: Result<Vec<VariableArg>>) -> Result<E
         FailOn::Note => Some(Severity::Note),
         FailOn::Never => None,
     };
-    let failed = threshold.is_some_and(|t| outcome.findings.iter().any(|f| f.severity >= t));
-    Ok(if !outcome.inventory.unread.is_empty() {
+    let failed = threshold.is_some_and(|t| triage.findings.iter().any(|f| f.severity >= t));
+    Ok(if !inventory.unread.is_empty() {
         // Part of the account could not be read: the audit is incomplete.
         ExitCode::from(3)
     } else if failed {

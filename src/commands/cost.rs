@@ -1,7 +1,7 @@
 //! `xray-setup cost`.
 
 use super::{non_negative, variables, write_atomically};
-use crate::cli::{CostArgs, Format};
+use crate::cli::{CostArgs, CostFormat};
 use anyhow::{Context, Result, bail};
 use std::io::Write;
 use std::process::ExitCode;
@@ -89,8 +89,8 @@ pub fn run(args: &CostArgs, command_line: Result<Vec<VariableArg>>) -> Result<Ex
     };
     let estimate = cost::estimate(&scan.inventory.sampling_rules, &options);
     let text = match args.format {
-        Format::Text => cost::to_text(&estimate),
-        Format::Json => format!("{:#}\n", cost::to_json(&estimate)),
+        CostFormat::Text => cost::to_text(&estimate),
+        CostFormat::Json => format!("{:#}\n", cost::to_json(&estimate)),
     };
     match &args.output {
         Some(path) => write_atomically(path, |out| out.write_all(text.as_bytes()))?,

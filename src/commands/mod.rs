@@ -3,6 +3,7 @@
 pub mod account;
 pub mod audit;
 pub mod cost;
+pub mod docs;
 pub mod enable;
 pub mod fix;
 pub mod generate;

@@ -16,6 +16,10 @@ pub struct Inventory {
     pub attachments: Vec<PolicyAttachment>,
     pub exclusive_policies: Vec<ExclusivePolicies>,
     pub sampling_rules: Vec<SamplingRule>,
+    /// Who invokes functions: for `lambda_mode = "upstream-traced"`.
+    pub permissions: Vec<LambdaPermission>,
+    pub event_source_mappings: Vec<EventSourceMapping>,
+    pub rest_integrations: Vec<RestIntegration>,
     /// Things that could not be audited at all (a module not on disk, an unknown count).
     pub unaudited: Vec<Unaudited>,
     /// Files that could not be read or parsed.
@@ -38,6 +42,10 @@ impl Inventory {
         self.attachments.extend(other.attachments);
         self.exclusive_policies.extend(other.exclusive_policies);
         self.sampling_rules.extend(other.sampling_rules);
+        self.permissions.extend(other.permissions);
+        self.event_source_mappings
+            .extend(other.event_source_mappings);
+        self.rest_integrations.extend(other.rest_integrations);
         self.unaudited.extend(other.unaudited);
         self.problems.extend(other.problems);
         self.unread.extend(other.unread);
@@ -56,6 +64,9 @@ impl Inventory {
             + self.attachments.len()
             + self.exclusive_policies.len()
             + self.sampling_rules.len()
+            + self.permissions.len()
+            + self.event_source_mappings.len()
+            + self.rest_integrations.len()
     }
 }
 
@@ -227,6 +238,34 @@ pub struct SamplingRule {
     pub url_path: Setting<String>,
     pub resource_arn: Setting<String>,
     pub attributes: Setting<Vec<(String, String)>>,
+}
+
+/// `aws_lambda_permission`: a principal allowed to invoke a function.
+#[derive(Debug, Clone, PartialEq)]
+pub struct LambdaPermission {
+    pub meta: Meta,
+    /// `function_name`: the function's name or ARN, or its address.
+    pub function: Reference,
+    pub principal: Setting<String>,
+    /// `source_arn`: for API Gateway, the API's address when it is built from one.
+    pub source: Reference,
+}
+
+/// `aws_lambda_event_source_mapping`: a queue or stream that invokes a function.
+#[derive(Debug, Clone, PartialEq)]
+pub struct EventSourceMapping {
+    pub meta: Meta,
+    pub function: Reference,
+    pub event_source: Reference,
+}
+
+/// `aws_api_gateway_integration`: a REST API method's backend.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RestIntegration {
+    pub meta: Meta,
+    pub rest_api: Reference,
+    /// `uri`: for a Lambda proxy, the function's address when built from its `invoke_arn`.
+    pub uri: Reference,
 }
 
 /// Something the audit could not look inside.

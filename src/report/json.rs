@@ -19,7 +19,18 @@ pub const VERSION: u32 = 1;
 struct Document<'a> {
     version: u32,
     findings: Findings<'a>,
+    /// With --show-suppressed: the findings suppressions hid, and by what.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    suppressed: Vec<JsonSuppressed<'a>>,
     summary: JsonSummary,
+}
+
+#[derive(Serialize)]
+struct JsonSuppressed<'a> {
+    #[serde(flatten)]
+    finding: JsonFinding<'a>,
+    suppressed_by: &'a str,
+    reason: Option<&'a str>,
 }
 
 struct Findings<'a> {
@@ -53,7 +64,26 @@ struct JsonFinding<'a> {
     #[serde(skip_serializing_if = "Option::is_none")]
     region: Option<&'a str>,
     related: Vec<JsonRelated<'a>>,
-    fix: Option<()>,
+    fix: Option<JsonFix<'a>>,
+}
+
+#[derive(Serialize)]
+struct JsonFix<'a> {
+    description: String,
+    /// Why a person should look first, when the edited value feeds something else.
+    needs_review: Option<String>,
+    edits: Vec<JsonEdit<'a>>,
+}
+
+#[derive(Serialize)]
+struct JsonEdit<'a> {
+    file: &'a str,
+    line: usize,
+    column: usize,
+    end_line: usize,
+    end_column: usize,
+    /// Replaces the range (an insertion when it is empty).
+    text: String,
 }
 
 #[derive(Serialize)]
@@ -71,6 +101,8 @@ struct JsonSummary {
     error: usize,
     warning: usize,
     note: usize,
+    suppressed: usize,
+    baselined: usize,
 }
 
 impl<'a> JsonFinding<'a> {
@@ -105,7 +137,22 @@ impl<'a> JsonFinding<'a> {
                     }
                 })
                 .collect(),
-            fix: None,
+            fix: super::fix_view(inventory, f).map(|v| JsonFix {
+                description: v.description,
+                needs_review: v.needs_review,
+                edits: v
+                    .edits
+                    .into_iter()
+                    .map(|(p, text)| JsonEdit {
+                        file: p.file,
+                        line: p.line,
+                        column: p.column,
+                        end_line: p.end_line,
+                        end_column: p.end_column,
+                        text,
+                    })
+                    .collect(),
+            }),
         }
     }
 }
@@ -118,6 +165,8 @@ impl Reporter for Json {
             error,
             warning,
             note,
+            suppressed,
+            baselined,
         } = report.summary();
         let doc = Document {
             version: VERSION,
@@ -125,12 +174,23 @@ impl Reporter for Json {
                 findings: report.findings,
                 inventory: report.inventory,
             },
+            suppressed: report
+                .shown_suppressed()
+                .iter()
+                .map(|s| JsonSuppressed {
+                    finding: JsonFinding::new(&s.finding, report.inventory),
+                    suppressed_by: &s.by,
+                    reason: s.reason.as_deref(),
+                })
+                .collect(),
             summary: JsonSummary {
                 files,
                 resources,
                 error,
                 warning,
                 note,
+                suppressed,
+                baselined,
             },
         };
         serde_json::to_writer_pretty(&mut *out, &doc)?;

@@ -1,20 +1,59 @@
 //! Reporters: one file per format, each turning findings into bytes. Line and column
 //! are computed here, and only here, from byte ranges.
 
+mod github;
 mod json;
+mod junit;
+mod markdown;
+mod sarif;
 mod text;
 
 use crate::finding::{Finding, Severity};
 use crate::model::{Inventory, Origin};
+use crate::policy::Suppressed;
 use std::io::{self, Write};
 
+pub use github::Github;
 pub use json::Json;
+pub use junit::Junit;
+pub use markdown::Markdown;
+pub use sarif::Sarif;
 pub use text::Text;
 
 /// What a reporter is given.
 pub struct Report<'a> {
     pub findings: &'a [Finding],
     pub inventory: &'a Inventory,
+    /// Files audited (the inventory may also hold the config, for notes about it).
+    pub files: usize,
+    /// Findings suppressions hid; listed only when `show_suppressed`.
+    pub suppressed: &'a [Suppressed],
+    pub show_suppressed: bool,
+    /// Findings the baseline held.
+    pub baselined: usize,
+}
+
+impl<'a> Report<'a> {
+    /// A report of every finding, nothing suppressed.
+    pub fn plain(findings: &'a [Finding], inventory: &'a Inventory) -> Report<'a> {
+        Report {
+            findings,
+            inventory,
+            files: inventory.files.len(),
+            suppressed: &[],
+            show_suppressed: false,
+            baselined: 0,
+        }
+    }
+
+    /// The suppressed findings to list.
+    pub fn shown_suppressed(&self) -> &'a [Suppressed] {
+        if self.show_suppressed {
+            self.suppressed
+        } else {
+            &[]
+        }
+    }
 }
 
 pub trait Reporter {
@@ -28,17 +67,21 @@ pub struct Summary {
     pub error: usize,
     pub warning: usize,
     pub note: usize,
+    pub suppressed: usize,
+    pub baselined: usize,
 }
 
 impl Report<'_> {
     pub fn summary(&self) -> Summary {
         let count = |s: Severity| self.findings.iter().filter(|f| f.severity == s).count();
         Summary {
-            files: self.inventory.files.len(),
+            files: self.files,
             resources: self.inventory.resource_count(),
             error: count(Severity::Error),
             warning: count(Severity::Warning),
             note: count(Severity::Note),
+            suppressed: self.suppressed.len(),
+            baselined: self.baselined,
         }
     }
 }
@@ -66,5 +109,36 @@ pub fn position<'a>(inventory: &'a Inventory, origin: Option<&Origin>) -> Option
         column,
         end_line,
         end_column,
+    })
+}
+
+/// A finding's fix, as reporters show it: what it does and its edits with positions.
+pub struct FixView<'a> {
+    pub description: String,
+    pub needs_review: Option<String>,
+    pub edits: Vec<(Position<'a>, String)>,
+}
+
+/// Renders the finding's remedy as edits, when it can be done automatically.
+pub fn fix_view<'a>(inventory: &'a Inventory, f: &Finding) -> Option<FixView<'a>> {
+    let fix = crate::fix::render(inventory, f.remedy.as_ref()?).ok()?;
+    let edits = fix
+        .edits
+        .iter()
+        .map(|e| {
+            let origin = Origin::File {
+                file: e.file,
+                span: e.span,
+            };
+            Some((position(inventory, Some(&origin))?, e.text.clone()))
+        })
+        .collect::<Option<Vec<_>>>()?;
+    Some(FixView {
+        description: fix.description,
+        needs_review: match fix.safety {
+            crate::fix::Safety::Safe => None,
+            crate::fix::Safety::NeedsReview(why) => Some(why),
+        },
+        edits,
     })
 }

@@ -68,8 +68,40 @@ impl Reporter for Text {
             }
             writeln!(out)?;
         }
+        let shown = report.shown_suppressed();
+        if !shown.is_empty() {
+            writeln!(out, "Suppressed ({}):", shown.len())?;
+            for sup in shown {
+                let f = &sup.finding;
+                let place = match position(report.inventory, f.origin.as_ref()) {
+                    Some(p) => format!("{}:{}:{}", p.file, p.line, p.column),
+                    None => f.resource.clone(),
+                };
+                writeln!(
+                    out,
+                    "  {} {place}: {}\n    suppressed by {}: {}",
+                    f.rule,
+                    f.message,
+                    sup.by,
+                    sup.reason.as_deref().unwrap_or("(no reason given)")
+                )?;
+            }
+            writeln!(out)?;
+        }
         let s = report.summary();
         let total = s.error + s.warning + s.note;
+        let mut hidden = Vec::new();
+        if s.suppressed > 0 {
+            hidden.push(format!("{} suppressed", s.suppressed));
+        }
+        if s.baselined > 0 {
+            hidden.push(format!("{} in the baseline", s.baselined));
+        }
+        let hidden = if hidden.is_empty() {
+            String::new()
+        } else {
+            format!("; {} not shown", hidden.join(", "))
+        };
         let files = if s.files == 0 && report.findings.iter().any(|f| group(f).is_some()) {
             ",".to_string()
         } else {
@@ -77,7 +109,7 @@ impl Reporter for Text {
         };
         writeln!(
             out,
-            "{} finding{} ({} error{}, {} warning{}, {} note{}){files} {} resource{} audited",
+            "{} finding{} ({} error{}, {} warning{}, {} note{}){files} {} resource{} audited{hidden}",
             total,
             plural(total),
             s.error,

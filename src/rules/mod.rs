@@ -6,6 +6,7 @@
 
 mod describe;
 mod parse_error;
+mod upstream;
 mod xr000;
 mod xr001;
 mod xr002;
@@ -20,6 +21,7 @@ mod xr103;
 mod xr201;
 mod xr202;
 mod xr203;
+mod xr900;
 
 use crate::finding::{Finding, Severity};
 use crate::iam;
@@ -27,6 +29,7 @@ use crate::model::Inventory;
 use std::sync::OnceLock;
 
 pub use xr000::unknown_setting;
+pub use xr900::RULE as SUPPRESSION_RULE;
 
 pub struct Rule {
     pub code: &'static str,
@@ -45,14 +48,27 @@ pub struct Rule {
 pub struct Options {
     /// The traffic XR202 prices a trace-everything rule at.
     pub requests_per_second: f64,
+    /// How XR001 judges PassThrough.
+    pub lambda_mode: LambdaMode,
 }
 
 impl Default for Options {
     fn default() -> Options {
         Options {
             requests_per_second: 100.0,
+            lambda_mode: LambdaMode::Active,
         }
     }
+}
+
+/// How XR001 judges a function that is not Active.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum LambdaMode {
+    /// Every function Active.
+    #[default]
+    Active,
+    /// PassThrough accepted where every invoker is a REST stage with tracing on.
+    UpstreamTraced,
 }
 
 /// What rules read: the Inventory, the audit's options, and analyses shared between rules.
@@ -93,6 +109,7 @@ pub static RULES: &[&Rule] = &[
     &xr201::RULE,
     &xr202::RULE,
     &xr203::RULE,
+    &xr900::RULE,
     &parse_error::RULE,
 ];
 

@@ -1,4 +1,5 @@
-use super::{Context, Rule, describe, unknown_setting};
+use super::upstream::{Invokers, Upstream};
+use super::{Context, LambdaMode, Rule, describe, unknown_setting};
 use crate::finding::{Finding, Severity};
 use crate::fix::Remedy;
 use crate::model::{Field, Function};
@@ -39,6 +40,13 @@ The fix is safe when the role can write traces (see XR101); `xray-setup fix` edi
 place the value comes from (the literal, the variable default, the tfvars entry or the
 module argument).
 
+Teams that trace at the API instead can set `lambda_mode = "upstream-traced"` in
+`.xray-setup.toml`: PassThrough is then accepted for a function whose only invokers are
+REST API stages with tracing on (from `aws_lambda_permission` with principal
+`apigateway.amazonaws.com` and REST integrations whose `uri` is its `invoke_arn`). A
+function anything else invokes (an event source mapping, S3, SNS, EventBridge, an HTTP
+API, a permission without `source_arn`) keeps the finding, which says why.
+
 ## Source
 Lambda API reference `API_TracingConfig` (modes `Active`, `PassThrough`; unset means
 `PassThrough`); Lambda developer guide `services-xray`; terraform-provider-aws
@@ -49,9 +57,20 @@ Lambda API reference `API_TracingConfig` (modes `Active`, `PassThrough`; unset m
 
 fn check(cx: &Context, out: &mut Vec<Finding>) {
     let inventory = cx.inventory;
+    let invokers =
+        (cx.options.lambda_mode == LambdaMode::UpstreamTraced).then(|| Invokers::new(inventory));
     for f in &inventory.functions {
         let at = f.tracing_mode.at.as_ref();
-        let message = match &f.tracing_mode.value {
+        let passthrough = matches!(&f.tracing_mode.value, Field::Unset)
+            || matches!(&f.tracing_mode.value, Field::Known(m) if m == "PassThrough");
+        let upstream = match &invokers {
+            Some(invokers) if passthrough => match invokers.upstream(f) {
+                Upstream::Traced => continue,
+                Upstream::NotTraced(why) => Some(why),
+            },
+            _ => None,
+        };
+        let mut message = match &f.tracing_mode.value {
             Field::Known(mode) if mode == "Active" => continue,
             Field::Known(mode) if mode == "PassThrough" => {
                 let from = describe::decided_by(inventory, &f.tracing_mode.source)
@@ -85,6 +104,11 @@ fn check(cx: &Context, out: &mut Vec<Finding>) {
                 continue;
             }
         };
+        if let Some(why) = upstream {
+            message.push_str(&format!(
+                " (lambda_mode = \"upstream-traced\" accepts PassThrough only when every invoker is a REST stage with tracing on: {why})"
+            ));
+        }
         let mut finding = Finding::new(&RULE, &f.meta, at, message).with_remedy(remedy_for(f));
         finding.related = describe::related(&f.tracing_mode.source);
         out.push(finding);

@@ -8,9 +8,9 @@ use super::eval::{CallInstances, Evaluator, InstId, InstKind, known_modules};
 use super::ir::{Block, Expr};
 use super::module::Resource;
 use crate::model::{
-    AppSyncApi, ExclusivePolicies, Field, FileId, Function, HttpStage, Inventory, Meta, Origin,
-    PolicyAttachment, Reference, RestStage, Role, RolePolicy, SamplingRule, Setting, StateMachine,
-    Unaudited, Unresolved,
+    AppSyncApi, EventSourceMapping, ExclusivePolicies, Field, FileId, Function, HttpStage,
+    Inventory, LambdaPermission, Meta, Origin, PolicyAttachment, Reference, RestIntegration,
+    RestStage, Role, RolePolicy, SamplingRule, Setting, StateMachine, Unaudited, Unresolved,
 };
 use std::sync::Arc;
 
@@ -29,6 +29,9 @@ pub const AUDITED_TYPES: &[&str] = &[
     "aws_iam_role_policy_attachments_exclusive",
     "aws_iam_role_policies_exclusive",
     "aws_xray_sampling_rule",
+    "aws_lambda_permission",
+    "aws_lambda_event_source_mapping",
+    "aws_api_gateway_integration",
 ];
 
 pub struct Extractor<'e, 't> {
@@ -271,6 +274,31 @@ impl<'e, 't> Extractor<'e, 't> {
                     let rule = self.sampling_rule(&item);
                     self.out.sampling_rules.push(rule);
                 }
+                "aws_lambda_permission" => {
+                    let p = LambdaPermission {
+                        meta: self.meta(&item),
+                        function: self.reference(&item, "function_name"),
+                        principal: self.string(&item, "principal"),
+                        source: self.built_from(&item, "source_arn"),
+                    };
+                    self.out.permissions.push(p);
+                }
+                "aws_lambda_event_source_mapping" => {
+                    let m = EventSourceMapping {
+                        meta: self.meta(&item),
+                        function: self.reference(&item, "function_name"),
+                        event_source: self.built_from(&item, "event_source_arn"),
+                    };
+                    self.out.event_source_mappings.push(m);
+                }
+                "aws_api_gateway_integration" => {
+                    let i = RestIntegration {
+                        meta: self.meta(&item),
+                        rest_api: self.reference(&item, "rest_api_id"),
+                        uri: self.built_from(&item, "uri"),
+                    };
+                    self.out.rest_integrations.push(i);
+                }
                 _ => {}
             }
         }
@@ -483,6 +511,22 @@ impl<'e, 't> Extractor<'e, 't> {
         match item.value.attrs.get(name) {
             None | Some(Value::Null) => Reference::Unset,
             Some(v) => self.to_reference(v, attr.map(|a| &a.expr), item.decl.file),
+        }
+    }
+
+    /// Like `reference`, but a string only partly known names the resource whose
+    /// attribute it starts from: `"${aws_api_gateway_rest_api.api.execution_arn}/*/*"`
+    /// names the API.
+    fn built_from(&self, item: &Item, name: &str) -> Reference {
+        match item.value.attrs.get(name) {
+            Some(Value::Unknown(u)) => match &**u {
+                Unknown::Partial { cause, .. } => match &**cause {
+                    Unknown::AfterApply { address, .. } => Reference::Address(address.clone()),
+                    _ => self.reference(item, name),
+                },
+                _ => self.reference(item, name),
+            },
+            _ => self.reference(item, name),
         }
     }
 
