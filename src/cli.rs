@@ -198,6 +198,11 @@ pub struct FixArgs {
     #[arg(default_value = ".")]
     pub paths: Vec<PathBuf>,
 
+    /// The config file (default: the first .xray-setup.toml in PATH or a directory above
+    /// it): rules it turns off and findings it suppresses are not fixed.
+    #[arg(long, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+
     /// Apply the fixes (without it, print the diff they would make).
     #[arg(long)]
     pub write: bool,

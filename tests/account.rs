@@ -109,6 +109,29 @@ fn the_report_equals_what_was_seeded_across_pages_with_read_only_calls() {
 }
 
 #[test]
+fn account_findings_make_valid_sarif() {
+    let Some(moto) = Moto::start() else { return };
+    moto.seed(&["--functions", "12", "--roles", "8", "--apis", "1"]);
+    let out = moto
+        .xray_setup()
+        .args(["audit", "--account", "--format", "sarif"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let sarif = String::from_utf8(out.stdout).unwrap();
+    validate_sarif(&sarif);
+    let doc: serde_json::Value = serde_json::from_str(&sarif).unwrap();
+    let first = &doc["runs"][0]["results"][0]["locations"][0];
+    assert!(first.get("physicalLocation").is_none());
+    assert!(
+        first["logicalLocations"][0]["fullyQualifiedName"]
+            .as_str()
+            .unwrap()
+            .starts_with("arn:aws:")
+    );
+}
+
+#[test]
 fn throttling_is_survived() {
     let Some(moto) = Moto::start() else { return };
     let expected = moto.seed(&[

@@ -59,6 +59,7 @@ pub fn run(args: &AuditArgs, command_line: Result<Vec<VariableArg>>) -> Result<E
         &config,
         baseline.as_ref(),
         Date::today(),
+        if args.account { Path::new(".") } else { start },
     );
     if let Some(path) = &args.write_baseline {
         let all: Vec<_> = triage

@@ -5,8 +5,10 @@ use super::{colour, variables};
 use crate::cli::FixArgs;
 use anyhow::{Result, bail};
 use std::io::Write;
+use std::path::Path;
 use std::process::ExitCode;
 use xray_setup::fix;
+use xray_setup::policy::{self, Date};
 use xray_setup::rules::{self, Options};
 use xray_setup::source::terraform::VariableArg;
 
@@ -21,10 +23,32 @@ pub fn run(args: &FixArgs, command_line: Result<Vec<VariableArg>>) -> Result<Exi
             .collect()
     };
     let (only, skip) = (codes(&args.rules)?, codes(&args.skip)?);
-    let outcome = xray_setup::audit_terraform(&args.paths, &variables, &Options::default())?;
+    // The team's decisions hold here too: rules turned off and suppressed findings are
+    // not fixed.
+    let start = args.paths.first().map_or(Path::new("."), |p| p.as_path());
+    let config = policy::config::load(args.config.as_deref(), start)?;
+    let options = Options {
+        lambda_mode: config.lambda_mode,
+        ..Options::default()
+    };
+    let outcome = xray_setup::audit_terraform(&args.paths, &variables, &options)?;
     for w in &outcome.warnings {
         eprintln!("warning: {w}");
     }
+    let mut inventory = outcome.inventory;
+    let triage = policy::triage(
+        outcome.findings,
+        &mut inventory,
+        &config,
+        None,
+        Date::today(),
+        start,
+    );
+    let outcome = xray_setup::Audit {
+        inventory,
+        findings: triage.findings,
+        warnings: outcome.warnings,
+    };
     let wanted = |f: &xray_setup::Finding| {
         (only.is_empty() || only.contains(&f.rule)) && !skip.contains(&f.rule)
     };

@@ -240,12 +240,9 @@ fn directory(display: &str) -> &str {
 
 /// Uses of `reference` (`var.x`) in the configuration files of the module holding `file`.
 fn count_in_module(inv: &Inventory, file: FileId, reference: &str) -> usize {
-    let Some(dir) = inv.files.get(file.0 as usize).and_then(|f| f.path.parent()) else {
-        return 0;
-    };
-    inv.files
+    inv.files_beside(file)
         .iter()
-        .filter(|f| f.path.parent() == Some(dir))
+        .map(|id| &inv.files[id.0 as usize])
         .filter(|f| {
             let name = f.path.to_string_lossy();
             name.ends_with(".tf") || name.ends_with(".tf.json")

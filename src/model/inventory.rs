@@ -1,6 +1,10 @@
 //! The Inventory: every tracing-relevant thing a source found, in one shape.
 
-use super::{Field, Origin, SourceFile, Step};
+use std::collections::HashMap;
+use std::path::PathBuf;
+use std::sync::OnceLock;
+
+use super::{Field, FileId, Origin, SourceFile, Step};
 
 #[derive(Debug, Default)]
 pub struct Inventory {
@@ -26,6 +30,8 @@ pub struct Inventory {
     pub problems: Vec<FileProblem>,
     /// Parts of an account that could not be read.
     pub unread: Vec<UnreadPart>,
+    /// `files` grouped by directory, built on first use (after `files` is complete).
+    by_directory: OnceLock<HashMap<PathBuf, Vec<FileId>>>,
 }
 
 impl Inventory {
@@ -49,6 +55,23 @@ impl Inventory {
         self.unaudited.extend(other.unaudited);
         self.problems.extend(other.problems);
         self.unread.extend(other.unread);
+    }
+
+    /// The files in the same directory (the same module) as `file`, itself included.
+    /// Grouped once, so asking for every finding stays linear in the tree.
+    pub fn files_beside(&self, file: FileId) -> &[FileId] {
+        let groups = self.by_directory.get_or_init(|| {
+            let mut groups: HashMap<PathBuf, Vec<FileId>> = HashMap::new();
+            for (i, f) in self.files.iter().enumerate() {
+                let dir = f.path.parent().unwrap_or(&f.path).to_path_buf();
+                groups.entry(dir).or_default().push(FileId(i as u32));
+            }
+            groups
+        });
+        self.files
+            .get(file.0 as usize)
+            .and_then(|f| groups.get(f.path.parent().unwrap_or(&f.path)))
+            .map_or(&[], Vec::as_slice)
     }
 
     /// How many resource instances the audit looked at.

@@ -114,14 +114,12 @@ mod tests {
     use crate::model::SourceFile;
 
     fn scan_text(text: &str) -> Vec<Inline> {
-        let inventory = Inventory {
-            files: vec![SourceFile::new(
-                "main.tf".into(),
-                "main.tf".into(),
-                text.into(),
-            )],
-            ..Inventory::default()
-        };
+        let mut inventory = Inventory::default();
+        inventory.files = vec![SourceFile::new(
+            "main.tf".into(),
+            "main.tf".into(),
+            text.into(),
+        )];
         scan(&inventory)
     }
 

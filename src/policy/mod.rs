@@ -40,12 +40,15 @@ pub struct Triage {
 
 /// Applies the config, inline suppressions and the baseline to an audit's findings.
 /// Notes about the config point into it, so it joins the inventory's files when needed.
+/// `base` is the PATH audited: the config's path is shown relative to it when it lies
+/// inside, as the audited files are.
 pub fn triage(
     findings: Vec<Finding>,
     inventory: &mut Inventory,
     config: &Config,
     baseline: Option<&Baseline>,
     today: Date,
+    base: &Path,
 ) -> Triage {
     let mut out = Triage::default();
     let mut notes: Vec<Finding> = Vec::new();
@@ -158,7 +161,7 @@ pub fn triage(
             false,
         );
         if let Some(message) = problem {
-            let file = *config_file.get_or_insert_with(|| add_config_file(inventory, config));
+            let file = *config_file.get_or_insert_with(|| add_config_file(inventory, config, base));
             let span = line_span(&config.text, ig.line);
             notes.push(note(
                 format!("this [[ignore]] entry for {} {message}", ig.rule),
@@ -230,26 +233,31 @@ fn note(message: String, origin: Origin) -> Finding {
     f
 }
 
-fn add_config_file(inventory: &mut Inventory, config: &Config) -> FileId {
+fn add_config_file(inventory: &mut Inventory, config: &Config, base: &Path) -> FileId {
     let path = config
         .path
         .clone()
         .unwrap_or_else(|| config::FILE_NAME.into());
-    let display = relative_to_cwd(&path);
+    let display = relative_to(&path, base);
     inventory
         .files
         .push(SourceFile::new(path, display, config.text.as_str().into()));
     FileId((inventory.files.len() - 1) as u32)
 }
 
-fn relative_to_cwd(path: &Path) -> String {
+/// `path` relative to `base`, else to the current directory, else as given.
+fn relative_to(path: &Path, base: &Path) -> String {
     let absolute = std::fs::canonicalize(path).unwrap_or_else(|_| path.to_path_buf());
-    std::env::current_dir()
-        .ok()
-        .and_then(|cwd| absolute.strip_prefix(cwd).ok().map(Path::to_path_buf))
-        .unwrap_or_else(|| path.to_path_buf())
-        .display()
-        .to_string()
+    [
+        std::fs::canonicalize(base).ok(),
+        std::env::current_dir().ok(),
+    ]
+    .into_iter()
+    .flatten()
+    .find_map(|dir| absolute.strip_prefix(dir).ok().map(Path::to_path_buf))
+    .unwrap_or_else(|| path.to_path_buf())
+    .display()
+    .to_string()
 }
 
 /// The byte range of a 1-based line.

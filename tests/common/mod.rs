@@ -360,3 +360,43 @@ impl Drop for Moto {
         let _ = self.child.wait();
     }
 }
+
+/// Asserts that a SARIF document validates against the official SARIF 2.1.0 schema
+/// (`../shared/sarif-schema-2.1.0.json`, draft 4) with Python's jsonschema from the test venv.
+pub fn validate_sarif(sarif: &str) {
+    let Some(schema) = shared().map(|s| s.join("sarif-schema-2.1.0.json")) else {
+        return;
+    };
+    let python = Path::new(env!("CARGO_MANIFEST_DIR")).join("target/test-tools/venv/bin/python");
+    if !python.exists() {
+        assert!(
+            !in_ci(),
+            "the test venv (jsonschema) is missing: .ci/run installs it"
+        );
+        eprintln!("skipped: run scripts/install-test-tools.sh for jsonschema");
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let doc = dir.path().join("report.sarif");
+    std::fs::write(&doc, sarif).unwrap();
+    let out = std::process::Command::new(python)
+        .args([
+            "-c",
+            "import json, sys, jsonschema\n\
+             schema = json.load(open(sys.argv[1]))\n\
+             doc = json.load(open(sys.argv[2]))\n\
+             errors = list(jsonschema.Draft4Validator(schema).iter_errors(doc))\n\
+             for e in errors[:20]: print(list(e.absolute_path), e.message)\n\
+             sys.exit(1 if errors else 0)",
+        ])
+        .arg(&schema)
+        .arg(&doc)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "SARIF does not validate:\n{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
