@@ -367,12 +367,7 @@ fn read_all(dir: &Path) -> Vec<(std::path::PathBuf, Vec<u8>)> {
 fn an_unparsable_file_is_reported_and_left_untouched() {
     let broken = "resource \"aws_lambda_function\" \"b\" {\n  function_name = \n}\n";
     let dir = tree(&[("ok.tf", LAMBDA_PASSTHROUGH), ("broken.tf", broken)]);
-    let out = xray_setup()
-        .arg("fix")
-        .arg(dir.path())
-        .arg("--write")
-        .output()
-        .unwrap();
+    let out = fix_write(dir.path());
     let stdout = String::from_utf8(out.stdout).unwrap();
     assert!(
         stdout.contains("Not audited, left untouched: broken.tf"),
@@ -401,12 +396,7 @@ fn a_read_only_file_is_reported_and_the_rest_fixed() {
         std::fs::Permissions::from_mode(0o444),
     )
     .unwrap();
-    let out = xray_setup()
-        .arg("fix")
-        .arg(dir.path())
-        .arg("--write")
-        .output()
-        .unwrap();
+    let out = fix_write(dir.path());
     assert_eq!(out.status.code(), Some(1), "a file could not be written");
     let stdout = String::from_utf8(out.stdout).unwrap();
     assert!(
@@ -439,12 +429,7 @@ fn nothing_outside_the_path_and_no_symlink_is_written() {
         dir.path().join("linked.tf"),
     )
     .unwrap();
-    let out = xray_setup()
-        .arg("fix")
-        .arg(dir.path())
-        .arg("--write")
-        .output()
-        .unwrap();
+    let out = fix_write(dir.path());
     let stdout = String::from_utf8(out.stdout).unwrap();
     assert!(
         stdout.contains("Not written: linked.tf: it is a symlink"),
@@ -518,4 +503,14 @@ fn read_rel(dir: &Path) -> std::collections::HashMap<std::path::PathBuf, Vec<u8>
             )
         })
         .collect()
+}
+
+/// `xray-setup fix DIR --write`.
+fn fix_write(dir: &std::path::Path) -> std::process::Output {
+    xray_setup()
+        .arg("fix")
+        .arg(dir)
+        .arg("--write")
+        .output()
+        .unwrap()
 }

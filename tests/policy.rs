@@ -506,11 +506,7 @@ fn fix_leaves_suppressed_findings_and_rules_turned_off() {
         .args(["fix", dir.path().to_str().unwrap(), "--write"])
         .output()
         .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    assert_success(&out);
     let text = std::fs::read_to_string(dir.path().join("main.tf")).unwrap();
     assert_eq!(text.matches("tracing_config").count(), 1, "{text}");
     let fixed_at = text.find("\"fixed\" {").unwrap();

@@ -44,13 +44,7 @@ pub async fn apply<W: Writer>(
     settings: &Settings,
     progress: &dyn Progress,
 ) -> Vec<Outcome> {
-    let run = Run {
-        w,
-        journal,
-        settings,
-        progress,
-        journal_broken: AtomicBool::new(false),
-    };
+    let run = Run::new(w, journal, settings, progress);
     let mut outcomes = run.all(&plan.grants, &HashSet::new()).await;
     let failed_roles: HashSet<String> = outcomes
         .iter()
@@ -70,6 +64,23 @@ pub(super) struct Run<'a, W> {
     pub progress: &'a dyn Progress,
     /// Set once a journal write fails: no change is made that the journal cannot record.
     pub journal_broken: AtomicBool,
+}
+
+impl<'a, W> Run<'a, W> {
+    pub fn new(
+        w: &'a W,
+        journal: &'a Journal,
+        settings: &'a Settings,
+        progress: &'a dyn Progress,
+    ) -> Self {
+        Run {
+            w,
+            journal,
+            settings,
+            progress,
+            journal_broken: AtomicBool::new(false),
+        }
+    }
 }
 
 impl<W: Writer> Run<'_, W> {

@@ -11,7 +11,6 @@ use super::{Outcome, Progress, State, Status, Target};
 use crate::source::aws::api::{Account, Writer};
 use futures::StreamExt;
 use std::collections::{HashMap, HashSet};
-use std::sync::atomic::AtomicBool;
 
 /// The changes back, in the order to make them: policies attached (when undoing an
 /// undo), then functions and stages, then policies detached. Each target once: from the
@@ -68,13 +67,7 @@ pub async fn undo<W: Account + Writer>(
     settings: &super::Settings,
     progress: &dyn Progress,
 ) -> Vec<Outcome> {
-    let run = Run {
-        w,
-        journal,
-        settings,
-        progress,
-        journal_broken: AtomicBool::new(false),
-    };
+    let run = Run::new(w, journal, settings, progress);
     let mut outcomes = Vec::new();
     // Each phase ends before the next starts: grants before functions, functions before
     // the policies that let them trace are taken away.

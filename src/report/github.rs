@@ -3,7 +3,7 @@
 //! `::error file=main.tf,line=3,col=1,endLine=3,endColumn=20,title=XR001 …::message`.
 //! Notes become `notice`. (GitHub Docs, "Workflow commands for GitHub Actions".)
 
-use super::{Report, Reporter, position};
+use super::{Report, Reporter, position, related_lines};
 use crate::finding::Severity;
 use crate::model::Origin;
 use std::io::{self, Write};
@@ -48,13 +48,8 @@ impl Reporter for Github {
                 Some(Origin::Account { arn, region }) => format!("{arn} ({region}): {}", f.message),
                 _ => f.message.clone(),
             };
-            for r in &f.related {
-                if let Some(p) = position(report.inventory, r.origin.as_ref()) {
-                    message.push_str(&format!(
-                        "\nrelated: {}:{}:{}: {}",
-                        p.file, p.line, p.column, r.message
-                    ));
-                }
+            for related in related_lines(report.inventory, f) {
+                message.push_str(&format!("\nrelated: {related}"));
             }
             writeln!(
                 out,

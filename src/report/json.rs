@@ -22,7 +22,7 @@ struct Document<'a> {
     /// With --show-suppressed: the findings suppressions hid, and by what.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     suppressed: Vec<JsonSuppressed<'a>>,
-    summary: JsonSummary,
+    summary: Summary,
 }
 
 #[derive(Serialize)]
@@ -94,17 +94,6 @@ struct JsonRelated<'a> {
     column: Option<usize>,
 }
 
-#[derive(Serialize)]
-struct JsonSummary {
-    files: usize,
-    resources: usize,
-    error: usize,
-    warning: usize,
-    note: usize,
-    suppressed: usize,
-    baselined: usize,
-}
-
 impl<'a> JsonFinding<'a> {
     fn new(f: &'a Finding, inventory: &'a Inventory) -> JsonFinding<'a> {
         let pos = position(inventory, f.origin.as_ref());
@@ -159,15 +148,6 @@ impl<'a> JsonFinding<'a> {
 
 impl Reporter for Json {
     fn write(&self, report: &Report, out: &mut dyn Write) -> io::Result<()> {
-        let Summary {
-            files,
-            resources,
-            error,
-            warning,
-            note,
-            suppressed,
-            baselined,
-        } = report.summary();
         let doc = Document {
             version: VERSION,
             findings: Findings {
@@ -183,15 +163,7 @@ impl Reporter for Json {
                     reason: s.reason.as_deref(),
                 })
                 .collect(),
-            summary: JsonSummary {
-                files,
-                resources,
-                error,
-                warning,
-                note,
-                suppressed,
-                baselined,
-            },
+            summary: report.summary(),
         };
         serde_json::to_writer_pretty(&mut *out, &doc)?;
         writeln!(out)

@@ -2,7 +2,7 @@
 //! failing testcase (its severity as the failure type); a root without findings passes one
 //! testcase; suppressed findings listed with `--show-suppressed` are skipped testcases.
 
-use super::{Report, Reporter, position};
+use super::{Report, Reporter, position, related_lines};
 use crate::finding::Finding;
 use crate::model::{Inventory, Origin};
 use std::collections::BTreeMap;
@@ -90,13 +90,8 @@ fn testcase(
         )?,
         None => {
             let mut body = format!("{where_}: {}", f.message);
-            for r in &f.related {
-                if let Some(p) = position(report.inventory, r.origin.as_ref()) {
-                    body.push_str(&format!(
-                        "\n  related: {}:{}:{}: {}",
-                        p.file, p.line, p.column, r.message
-                    ));
-                }
+            for related in related_lines(report.inventory, f) {
+                body.push_str(&format!("\n  related: {related}"));
             }
             writeln!(
                 out,

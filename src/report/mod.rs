@@ -60,7 +60,9 @@ pub trait Reporter {
     fn write(&self, report: &Report, out: &mut dyn Write) -> io::Result<()>;
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+/// Counts for a report's closing line; serialised as the JSON report's `summary`, so its
+/// field names are part of that contract.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, serde::Serialize)]
 pub struct Summary {
     pub files: usize,
     pub resources: usize,
@@ -109,6 +111,17 @@ pub fn position<'a>(inventory: &'a Inventory, origin: Option<&Origin>) -> Option
         column,
         end_line,
         end_column,
+    })
+}
+
+/// A finding's related places that are in files, as `file:line:col: message`.
+pub fn related_lines<'a>(
+    inventory: &'a Inventory,
+    f: &'a Finding,
+) -> impl Iterator<Item = String> + 'a {
+    f.related.iter().filter_map(move |r| {
+        let p = position(inventory, r.origin.as_ref())?;
+        Some(format!("{}:{}:{}: {}", p.file, p.line, p.column, r.message))
     })
 }
 

@@ -1,6 +1,6 @@
 //! `--format text`: one block per finding with a short code frame, then a summary line.
 
-use super::{Report, Reporter, position};
+use super::{Report, Reporter, position, related_lines};
 use crate::finding::Severity;
 use crate::model::Origin;
 use annotate_snippets::{AnnotationKind, Level, Renderer, Snippet};
@@ -57,14 +57,8 @@ impl Reporter for Text {
                 }
             };
             writeln!(out, "{rendered}")?;
-            for r in &f.related {
-                if let Some(p) = position(report.inventory, r.origin.as_ref()) {
-                    writeln!(
-                        out,
-                        "   = related: {}:{}:{}: {}",
-                        p.file, p.line, p.column, r.message
-                    )?;
-                }
+            for related in related_lines(report.inventory, f) {
+                writeln!(out, "   = related: {related}")?;
             }
             writeln!(out)?;
         }

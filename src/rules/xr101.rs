@@ -142,7 +142,21 @@ fn verdict(access: &RoleAccess, verdict: &WriteAccess) -> Option<Finding> {
         },
         _ => Remedy::Manual(fix),
     };
-    let mut finding = Finding::new(&RULE, &role.meta, None, message).with_remedy(remedy);
+    let mut finding = role_finding(&RULE, access, message).with_remedy(remedy);
+    finding.related.extend(cites.into_iter().filter_map(|c| {
+        Some(Related {
+            message: format!("statement `{}` of `{}`", c.statement, c.policy),
+            origin: Some(c.origin?),
+        })
+    }));
+    Some(finding)
+}
+
+/// A finding on a role, addressed to the module call that creates it when one does,
+/// related to each function using the role.
+pub(super) fn role_finding(rule: &'static Rule, access: &RoleAccess, message: String) -> Finding {
+    let role = access.role;
+    let mut finding = Finding::new(rule, &role.meta, None, message);
     if let Some(module) = &role.created_by {
         finding.resource = module.clone();
     }
@@ -153,14 +167,8 @@ fn verdict(access: &RoleAccess, verdict: &WriteAccess) -> Option<Finding> {
             message: format!("used by `{}`", f.meta.address),
             origin: f.meta.origin.clone(),
         })
-        .chain(cites.into_iter().filter_map(|c| {
-            Some(Related {
-                message: format!("statement `{}` of `{}`", c.statement, c.policy),
-                origin: Some(c.origin?),
-            })
-        }))
         .collect();
-    Some(finding)
+    finding
 }
 
 /// For a role a terraform-aws-modules/lambda call creates: `attach_tracing_policy = true`

@@ -1,5 +1,5 @@
-use super::{Context, Rule};
-use crate::finding::{Finding, Related, Severity};
+use super::{Context, Rule, xr101};
+use crate::finding::{Finding, Severity};
 use crate::iam::{Decision, SAMPLING_ACTIONS, WRITE_ACTIONS, decide};
 
 pub static RULE: Rule = Rule {
@@ -64,18 +64,6 @@ fn check(cx: &Context, out: &mut Vec<Finding>) {
             role.created_by.as_deref().unwrap_or(&role.meta.address),
             missing.join(" or ")
         );
-        let mut finding = Finding::new(&RULE, &role.meta, None, message);
-        if let Some(module) = &role.created_by {
-            finding.resource = module.clone();
-        }
-        finding.related = access
-            .functions
-            .iter()
-            .map(|f| Related {
-                message: format!("used by `{}`", f.meta.address),
-                origin: f.meta.origin.clone(),
-            })
-            .collect();
-        out.push(finding);
+        out.push(xr101::role_finding(&RULE, access, message));
     }
 }

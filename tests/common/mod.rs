@@ -17,6 +17,15 @@ pub fn xray_setup() -> Command {
     cmd
 }
 
+/// Fails the test with the command's stderr unless it exited 0.
+pub fn assert_success(out: &std::process::Output) {
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
 /// `../shared` beside the checkout, or `None` (and a note on stderr) when it is absent.
 /// Under CI it must be there.
 pub fn shared() -> Option<PathBuf> {
@@ -185,11 +194,7 @@ impl HclTools {
                 .env("XRAY_SETUP_NPM", &self.npm)
                 .output()
                 .expect("node runs");
-            assert!(
-                output.status.success(),
-                "{}",
-                String::from_utf8_lossy(&output.stderr)
-            );
+            assert_success(&output);
             for line in String::from_utf8_lossy(&output.stdout).lines() {
                 let v: Value = serde_json::from_str(line).unwrap();
                 out.push(HclVerdict {
@@ -281,11 +286,7 @@ impl Moto {
             .args(args)
             .output()
             .unwrap();
-        assert!(
-            out.status.success(),
-            "{}",
-            String::from_utf8_lossy(&out.stderr)
-        );
+        assert_success(&out);
         serde_json::from_slice(&out.stdout).unwrap()
     }
 
@@ -296,11 +297,7 @@ impl Moto {
             .args(["--endpoint", &self.url])
             .output()
             .unwrap();
-        assert!(
-            out.status.success(),
-            "{}",
-            String::from_utf8_lossy(&out.stderr)
-        );
+        assert_success(&out);
         serde_json::from_slice(&out.stdout).unwrap()
     }
 

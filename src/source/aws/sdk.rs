@@ -133,6 +133,22 @@ impl SdkAccount {
             .or_default() += 1;
     }
 
+    /// Sends one request: counts it under `operation` and names the operation in its error.
+    pub(super) async fn call<T, E, R>(
+        &self,
+        operation: &'static str,
+        request: impl std::future::Future<
+            Output = std::result::Result<T, aws_smithy_runtime_api::client::result::SdkError<E, R>>,
+        >,
+    ) -> Result<T>
+    where
+        E: ProvideErrorMetadata + std::error::Error + 'static,
+        R: std::fmt::Debug,
+    {
+        self.count(operation);
+        request.await.map_err(|e| error(operation, e))
+    }
+
     fn region(&self, region: &str) -> &Regional {
         &self.regions[region]
     }
@@ -191,16 +207,17 @@ impl Account for SdkAccount {
         region: &str,
         marker: Option<String>,
     ) -> Result<Page<FunctionInfo>> {
-        self.count("lambda:ListFunctions");
         let out = self
-            .region(region)
-            .lambda
-            .list_functions()
-            .set_marker(marker)
-            .max_items(50)
-            .send()
-            .await
-            .map_err(|e| error("lambda:ListFunctions", e))?;
+            .call(
+                "lambda:ListFunctions",
+                self.region(region)
+                    .lambda
+                    .list_functions()
+                    .set_marker(marker)
+                    .max_items(50)
+                    .send(),
+            )
+            .await?;
         Ok(Page {
             items: out
                 .functions()
@@ -220,15 +237,12 @@ impl Account for SdkAccount {
     }
 
     async fn function_tags(&self, region: &str, arn: &str) -> Result<Vec<(String, String)>> {
-        self.count("lambda:ListTags");
         let out = self
-            .region(region)
-            .lambda
-            .list_tags()
-            .resource(arn)
-            .send()
-            .await
-            .map_err(|e| error("lambda:ListTags", e))?;
+            .call(
+                "lambda:ListTags",
+                self.region(region).lambda.list_tags().resource(arn).send(),
+            )
+            .await?;
         Ok(out
             .tags()
             .map(|t| t.iter().map(|(k, v)| (k.clone(), v.clone())).collect())
@@ -237,17 +251,18 @@ impl Account for SdkAccount {
 
     async fn authorization_details(&self, marker: Option<String>) -> Result<AuthorizationPage> {
         use aws_sdk_iam::types::EntityType;
-        self.count("iam:GetAccountAuthorizationDetails");
         let out = self
-            .iam
-            .get_account_authorization_details()
-            .filter(EntityType::Role)
-            .filter(EntityType::LocalManagedPolicy)
-            .set_marker(marker)
-            .max_items(1000)
-            .send()
-            .await
-            .map_err(|e| error("iam:GetAccountAuthorizationDetails", e))?;
+            .call(
+                "iam:GetAccountAuthorizationDetails",
+                self.iam
+                    .get_account_authorization_details()
+                    .filter(EntityType::Role)
+                    .filter(EntityType::LocalManagedPolicy)
+                    .set_marker(marker)
+                    .max_items(1000)
+                    .send(),
+            )
+            .await?;
         let roles = out
             .role_detail_list()
             .iter()
@@ -307,14 +322,9 @@ impl Account for SdkAccount {
     }
 
     async fn role(&self, name: &str) -> Result<RoleInfo> {
-        self.count("iam:GetRole");
         let role = self
-            .iam
-            .get_role()
-            .role_name(name)
-            .send()
-            .await
-            .map_err(|e| error("iam:GetRole", e))?;
+            .call("iam:GetRole", self.iam.get_role().role_name(name).send())
+            .await?;
         let role = role.role().ok_or(ApiError::Failed {
             operation: "iam:GetRole",
             message: "no role in the answer".into(),
@@ -330,25 +340,27 @@ impl Account for SdkAccount {
         };
         let mut marker = None;
         loop {
-            self.count("iam:ListRolePolicies");
             let page = self
-                .iam
-                .list_role_policies()
-                .role_name(name)
-                .set_marker(marker)
-                .send()
-                .await
-                .map_err(|e| error("iam:ListRolePolicies", e))?;
+                .call(
+                    "iam:ListRolePolicies",
+                    self.iam
+                        .list_role_policies()
+                        .role_name(name)
+                        .set_marker(marker)
+                        .send(),
+                )
+                .await?;
             for policy in page.policy_names() {
-                self.count("iam:GetRolePolicy");
                 let doc = self
-                    .iam
-                    .get_role_policy()
-                    .role_name(name)
-                    .policy_name(policy)
-                    .send()
-                    .await
-                    .map_err(|e| error("iam:GetRolePolicy", e))?;
+                    .call(
+                        "iam:GetRolePolicy",
+                        self.iam
+                            .get_role_policy()
+                            .role_name(name)
+                            .policy_name(policy)
+                            .send(),
+                    )
+                    .await?;
                 info.inline
                     .push((policy.clone(), policy_text(doc.policy_document())));
             }
@@ -362,15 +374,16 @@ impl Account for SdkAccount {
         }
         let mut marker = None;
         loop {
-            self.count("iam:ListAttachedRolePolicies");
             let page = self
-                .iam
-                .list_attached_role_policies()
-                .role_name(name)
-                .set_marker(marker)
-                .send()
-                .await
-                .map_err(|e| error("iam:ListAttachedRolePolicies", e))?;
+                .call(
+                    "iam:ListAttachedRolePolicies",
+                    self.iam
+                        .list_attached_role_policies()
+                        .role_name(name)
+                        .set_marker(marker)
+                        .send(),
+                )
+                .await?;
             info.attached.extend(
                 page.attached_policies()
                     .iter()
@@ -388,28 +401,27 @@ impl Account for SdkAccount {
     }
 
     async fn policy(&self, arn: &str) -> Result<PolicyInfo> {
-        self.count("iam:GetPolicy");
         let policy = self
-            .iam
-            .get_policy()
-            .policy_arn(arn)
-            .send()
-            .await
-            .map_err(|e| error("iam:GetPolicy", e))?;
+            .call(
+                "iam:GetPolicy",
+                self.iam.get_policy().policy_arn(arn).send(),
+            )
+            .await?;
         let policy = policy.policy().ok_or(ApiError::Failed {
             operation: "iam:GetPolicy",
             message: "no policy in the answer".into(),
         })?;
         let version = policy.default_version_id().unwrap_or("v1").to_string();
-        self.count("iam:GetPolicyVersion");
         let out = self
-            .iam
-            .get_policy_version()
-            .policy_arn(arn)
-            .version_id(version)
-            .send()
-            .await
-            .map_err(|e| error("iam:GetPolicyVersion", e))?;
+            .call(
+                "iam:GetPolicyVersion",
+                self.iam
+                    .get_policy_version()
+                    .policy_arn(arn)
+                    .version_id(version)
+                    .send(),
+            )
+            .await?;
         Ok(PolicyInfo {
             arn: arn.to_string(),
             name: policy.policy_name().unwrap_or_default().to_string(),
@@ -422,16 +434,17 @@ impl Account for SdkAccount {
     }
 
     async fn rest_apis(&self, region: &str, position: Option<String>) -> Result<Page<RestApiInfo>> {
-        self.count("apigateway:GetRestApis");
         let out = self
-            .region(region)
-            .apigateway
-            .get_rest_apis()
-            .set_position(position)
-            .limit(500)
-            .send()
-            .await
-            .map_err(|e| error("apigateway:GetRestApis", e))?;
+            .call(
+                "apigateway:GetRestApis",
+                self.region(region)
+                    .apigateway
+                    .get_rest_apis()
+                    .set_position(position)
+                    .limit(500)
+                    .send(),
+            )
+            .await?;
         Ok(Page {
             items: out
                 .items()
@@ -446,15 +459,16 @@ impl Account for SdkAccount {
     }
 
     async fn stages(&self, region: &str, api: &str) -> Result<Vec<StageInfo>> {
-        self.count("apigateway:GetStages");
         let out = self
-            .region(region)
-            .apigateway
-            .get_stages()
-            .rest_api_id(api)
-            .send()
-            .await
-            .map_err(|e| error("apigateway:GetStages", e))?;
+            .call(
+                "apigateway:GetStages",
+                self.region(region)
+                    .apigateway
+                    .get_stages()
+                    .rest_api_id(api)
+                    .send(),
+            )
+            .await?;
         Ok(out
             .item()
             .iter()
@@ -470,15 +484,16 @@ impl Account for SdkAccount {
         region: &str,
         token: Option<String>,
     ) -> Result<Page<SamplingRuleInfo>> {
-        self.count("xray:GetSamplingRules");
         let out = self
-            .region(region)
-            .xray
-            .get_sampling_rules()
-            .set_next_token(token)
-            .send()
-            .await
-            .map_err(|e| error("xray:GetSamplingRules", e))?;
+            .call(
+                "xray:GetSamplingRules",
+                self.region(region)
+                    .xray
+                    .get_sampling_rules()
+                    .set_next_token(token)
+                    .send(),
+            )
+            .await?;
         Ok(Page {
             items: out
                 .sampling_rule_records()

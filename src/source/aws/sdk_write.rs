@@ -8,27 +8,29 @@ use std::time::Duration;
 
 impl Writer for SdkAccount {
     async fn attach_role_policy(&self, role: &str, policy_arn: &str) -> Result<()> {
-        self.count("iam:AttachRolePolicy");
-        self.iam()
-            .attach_role_policy()
-            .role_name(role)
-            .policy_arn(policy_arn)
-            .send()
-            .await
-            .map(|_| ())
-            .map_err(|e| error("iam:AttachRolePolicy", e))
+        self.call(
+            "iam:AttachRolePolicy",
+            self.iam()
+                .attach_role_policy()
+                .role_name(role)
+                .policy_arn(policy_arn)
+                .send(),
+        )
+        .await
+        .map(|_| ())
     }
 
     async fn detach_role_policy(&self, role: &str, policy_arn: &str) -> Result<()> {
-        self.count("iam:DetachRolePolicy");
-        self.iam()
-            .detach_role_policy()
-            .role_name(role)
-            .policy_arn(policy_arn)
-            .send()
-            .await
-            .map(|_| ())
-            .map_err(|e| error("iam:DetachRolePolicy", e))
+        self.call(
+            "iam:DetachRolePolicy",
+            self.iam()
+                .detach_role_policy()
+                .role_name(role)
+                .policy_arn(policy_arn)
+                .send(),
+        )
+        .await
+        .map(|_| ())
     }
 
     async fn set_tracing_mode(
@@ -89,14 +91,15 @@ impl Writer for SdkAccount {
     }
 
     async fn tracing_mode(&self, region: &str, function: &str) -> Result<String> {
-        self.count("lambda:GetFunctionConfiguration");
         let out = self
-            .lambda(region)
-            .get_function_configuration()
-            .function_name(function)
-            .send()
-            .await
-            .map_err(|e| error("lambda:GetFunctionConfiguration", e))?;
+            .call(
+                "lambda:GetFunctionConfiguration",
+                self.lambda(region)
+                    .get_function_configuration()
+                    .function_name(function)
+                    .send(),
+            )
+            .await?;
         Ok(out
             .tracing_config()
             .and_then(|t| t.mode())
@@ -111,21 +114,22 @@ impl Writer for SdkAccount {
         enabled: bool,
     ) -> Result<()> {
         use aws_sdk_apigateway::types::{Op, PatchOperation};
-        self.count("apigateway:UpdateStage");
-        self.apigateway(region)
-            .update_stage()
-            .rest_api_id(api)
-            .stage_name(stage)
-            .patch_operations(
-                PatchOperation::builder()
-                    .op(Op::Replace)
-                    .path("/tracingEnabled")
-                    .value(enabled.to_string())
-                    .build(),
-            )
-            .send()
-            .await
-            .map(|_| ())
-            .map_err(|e| error("apigateway:UpdateStage", e))
+        self.call(
+            "apigateway:UpdateStage",
+            self.apigateway(region)
+                .update_stage()
+                .rest_api_id(api)
+                .stage_name(stage)
+                .patch_operations(
+                    PatchOperation::builder()
+                        .op(Op::Replace)
+                        .path("/tracingEnabled")
+                        .value(enabled.to_string())
+                        .build(),
+                )
+                .send(),
+        )
+        .await
+        .map(|_| ())
     }
 }

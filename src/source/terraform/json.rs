@@ -8,7 +8,7 @@
 use super::ir::{Attribute, Block, Body, Expr, ExprKind, Span};
 use super::parse::{SyntaxError, convert_expr, parse_expr};
 use hcl_edit::Span as _;
-use hcl_edit::expr::Expression;
+use hcl_edit::expr::{Expression, Object};
 
 /// Top-level keys whose entries are blocks, with how many labels each takes.
 const BLOCK_KINDS: &[(&str, usize)] = &[
@@ -22,18 +22,24 @@ const BLOCK_KINDS: &[(&str, usize)] = &[
     ("terraform", 0),
 ];
 
-pub fn parse_json_body(text: &str) -> Result<Body, SyntaxError> {
+/// The top-level object of a JSON file, checked to be strict JSON first.
+fn parse_object(text: &str, kind: &str) -> Result<Object, SyntaxError> {
     check_json(text)?;
     let expr = hcl_edit::parser::parse_expr(text).map_err(|e| SyntaxError {
         message: e.message().to_string(),
         offset: e.location().offset(),
     })?;
-    let Expression::Object(root) = expr else {
-        return Err(SyntaxError {
-            message: "the top-level value of a .tf.json file must be an object".into(),
+    match expr {
+        Expression::Object(root) => Ok(root),
+        _ => Err(SyntaxError {
+            message: format!("the top-level value of a {kind} file must be an object"),
             offset: 0,
-        });
-    };
+        }),
+    }
+}
+
+pub fn parse_json_body(text: &str) -> Result<Body, SyntaxError> {
+    let root = parse_object(text, ".tf.json")?;
     let mut body = Body::default();
     for (key, value) in root.iter() {
         let Some(key) = key_text(key) else { continue };
@@ -53,17 +59,7 @@ pub fn parse_json_body(text: &str) -> Result<Body, SyntaxError> {
 
 /// A `.tfvars.json` file: one attribute per top-level key.
 pub fn parse_json_tfvars(text: &str) -> Result<Body, SyntaxError> {
-    check_json(text)?;
-    let expr = hcl_edit::parser::parse_expr(text).map_err(|e| SyntaxError {
-        message: e.message().to_string(),
-        offset: e.location().offset(),
-    })?;
-    let Expression::Object(root) = expr else {
-        return Err(SyntaxError {
-            message: "the top-level value of a .tfvars.json file must be an object".into(),
-            offset: 0,
-        });
-    };
+    let root = parse_object(text, ".tfvars.json")?;
     let mut body = Body::default();
     for (key, value) in root.iter() {
         let Some(name) = key_text(key) else { continue };

@@ -269,29 +269,9 @@ impl Evaluator<'_> {
     }
 
     fn for_expr(&self, f: &ForExpr, s: Scope<'_>) -> R {
-        let items: Vec<(Value, Value)> = match self.eval(&f.collection, s)? {
+        let items = match self.eval(&f.collection, s)? {
             Value::Unknown(u) => return Ok(Value::Unknown(u)),
-            Value::List(l) => l
-                .iter()
-                .enumerate()
-                .map(|(i, v)| (Value::Number(i as f64), v.clone()))
-                .collect(),
-            Value::Object(m) => m
-                .iter()
-                .map(|(k, v)| (Value::string(k.as_str()), v.clone()))
-                .collect(),
-            Value::Resource(r) => r
-                .attrs
-                .iter()
-                .map(|(k, v)| (Value::string(k.as_str()), v.clone()))
-                .collect(),
-            Value::Null => return Err("a for expression cannot iterate over null".into()),
-            other => {
-                return Err(format!(
-                    "a for expression cannot iterate over a {}",
-                    other.type_name()
-                ));
-            }
+            collection => key_value_pairs(&collection, "a for expression")?,
         };
         let mut list = Vec::new();
         let mut map: indexmap::IndexMap<String, Vec<Value>> = indexmap::IndexMap::new();
@@ -417,23 +397,9 @@ impl Evaluator<'_> {
                     collection,
                     body,
                 } => {
-                    let items: Vec<(Value, Value)> = match self.eval(collection, s)? {
+                    let items = match self.eval(collection, s)? {
                         Value::Unknown(u) => return Ok(Some(Value::Unknown(u))),
-                        Value::List(l) => l
-                            .iter()
-                            .enumerate()
-                            .map(|(i, v)| (Value::Number(i as f64), v.clone()))
-                            .collect(),
-                        Value::Object(m) => m
-                            .iter()
-                            .map(|(k, v)| (Value::string(k.as_str()), v.clone()))
-                            .collect(),
-                        other => {
-                            return Err(format!(
-                                "a template for cannot iterate over a {}",
-                                other.type_name()
-                            ));
-                        }
+                        collection => key_value_pairs(&collection, "a template for")?,
                     };
                     for (k, v) in items {
                         let r = with_binding(s, value_var, v, |s| match key_var {
@@ -656,4 +622,32 @@ impl Evaluator<'_> {
             Err(e) => Err(unknown(&e.to_string())),
         }
     }
+}
+
+/// What a `for` iterates over: index and element of a list, key and value of an object
+/// or a resource's attributes. `what` names the construct in the error.
+fn key_value_pairs(collection: &Value, what: &str) -> Result<Vec<(Value, Value)>, String> {
+    Ok(match collection {
+        Value::List(l) => l
+            .iter()
+            .enumerate()
+            .map(|(i, v)| (Value::Number(i as f64), v.clone()))
+            .collect(),
+        Value::Object(m) => m
+            .iter()
+            .map(|(k, v)| (Value::string(k.as_str()), v.clone()))
+            .collect(),
+        Value::Resource(r) => r
+            .attrs
+            .iter()
+            .map(|(k, v)| (Value::string(k.as_str()), v.clone()))
+            .collect(),
+        Value::Null => return Err(format!("{what} cannot iterate over null")),
+        other => {
+            return Err(format!(
+                "{what} cannot iterate over a {}",
+                other.type_name()
+            ));
+        }
+    })
 }
