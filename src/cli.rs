@@ -17,7 +17,7 @@ pub struct Cli {
 
 #[derive(Debug, Subcommand)]
 pub enum Command {
-    /// Audit Terraform trees for X-Ray tracing: Lambda modes, API stages, roles, sampling rules.
+    /// Audit Terraform trees, or an AWS account with --account, for X-Ray tracing: Lambda modes, API stages, roles, sampling rules.
     Audit(AuditArgs),
     /// Estimate the monthly X-Ray bill from the sampling rules found and your traffic.
     #[command(long_about = COST_ABOUT)]
