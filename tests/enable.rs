@@ -19,6 +19,12 @@ fn enable(moto: &Moto, dir: &Path, args: &[&str]) -> Output {
         .unwrap()
 }
 
+/// `enable --undo JOURNAL --yes`, which must exit 0.
+fn undo_succeeds(moto: &Moto, dir: &Path, journal: &Path) {
+    let out = enable(moto, dir, &["--undo", journal.to_str().unwrap(), "--yes"]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out));
+}
+
 fn text(out: &Output) -> String {
     format!(
         "{}{}",
@@ -141,21 +147,11 @@ fn enable_all_on_300_functions_then_undo_restores_the_seed() {
     );
 
     // Undo: the seeded state exactly.
-    let out = enable(
-        &moto,
-        dir.path(),
-        &["--undo", journal_path.to_str().unwrap(), "--yes"],
-    );
-    assert_eq!(out.status.code(), Some(0), "{}", text(&out));
+    undo_succeeds(&moto, dir.path(), &journal_path);
     assert_eq!(moto.state(), seeded);
     // Undoing again finds everything already back, and changes nothing.
     moto.take_log();
-    let out = enable(
-        &moto,
-        dir.path(),
-        &["--undo", journal_path.to_str().unwrap(), "--yes"],
-    );
-    assert_eq!(out.status.code(), Some(0), "{}", text(&out));
+    undo_succeeds(&moto, dir.path(), &journal_path);
     assert_eq!(writes(&moto.take_log()), Vec::<String>::new());
 }
 
@@ -335,12 +331,7 @@ fn injected_failures_exit_nonzero_with_a_true_journal_and_undo_still_works() {
 
     // Undo with the failures still injected: nothing it needs is an update that fails,
     // since the failed functions never changed.
-    let out = enable(
-        &moto,
-        dir.path(),
-        &["--undo", journal_path.to_str().unwrap(), "--yes"],
-    );
-    assert_eq!(out.status.code(), Some(0), "{}", text(&out));
+    undo_succeeds(&moto, dir.path(), &journal_path);
     assert_eq!(moto.state(), seeded);
 }
 

@@ -30,7 +30,7 @@ pub struct Inventory {
     pub problems: Vec<FileProblem>,
     /// Parts of an account that could not be read.
     pub unread: Vec<UnreadPart>,
-    /// `files` grouped by directory, built on first use (after `files` is complete).
+    /// `files` grouped by directory, built on first use; `add_file` clears it.
     by_directory: OnceLock<HashMap<PathBuf, Vec<FileId>>>,
 }
 
@@ -55,6 +55,14 @@ impl Inventory {
         self.unaudited.extend(other.unaudited);
         self.problems.extend(other.problems);
         self.unread.extend(other.unread);
+    }
+
+    /// Adds a file after the scan (the config, for notes that point into it).
+    pub fn add_file(&mut self, file: SourceFile) -> FileId {
+        self.files.push(file);
+        // Grouped again on next use, now with this file.
+        self.by_directory.take();
+        FileId((self.files.len() - 1) as u32)
     }
 
     /// The files in the same directory (the same module) as `file`, itself included.
@@ -316,4 +324,26 @@ pub struct UnreadPart {
     pub message: String,
     /// Denied for lack of a permission (rather than failing).
     pub denied: bool,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn file(path: &str) -> SourceFile {
+        SourceFile::new(path.into(), path.into(), "".into())
+    }
+
+    #[test]
+    fn files_beside_groups_by_directory_and_sees_added_files() {
+        let mut inv = Inventory::default();
+        for path in ["a/main.tf", "b/main.tf", "a/vars.tf"] {
+            inv.add_file(file(path));
+        }
+        assert_eq!(inv.files_beside(FileId(0)), [FileId(0), FileId(2)]);
+        assert_eq!(inv.files_beside(FileId(1)), [FileId(1)]);
+        let added = inv.add_file(file("b/outputs.tf"));
+        assert_eq!(inv.files_beside(FileId(1)), [FileId(1), added]);
+        assert!(inv.files_beside(FileId(9)).is_empty(), "no such file");
+    }
 }

@@ -115,11 +115,11 @@ mod tests {
 
     fn scan_text(text: &str) -> Vec<Inline> {
         let mut inventory = Inventory::default();
-        inventory.files = vec![SourceFile::new(
+        inventory.add_file(SourceFile::new(
             "main.tf".into(),
             "main.tf".into(),
             text.into(),
-        )];
+        ));
         scan(&inventory)
     }
 

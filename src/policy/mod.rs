@@ -239,10 +239,7 @@ fn add_config_file(inventory: &mut Inventory, config: &Config, base: &Path) -> F
         .clone()
         .unwrap_or_else(|| config::FILE_NAME.into());
     let display = relative_to(&path, base);
-    inventory
-        .files
-        .push(SourceFile::new(path, display, config.text.as_str().into()));
-    FileId((inventory.files.len() - 1) as u32)
+    inventory.add_file(SourceFile::new(path, display, config.text.as_str().into()))
 }
 
 /// `path` relative to `base`, else to the current directory, else as given.
