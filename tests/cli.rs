@@ -104,6 +104,49 @@ fn output_file_receives_the_report() {
 }
 
 #[test]
+fn output_files_get_the_usual_mode_and_keep_an_existing_one() {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = tempfile::TempDir::new().unwrap();
+    let mode = |name: &str| {
+        std::fs::metadata(dir.path().join(name))
+            .unwrap()
+            .permissions()
+            .mode()
+            & 0o777
+    };
+    let bin = assert_cmd::cargo::cargo_bin("xray-setup");
+    let audit_to = |name: &str| {
+        // Under a known umask, as a shell would run it.
+        let status = std::process::Command::new("sh")
+            .arg("-c")
+            .arg(format!(
+                "umask 022; exec '{}' audit '{}' --format json --output '{}'",
+                bin.display(),
+                example("serverless-api"),
+                dir.path().join(name).display()
+            ))
+            .status()
+            .unwrap();
+        assert_eq!(status.code(), Some(1));
+    };
+    audit_to("new.json");
+    assert_eq!(mode("new.json"), 0o644, "0666 less the umask, not 0600");
+    std::fs::write(dir.path().join("kept.json"), "").unwrap();
+    std::fs::set_permissions(
+        dir.path().join("kept.json"),
+        std::fs::Permissions::from_mode(0o640),
+    )
+    .unwrap();
+    audit_to("kept.json");
+    assert_eq!(mode("kept.json"), 0o640);
+    assert!(
+        std::fs::read_to_string(dir.path().join("kept.json"))
+            .unwrap()
+            .contains("\"version\"")
+    );
+}
+
+#[test]
 fn text_output_has_location_code_frame_and_summary() {
     let out = xray_setup()
         .args(["audit", &example("serverless-api")])

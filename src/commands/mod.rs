@@ -71,8 +71,11 @@ pub fn non_negative(x: f64) -> bool {
     x >= 0.0
 }
 
-/// Writes a report to a temporary file beside its destination, then renames it into
-/// place, so a reader never sees half a report.
+/// Writes a report to a temporary file beside its destination, flushes it to disk, then
+/// renames it into place, so a reader never sees half a report and a crash never leaves
+/// one. A new file gets the mode any new file gets (0666 less the umask) and an existing
+/// one keeps its own: the temporary file's 0600 would hide a report, a baseline or
+/// generated Terraform from the rest of a team.
 pub fn write_atomically(
     path: &std::path::Path,
     write: impl FnOnce(&mut dyn Write) -> std::io::Result<()>,
@@ -82,14 +85,27 @@ pub fn write_atomically(
         .filter(|d| !d.as_os_str().is_empty())
         .unwrap_or(std::path::Path::new("."));
     let shown = path.display();
-    let tmp =
-        tempfile::NamedTempFile::new_in(dir).with_context(|| format!("cannot write {shown}"))?;
+    let existing = std::fs::metadata(path).ok().map(|m| m.permissions());
+    let mut builder = tempfile::Builder::new();
+    builder.prefix(".xray-setup-").suffix(".tmp");
+    #[cfg(unix)]
+    builder.permissions(std::os::unix::fs::PermissionsExt::from_mode(0o666));
+    let tmp = builder
+        .tempfile_in(dir)
+        .with_context(|| format!("cannot write {shown}"))?;
     let mut out = std::io::BufWriter::new(tmp);
     write(&mut out).with_context(|| format!("cannot write {shown}"))?;
     let tmp = out
         .into_inner()
         .map_err(|e| e.into_error())
         .with_context(|| format!("cannot write {shown}"))?;
+    tmp.as_file()
+        .sync_all()
+        .with_context(|| format!("cannot write {shown}"))?;
+    if let Some(permissions) = existing {
+        std::fs::set_permissions(tmp.path(), permissions)
+            .with_context(|| format!("cannot keep the permissions of {shown}"))?;
+    }
     tmp.persist(path)
         .with_context(|| format!("cannot write {shown}"))?;
     Ok(())
