@@ -147,6 +147,37 @@ fn output_files_get_the_usual_mode_and_keep_an_existing_one() {
 }
 
 #[test]
+fn files_that_cannot_be_written_or_read_are_named_once() {
+    let out = xray_setup()
+        .args(["audit", &example("serverless-api"), "--output"])
+        .arg("/nonexistent-dir/report.json")
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let stderr = String::from_utf8(out.stderr).unwrap();
+    assert_eq!(
+        stderr.trim_end(),
+        "error: cannot write /nonexistent-dir/report.json: the directory /nonexistent-dir does not exist"
+    );
+    let out = xray_setup()
+        .args(["audit", &example("serverless-api"), "--baseline"])
+        .arg("/nonexistent-baseline.json")
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let stderr = String::from_utf8(out.stderr).unwrap();
+    assert_eq!(
+        stderr.matches("No such file or directory").count(),
+        1,
+        "the cause once, not repeated by the error chain: {stderr}"
+    );
+    assert!(
+        stderr.contains("cannot read the baseline /nonexistent-baseline.json"),
+        "{stderr}"
+    );
+}
+
+#[test]
 fn text_output_has_location_code_frame_and_summary() {
     let out = xray_setup()
         .args(["audit", &example("serverless-api")])

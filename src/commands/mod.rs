@@ -85,6 +85,12 @@ pub fn write_atomically(
         .filter(|d| !d.as_os_str().is_empty())
         .unwrap_or(std::path::Path::new("."));
     let shown = path.display();
+    if !dir.is_dir() {
+        bail!(
+            "cannot write {shown}: the directory {} does not exist",
+            dir.display()
+        );
+    }
     let existing = std::fs::metadata(path).ok().map(|m| m.permissions());
     let mut builder = tempfile::Builder::new();
     builder.prefix(".xray-setup-").suffix(".tmp");

@@ -51,20 +51,20 @@ struct Header {
 
 #[derive(Debug, thiserror::Error)]
 pub enum JournalError {
-    #[error("cannot create the journal {path}: {source}")]
+    #[error("cannot create the journal {path}: {error}")]
     Create {
         path: PathBuf,
-        source: std::io::Error,
+        error: std::io::Error,
     },
-    #[error("cannot write the journal {path}: {source}")]
+    #[error("cannot write the journal {path}: {error}")]
     Write {
         path: PathBuf,
-        source: std::io::Error,
+        error: std::io::Error,
     },
-    #[error("cannot read the journal {path}: {source}")]
+    #[error("cannot read the journal {path}: {error}")]
     Read {
         path: PathBuf,
-        source: std::io::Error,
+        error: std::io::Error,
     },
     #[error("{path}:{line}: {message}")]
     Invalid {
@@ -84,9 +84,9 @@ pub struct Journal {
 impl Journal {
     /// Creates the journal; never replaces a file that exists.
     pub fn create(path: &Path) -> Result<Journal, JournalError> {
-        let create = |source| JournalError::Create {
+        let create = |error| JournalError::Create {
             path: path.to_path_buf(),
-            source,
+            error,
         };
         let file = std::fs::OpenOptions::new()
             .write(true)
@@ -173,9 +173,9 @@ impl Journal {
         let mut file = self.file.lock().expect("journal lock");
         file.write_all(text.as_bytes())
             .and_then(|_| file.sync_data())
-            .map_err(|source| JournalError::Write {
+            .map_err(|error| JournalError::Write {
                 path: self.path.clone(),
-                source,
+                error,
             })
     }
 }
@@ -190,9 +190,9 @@ pub struct Read {
 /// Reads a journal. Every line must be a journal line, except a last line without its
 /// newline, which a crash can leave half-written and which is skipped with a warning.
 pub fn read(path: &Path) -> Result<Read, JournalError> {
-    let text = std::fs::read_to_string(path).map_err(|source| JournalError::Read {
+    let text = std::fs::read_to_string(path).map_err(|error| JournalError::Read {
         path: path.to_path_buf(),
-        source,
+        error,
     })?;
     let invalid = |line: usize, message: String| JournalError::Invalid {
         path: path.to_path_buf(),

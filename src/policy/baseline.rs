@@ -44,10 +44,10 @@ fn is_one(n: &usize) -> bool {
 
 #[derive(Debug, thiserror::Error)]
 pub enum BaselineError {
-    #[error("cannot read the baseline {path}: {source}")]
+    #[error("cannot read the baseline {path}: {error}")]
     Read {
         path: PathBuf,
-        source: std::io::Error,
+        error: std::io::Error,
     },
     #[error("{path}:{line}:{column}: not an xray-setup baseline: {message}")]
     Invalid {
@@ -93,9 +93,9 @@ impl Baseline {
     }
 
     pub fn read(path: &Path) -> Result<Baseline, BaselineError> {
-        let text = std::fs::read_to_string(path).map_err(|source| BaselineError::Read {
+        let text = std::fs::read_to_string(path).map_err(|error| BaselineError::Read {
             path: path.to_path_buf(),
-            source,
+            error,
         })?;
         let invalid = |line, column, message: String| BaselineError::Invalid {
             path: path.to_path_buf(),

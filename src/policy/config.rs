@@ -58,10 +58,10 @@ pub struct Config {
 
 #[derive(Debug, thiserror::Error)]
 pub enum ConfigError {
-    #[error("cannot read {path}: {source}")]
+    #[error("cannot read {path}: {error}")]
     Read {
         path: PathBuf,
-        source: std::io::Error,
+        error: std::io::Error,
     },
     #[error("{path}:{line}:{column}: {message}")]
     Invalid {
@@ -100,9 +100,9 @@ pub fn load(explicit: Option<&Path>, start: &Path) -> Result<Config, ConfigError
     let Some(path) = path else {
         return Ok(Config::default());
     };
-    let text = std::fs::read_to_string(&path).map_err(|source| ConfigError::Read {
+    let text = std::fs::read_to_string(&path).map_err(|error| ConfigError::Read {
         path: path.clone(),
-        source,
+        error,
     })?;
     parse(&text, &path)
 }

@@ -37,11 +37,8 @@ pub struct Tree {
 pub enum LoadError {
     #[error("{path}: no such file or directory")]
     Missing { path: String },
-    #[error("{path}: {source}")]
-    Io {
-        path: String,
-        source: std::io::Error,
-    },
+    #[error("{path}: {error}")]
+    Io { path: String, error: std::io::Error },
 }
 
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
@@ -100,12 +97,12 @@ impl Tree {
                 },
                 _ => LoadError::Io {
                     path: path.display().to_string(),
-                    source: e,
+                    error: e,
                 },
             })?;
             let real = canonical(path).map_err(|e| LoadError::Io {
                 path: path.display().to_string(),
-                source: e,
+                error: e,
             })?;
             let base = if meta.is_dir() {
                 real
