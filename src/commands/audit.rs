@@ -1,6 +1,6 @@
 //! `xray-setup audit`.
 
-use super::{colour, non_negative, variables, write_atomically};
+use super::{colour, count, non_negative, variables, write_atomically};
 use crate::cli::{AuditArgs, FailOn, Format};
 use anyhow::{Result, bail};
 use std::io::Write;
@@ -71,10 +71,9 @@ pub fn run(args: &AuditArgs, command_line: Result<Vec<VariableArg>>) -> Result<E
         let text = Baseline::of(&all).to_json();
         write_atomically(path, |out| out.write_all(text.as_bytes()))?;
         eprintln!(
-            "wrote the baseline {} ({} finding{})",
+            "wrote the baseline {} ({})",
             path.display(),
-            all.len(),
-            if all.len() == 1 { "" } else { "s" }
+            count(all.len(), "finding", "findings")
         );
     }
     let report = report::Report {

@@ -1,7 +1,7 @@
 //! `xray-setup enable`: reads the account, shows the plan, and with --apply (and a yes)
 //! makes it, journaled; `--undo JOURNAL` puts a journal back; `--emit cli` prints a script.
 
-use super::account;
+use super::{account, count};
 use crate::cli::{Emit, EnableArgs};
 use anyhow::{Context, Result, bail};
 use std::io::{BufRead, IsTerminal, Write};
@@ -190,10 +190,6 @@ fn confirmed(yes: bool, question: &str) -> Result<bool> {
         .read_line(&mut answer)
         .context("cannot read the answer")?;
     Ok(matches!(answer.trim(), "y" | "Y" | "yes" | "Yes" | "YES"))
-}
-
-fn count(n: usize, one: &str, many: &str) -> String {
-    format!("{n} {}", if n == 1 { one } else { many })
 }
 
 fn print_plan(out: &mut impl Write, plan: &Plan, regions: &[String]) -> Result<()> {

@@ -1,7 +1,7 @@
 //! `xray-setup fix`: a diff by default, the files changed with --write, and a summary of
 //! what was fixed, what was left and why.
 
-use super::{colour, variables};
+use super::{colour, count, variables};
 use crate::cli::FixArgs;
 use anyhow::{Result, bail};
 use std::io::Write;
@@ -71,10 +71,9 @@ pub fn run(args: &FixArgs, command_line: Result<Vec<VariableArg>>) -> Result<Exi
     let verb = if args.write { "Fixed" } else { "Would fix" };
     writeln!(
         out,
-        "{verb} {fixed} finding{} in {} file{}{}",
-        plural(fixed),
-        applied.changes.len(),
-        plural(applied.changes.len()),
+        "{verb} {} in {}{}",
+        count(fixed, "finding", "findings"),
+        count(applied.changes.len(), "file", "files"),
         if args.write || applied.changes.is_empty() {
             "."
         } else {
@@ -95,9 +94,8 @@ pub fn run(args: &FixArgs, command_line: Result<Vec<VariableArg>>) -> Result<Exi
     if !left.is_empty() {
         writeln!(
             out,
-            "Left {} finding{} for a person:",
-            left.len(),
-            plural(left.len())
+            "Left {} for a person:",
+            count(left.len(), "finding", "findings")
         )?;
         for (i, why) in left {
             let f = &outcome.findings[i];
@@ -119,10 +117,6 @@ pub fn run(args: &FixArgs, command_line: Result<Vec<VariableArg>>) -> Result<Exi
     } else {
         ExitCode::from(1)
     })
-}
-
-fn plural(n: usize) -> &'static str {
-    if n == 1 { "" } else { "s" }
 }
 
 /// A unified diff, its added and removed lines coloured on a terminal.

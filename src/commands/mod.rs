@@ -67,6 +67,11 @@ pub fn colour(choice: crate::cli::Color, to_stdout: bool) -> bool {
 }
 
 /// A number ≥ 0 (NaN, which clap accepts as a float, is not).
+/// `1 finding`, `3 findings`.
+pub fn count(n: usize, one: &str, many: &str) -> String {
+    format!("{n} {}", if n == 1 { one } else { many })
+}
+
 pub fn non_negative(x: f64) -> bool {
     x >= 0.0
 }
