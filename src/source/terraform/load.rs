@@ -252,8 +252,8 @@ impl Tree {
             let name = f.path.file_name().and_then(|n| n.to_str()).unwrap_or("");
             match parsed {
                 Parsed::Config(body) => {
-                    let is_override = name.starts_with("override.") || name.contains("_override.");
-                    module.add_file(id, body, is_override);
+                    // Override files wait until every primary file is in (below).
+                    module.add_file(id, name, body);
                     touched.push(m);
                 }
                 Parsed::Tfvars(body) => {
@@ -266,7 +266,7 @@ impl Tree {
                 }
                 Parsed::Failed => {
                     if matches!(f.kind, Kind::Config | Kind::ConfigJson) {
-                        module.files.push(id);
+                        module.add_unparsed(id, name);
                         touched.push(m);
                     }
                 }
@@ -286,6 +286,12 @@ impl Tree {
         }
         touched.sort_unstable();
         touched.dedup();
+        // Terraform merges a module's override files after all its primary files, in
+        // lexical order of file name, whatever order the walk found them in.
+        for &m in &touched {
+            let problems = self.modules[m].merge_overrides();
+            self.problems.extend(problems);
+        }
         touched
     }
 

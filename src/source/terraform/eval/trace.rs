@@ -71,7 +71,14 @@ impl Evaluator<'_> {
         };
         let from_default = |steps: &mut Vec<Step>| {
             if let Some(d) = decl.default() {
-                self.hop(StepKind::VariableDefault, name, d, decl.file, id, steps);
+                self.hop(
+                    StepKind::VariableDefault,
+                    name,
+                    d,
+                    decl.default_file(),
+                    id,
+                    steps,
+                );
                 if inst.parent.is_none()
                     && let Some(step) = steps.last_mut()
                 {
@@ -103,7 +110,7 @@ impl Evaluator<'_> {
                     StepKind::ModuleArgument,
                     name,
                     &arg.expr,
-                    p.call.file,
+                    p.call.file_of(arg),
                     p.inst,
                     steps,
                 ),

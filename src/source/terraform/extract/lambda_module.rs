@@ -52,9 +52,8 @@ impl Extractor<'_, '_> {
         // A setting read from one of the call's arguments.
         let arg = |name: &str, value: &Value| -> Setting<String> {
             let written = call.block.body.attribute(name).map(|a| (&a.expr, a.span));
-            let mut s = self.setting(Some(value), written, call.file, parent, |v| {
-                v.to_text().ok()
-            });
+            let file = call.file_for(call.block.body.attribute(name));
+            let mut s = self.setting(Some(value), written, file, parent, |v| v.to_text().ok());
             if s.value == Field::Known(String::new()) {
                 s.value = Field::Unset;
             }
@@ -64,7 +63,7 @@ impl Extractor<'_, '_> {
             call.block
                 .body
                 .attribute(name)
-                .map(|a| Origin::file(call.file, a.span))
+                .map(|a| Origin::file(call.file_of(a), a.span))
         };
         let origin = Some(Origin::file(call.file, call.block.header));
         let meta = |resource: &str| Meta {
@@ -78,7 +77,7 @@ impl Extractor<'_, '_> {
             match value {
                 Value::Null => Reference::Unset,
                 Value::String(s) if s.is_empty() => Reference::Unset,
-                v => self.to_reference(v, e, call.file),
+                v => self.to_reference(v, e, call.file_for(call.block.body.attribute(name))),
             }
         };
 

@@ -315,7 +315,7 @@ impl<'e, 't> Extractor<'e, 't> {
                 .block
                 .body
                 .attribute("role")
-                .map(|a| Origin::file(item.decl.file, a.span)),
+                .map(|a| Origin::file(item.decl.file_of(a), a.span)),
             module_call: None,
         }
     }
@@ -340,9 +340,13 @@ impl<'e, 't> Extractor<'e, 't> {
                         };
                         let attr = written.get(i).copied();
                         let written = attr.map(|a| (&a.expr, a.span));
-                        self.setting(policy.as_ref(), written, item.decl.file, item.inst, |v| {
-                            v.to_text().ok()
-                        })
+                        self.setting(
+                            policy.as_ref(),
+                            written,
+                            item.decl.file_for(attr),
+                            item.inst,
+                            |v| v.to_text().ok(),
+                        )
                     })
                     .collect()
             }
@@ -407,7 +411,7 @@ impl<'e, 't> Extractor<'e, 't> {
         self.setting(
             item.value.attrs.get(name),
             written,
-            item.decl.file,
+            item.decl.file_for(attr),
             item.inst,
             conv,
         )
@@ -444,7 +448,8 @@ impl<'e, 't> Extractor<'e, 't> {
             _ => None,
         };
         let written_at = written.map(|a| (&a.expr, a.span));
-        let mut setting = self.setting(value.as_ref(), written_at, item.decl.file, item.inst, conv);
+        let file = item.decl.file_for(written);
+        let mut setting = self.setting(value.as_ref(), written_at, file, item.inst, conv);
         if value.is_none() {
             // The block is absent (or a dynamic block made none): nothing sets the value.
             setting.source.clear();
@@ -510,7 +515,7 @@ impl<'e, 't> Extractor<'e, 't> {
         let attr = item.decl.block.body.attribute(name);
         match item.value.attrs.get(name) {
             None | Some(Value::Null) => Reference::Unset,
-            Some(v) => self.to_reference(v, attr.map(|a| &a.expr), item.decl.file),
+            Some(v) => self.to_reference(v, attr.map(|a| &a.expr), item.decl.file_for(attr)),
         }
     }
 
@@ -535,10 +540,10 @@ impl<'e, 't> Extractor<'e, 't> {
         match item.value.attrs.get(name) {
             Some(Value::List(items)) => items
                 .iter()
-                .map(|v| self.to_reference(v, attr.map(|a| &a.expr), item.decl.file))
+                .map(|v| self.to_reference(v, attr.map(|a| &a.expr), item.decl.file_for(attr)))
                 .collect(),
             Some(u @ Value::Unknown(_)) => {
-                vec![self.to_reference(u, attr.map(|a| &a.expr), item.decl.file)]
+                vec![self.to_reference(u, attr.map(|a| &a.expr), item.decl.file_for(attr))]
             }
             _ => Vec::new(),
         }
