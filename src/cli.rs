@@ -80,7 +80,8 @@ pub struct AuditArgs {
     #[arg(long, value_name = "N", default_value_t = 100.0)]
     pub requests_per_second: f64,
 
-    /// The config file (default: the first .xray-setup.toml in PATH or a directory above it).
+    /// The config file for every PATH (default: the nearest .xray-setup.toml in each PATH
+    /// or a directory above it).
     #[arg(long, value_name = "FILE")]
     pub config: Option<PathBuf>,
 
@@ -198,8 +199,9 @@ pub struct FixArgs {
     #[arg(default_value = ".")]
     pub paths: Vec<PathBuf>,
 
-    /// The config file (default: the first .xray-setup.toml in PATH or a directory above
-    /// it): rules it turns off and findings it suppresses are not fixed.
+    /// The config file for every PATH (default: the nearest .xray-setup.toml in each PATH or
+    /// a directory above it): rules it turns off, findings it suppresses and files it
+    /// excludes are not fixed.
     #[arg(long, value_name = "FILE")]
     pub config: Option<PathBuf>,
 
@@ -339,6 +341,11 @@ pub struct CostArgs {
     /// Directories (or files) whose aws_xray_sampling_rule resources to price.
     #[arg(default_value = ".")]
     pub paths: Vec<PathBuf>,
+
+    /// The config file (default: the nearest .xray-setup.toml in each PATH or a directory
+    /// above it): what its `exclude` leaves out is not read.
+    #[arg(long, value_name = "FILE")]
+    pub config: Option<PathBuf>,
 
     /// Requests a second across the fleet (default 100 when no traffic is given).
     #[arg(long, value_name = "N", conflicts_with = "requests_per_day")]

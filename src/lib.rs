@@ -21,9 +21,9 @@ pub mod source;
 
 pub use finding::{Finding, Severity};
 
-use model::Inventory;
-use source::terraform::{ScanError, Variables};
-use std::path::PathBuf;
+use model::{Inventory, Origin};
+use source::terraform::{Excludes, Scan, ScanError, Target, Variables};
+use std::collections::HashMap;
 
 /// The outcome of an audit.
 #[derive(Debug)]
@@ -32,6 +32,8 @@ pub struct Audit {
     pub findings: Vec<Finding>,
     /// Paths skipped while walking (symlink loops, unreadable directories).
     pub warnings: Vec<String>,
+    /// Which PATH's config judges each finding, and which files are excluded.
+    pub places: policy::Places,
 }
 
 /// Runs every rule over an inventory read from anywhere (an account, a plan).
@@ -41,20 +43,82 @@ pub fn audit_inventory(inventory: Inventory, options: &rules::Options) -> Audit 
         inventory,
         findings,
         warnings: Vec::new(),
+        places: policy::Places::default(),
     }
 }
 
-/// Audits Terraform trees: scan every PATH, evaluate every root, run every rule.
+/// Scans every PATH of `scopes`, leaving unread what its config excludes.
+pub fn scan_terraform(scopes: &policy::Scopes, variables: &Variables) -> Result<Scan, ScanError> {
+    let targets: Vec<Target> = scopes
+        .scopes
+        .iter()
+        .map(|s| Target {
+            path: &s.path,
+            exclude: (!s.exclude.is_empty()).then_some(&s.exclude as &dyn Excludes),
+        })
+        .collect();
+    source::terraform::scan(&targets, variables)
+}
+
+/// Audits Terraform trees: scan every PATH (leaving out what its config excludes),
+/// evaluate every root, run every rule. Each root's findings are judged by the config of
+/// the PATH it was found under, `lambda_mode` included: when PATHs' configs disagree, the
+/// rules run once per mode and each root keeps the findings of its own.
+/// `options.lambda_mode` is not used.
 pub fn audit_terraform(
-    paths: &[PathBuf],
+    scopes: &policy::Scopes,
     variables: &Variables,
     options: &rules::Options,
 ) -> Result<Audit, ScanError> {
-    let scan = source::terraform::scan(paths, variables)?;
-    let findings = rules::check(&scan.inventory, options);
+    let scan = scan_terraform(scopes, variables)?;
+    let roots: HashMap<&str, usize> = scan.roots.iter().map(|(r, t)| (r.as_str(), *t)).collect();
+    // A finding belongs to its root's PATH; one that is not about a root's resources (a
+    // file that does not parse) to the PATH that read its file.
+    let scope_of = |f: &Finding| -> usize {
+        roots
+            .get(f.root.as_str())
+            .copied()
+            .unwrap_or_else(|| match &f.origin {
+                Some(Origin::File { file, .. }) => {
+                    scan.file_target.get(file.0 as usize).copied().unwrap_or(0)
+                }
+                _ => 0,
+            })
+    };
+    let mut modes: Vec<rules::LambdaMode> = Vec::new();
+    for c in &scopes.configs {
+        if !modes.contains(&c.lambda_mode) {
+            modes.push(c.lambda_mode);
+        }
+    }
+    let mut findings = Vec::new();
+    for &mode in &modes {
+        let options = rules::Options {
+            lambda_mode: mode,
+            ..options.clone()
+        };
+        let all = rules::check(&scan.inventory, &options);
+        if modes.len() == 1 {
+            findings = all;
+        } else {
+            findings.extend(
+                all.into_iter()
+                    .filter(|f| scopes.config(scope_of(f)).lambda_mode == mode),
+            );
+        }
+    }
+    if modes.len() > 1 {
+        rules::sort(&mut findings, &scan.inventory);
+    }
+    let places = policy::Places {
+        findings: findings.iter().map(scope_of).collect(),
+        files: scan.file_target.clone(),
+        excluded: scan.excluded.clone(),
+    };
     Ok(Audit {
         inventory: scan.inventory,
         findings,
         warnings: scan.warnings,
+        places,
     })
 }

@@ -4,9 +4,8 @@ use super::{colour, count, non_negative, variables, write_atomically};
 use crate::cli::{AuditArgs, FailOn, Format};
 use anyhow::{Result, bail};
 use std::io::Write;
-use std::path::Path;
 use std::process::ExitCode;
-use xray_setup::policy::{self, Baseline, Date};
+use xray_setup::policy::{self, Baseline, Date, Scopes};
 use xray_setup::report::{self, Reporter};
 use xray_setup::source::terraform::VariableArg;
 use xray_setup::{Severity, rules};
@@ -19,13 +18,13 @@ pub fn run(args: &AuditArgs, command_line: Result<Vec<VariableArg>>) -> Result<E
             args.requests_per_second
         );
     }
-    let start = args.paths.first().map_or(Path::new("."), |p| p.as_path());
-    let config = policy::config::load(args.config.as_deref(), start)?;
+    // Each PATH's own config (or --config for all); an account's from here.
+    let scopes = Scopes::load(args.config.as_deref(), &args.paths)?;
     // Read before the audit, so a missing or broken baseline fails fast.
     let baseline = args.baseline.as_deref().map(Baseline::read).transpose()?;
     let options = rules::Options {
         requests_per_second: args.requests_per_second,
-        lambda_mode: config.lambda_mode,
+        lambda_mode: scopes.config(0).lambda_mode,
     };
     let outcome = if args.account {
         if args.paths.iter().any(|p| p.as_os_str() != ".") {
@@ -46,7 +45,7 @@ pub fn run(args: &AuditArgs, command_line: Result<Vec<VariableArg>>) -> Result<E
         }
         xray_setup::audit_inventory(inventory, &options)
     } else {
-        xray_setup::audit_terraform(&args.paths, &variables, &options)?
+        xray_setup::audit_terraform(&scopes, &variables, &options)?
     };
     for w in &outcome.warnings {
         eprintln!("warning: {w}");
@@ -56,10 +55,10 @@ pub fn run(args: &AuditArgs, command_line: Result<Vec<VariableArg>>) -> Result<E
     let triage = policy::triage(
         outcome.findings,
         &mut inventory,
-        &config,
+        &scopes,
+        &outcome.places,
         baseline.as_ref(),
         Date::today(),
-        if args.account { Path::new(".") } else { start },
     );
     if let Some(path) = &args.write_baseline {
         let all: Vec<_> = triage

@@ -6,6 +6,7 @@ use anyhow::{Context, Result, bail};
 use std::io::Write;
 use std::process::ExitCode;
 use xray_setup::cost::{self, Stream};
+use xray_setup::policy::Scopes;
 use xray_setup::source::terraform::VariableArg;
 
 pub fn run(args: &CostArgs, command_line: Result<Vec<VariableArg>>) -> Result<ExitCode> {
@@ -71,7 +72,11 @@ pub fn run(args: &CostArgs, command_line: Result<Vec<VariableArg>>) -> Result<Ex
             args.default_fixed_rate
         );
     }
-    let scan = xray_setup::source::terraform::scan(&args.paths, &variables)?;
+    // The tree is read as the audit reads it: each PATH with its own config's excludes.
+    // A sampling rule in an excluded module that an audited root calls still counts: the
+    // root deploys it, and the bill is the bill.
+    let scopes = Scopes::load(args.config.as_deref(), &args.paths)?;
+    let scan = xray_setup::scan_terraform(&scopes, &variables)?;
     for w in &scan.warnings {
         eprintln!("warning: {w}");
     }

@@ -5,10 +5,10 @@ use super::{colour, count, variables};
 use crate::cli::FixArgs;
 use anyhow::{Result, bail};
 use std::io::Write;
-use std::path::Path;
 use std::process::ExitCode;
 use xray_setup::fix;
-use xray_setup::policy::{self, Date};
+use xray_setup::model::FileId;
+use xray_setup::policy::{self, Date, Scopes};
 use xray_setup::rules::{self, Options};
 use xray_setup::source::terraform::VariableArg;
 
@@ -25,13 +25,9 @@ pub fn run(args: &FixArgs, command_line: Result<Vec<VariableArg>>) -> Result<Exi
     let (only, skip) = (codes(&args.rules)?, codes(&args.skip)?);
     // The team's decisions hold here too: rules turned off and suppressed findings are
     // not fixed.
-    let start = args.paths.first().map_or(Path::new("."), |p| p.as_path());
-    let config = policy::config::load(args.config.as_deref(), start)?;
-    let options = Options {
-        lambda_mode: config.lambda_mode,
-        ..Options::default()
-    };
-    let outcome = xray_setup::audit_terraform(&args.paths, &variables, &options)?;
+    // Each PATH is read and judged with its own config, as the audit does.
+    let scopes = Scopes::load(args.config.as_deref(), &args.paths)?;
+    let outcome = xray_setup::audit_terraform(&scopes, &variables, &Options::default())?;
     for w in &outcome.warnings {
         eprintln!("warning: {w}");
     }
@@ -39,25 +35,52 @@ pub fn run(args: &FixArgs, command_line: Result<Vec<VariableArg>>) -> Result<Exi
     let triage = policy::triage(
         outcome.findings,
         &mut inventory,
-        &config,
+        &scopes,
+        &outcome.places,
         None,
         Date::today(),
-        start,
     );
     let outcome = xray_setup::Audit {
         inventory,
         findings: triage.findings,
         warnings: outcome.warnings,
+        places: outcome.places,
     };
     let wanted = |f: &xray_setup::Finding| {
         (only.is_empty() || only.contains(&f.rule)) && !skip.contains(&f.rule)
     };
-    let plan = fix::plan(
+    let mut plan = fix::plan(
         &outcome.inventory,
         &outcome.findings,
         wanted,
         args.unsafe_fixes,
     );
+    // An excluded file is read only when an audited module calls its module; it is
+    // someone else's to change, so a fix that would edit it is left.
+    let excluded = |file: FileId| {
+        outcome
+            .places
+            .excluded
+            .get(file.0 as usize)
+            .copied()
+            .unwrap_or(false)
+    };
+    let (fixes, touching): (Vec<_>, Vec<_>) = std::mem::take(&mut plan.fixes)
+        .into_iter()
+        .partition(|(_, fix)| !fix.edits.iter().any(|e| excluded(e.file)));
+    plan.fixes = fixes;
+    for (i, fix) in touching {
+        let file = fix
+            .edits
+            .iter()
+            .find(|e| excluded(e.file))
+            .map(|e| outcome.inventory.files[e.file.0 as usize].display.as_str())
+            .unwrap_or_default();
+        plan.left.push((
+            i,
+            format!("the fix edits {file}, which the config's `exclude` leaves out"),
+        ));
+    }
     let applied = fix::apply(&outcome.inventory, &plan, args.write, &args.paths);
 
     let colour = colour(args.color, true);

@@ -90,24 +90,21 @@ struct RawIgnore {
     expires: Option<Spanned<toml::Value>>,
 }
 
-/// The config for an audit: `explicit` when given, else the first `.xray-setup.toml`
-/// found in `start` or a directory above it, else the defaults.
-pub fn load(explicit: Option<&Path>, start: &Path) -> Result<Config, ConfigError> {
-    let path = match explicit {
-        Some(p) => Some(p.to_path_buf()),
-        None => find(start),
-    };
-    let Some(path) = path else {
+/// The config in `file`, or the defaults without one.
+pub fn load(file: Option<&Path>) -> Result<Config, ConfigError> {
+    let Some(path) = file else {
         return Ok(Config::default());
     };
-    let text = std::fs::read_to_string(&path).map_err(|error| ConfigError::Read {
-        path: path.clone(),
+    let text = std::fs::read_to_string(path).map_err(|error| ConfigError::Read {
+        path: path.to_path_buf(),
         error,
     })?;
-    parse(&text, &path)
+    parse(&text, path)
 }
 
-fn find(start: &Path) -> Option<PathBuf> {
+/// The first `.xray-setup.toml` in `start` (a directory, or a file's directory) or a
+/// directory above it.
+pub fn find(start: &Path) -> Option<PathBuf> {
     let start = std::fs::canonicalize(start).ok()?;
     let dir = if start.is_dir() {
         start.as_path()

@@ -1,22 +1,25 @@
-//! What a team has decided about the audit's findings, applied after the rules run: rule
-//! levels and `off`, excluded paths, suppressions (inline comments and `[[ignore]]`
+//! What a team has decided about the audit's findings: which config judges each PATH,
+//! excluded paths (left unread by the loader, see [`exclude`]), and, applied after the
+//! rules run, rule levels and `off`, suppressions (inline comments and `[[ignore]]`
 //! entries, with reasons and expiry dates), and a baseline. Suppressions that need
 //! attention are reported as XR900 notes.
 
 pub mod baseline;
 pub mod config;
 pub mod date;
+pub mod exclude;
 pub mod inline;
 
 pub use baseline::{Baseline, BaselineError};
 pub use config::{Config, ConfigError, Level};
 pub use date::Date;
+pub use exclude::Exclude;
 
 use crate::finding::{Finding, Severity};
 use crate::iam::evaluate::glob;
 use crate::model::{FileId, Inventory, Meta, Origin, SourceFile, Span};
 use crate::rules::{self, SUPPRESSION_RULE};
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 /// A finding a suppression hid.
 #[derive(Debug, Clone, PartialEq)]
@@ -38,24 +41,126 @@ pub struct Triage {
     pub baselined: Vec<Finding>,
 }
 
-/// Applies the config, inline suppressions and the baseline to an audit's findings.
-/// Notes about the config point into it, so it joins the inventory's files when needed.
-/// `base` is the PATH audited: the config's path is shown relative to it when it lies
-/// inside, as the audited files are.
+/// The PATHs of an audit, each with the config that judges what is found under it.
+#[derive(Debug, Clone)]
+pub struct Scopes {
+    /// The configs read, each once: several PATHs may share one.
+    pub configs: Vec<Config>,
+    /// Each PATH, in the order given.
+    pub scopes: Vec<Scope>,
+}
+
+/// One PATH and its config.
+#[derive(Debug, Clone)]
+pub struct Scope {
+    pub path: PathBuf,
+    /// Index into [`Scopes::configs`].
+    pub config: usize,
+    /// The config's `exclude` globs, placed for this PATH.
+    pub exclude: Exclude,
+}
+
+impl Scopes {
+    /// The config of each PATH: `explicit` for all of them when given, else the nearest
+    /// `.xray-setup.toml` in each PATH or a directory above it (each file read once), else
+    /// the defaults.
+    pub fn load(explicit: Option<&Path>, paths: &[PathBuf]) -> Result<Scopes, ConfigError> {
+        let mut configs: Vec<Config> = Vec::new();
+        let mut scopes = Vec::new();
+        for path in paths {
+            let file = match explicit {
+                Some(p) => Some(p.to_path_buf()),
+                None => config::find(path),
+            };
+            let index = match configs.iter().position(|c| c.path == file) {
+                Some(i) => i,
+                None => {
+                    configs.push(config::load(file.as_deref())?);
+                    configs.len() - 1
+                }
+            };
+            scopes.push(Scope {
+                path: path.clone(),
+                config: index,
+                exclude: Exclude::new(&configs[index], path),
+            });
+        }
+        Ok(Scopes { configs, scopes })
+    }
+
+    /// One config judging one PATH (or an account).
+    pub fn one(config: Config, path: &Path) -> Scopes {
+        Scopes {
+            scopes: vec![Scope {
+                path: path.to_path_buf(),
+                config: 0,
+                exclude: Exclude::new(&config, path),
+            }],
+            configs: vec![config],
+        }
+    }
+
+    /// The config judging a scope (the first for one out of range).
+    pub fn config(&self, scope: usize) -> &Config {
+        let i = self.scopes.get(scope).map_or(0, |s| s.config);
+        &self.configs[i]
+    }
+}
+
+/// Where each finding and file of an audit belongs. The default puts everything in the
+/// first scope and excludes nothing, as for an account.
+#[derive(Debug, Clone, Default)]
+pub struct Places {
+    /// The scope whose config judges each finding, in the order of the findings.
+    pub findings: Vec<usize>,
+    /// The scope that read each file, by `FileId`.
+    pub files: Vec<usize>,
+    /// Files read although excluded, by `FileId`: a module that an audited module calls,
+    /// in an excluded directory. Findings in them are dropped.
+    pub excluded: Vec<bool>,
+}
+
+impl Places {
+    fn file_scope(&self, file: FileId) -> usize {
+        self.files.get(file.0 as usize).copied().unwrap_or(0)
+    }
+
+    fn is_excluded(&self, file: FileId) -> bool {
+        self.excluded.get(file.0 as usize).copied().unwrap_or(false)
+    }
+
+    fn excludes(&self, f: &Finding) -> bool {
+        match &f.origin {
+            Some(Origin::File { file, .. }) => self.is_excluded(*file),
+            _ => false,
+        }
+    }
+}
+
+/// Applies each scope's config, inline suppressions and the baseline to an audit's
+/// findings: a finding is judged by the config of the PATH its root was found under
+/// (its levels, `[[ignore]]` entries and excludes). Notes about a config point into it,
+/// so it joins the inventory's files when needed.
 pub fn triage(
     findings: Vec<Finding>,
     inventory: &mut Inventory,
-    config: &Config,
+    scopes: &Scopes,
+    places: &Places,
     baseline: Option<&Baseline>,
     today: Date,
-    base: &Path,
 ) -> Triage {
     let mut out = Triage::default();
-    let mut notes: Vec<Finding> = Vec::new();
-    let excluded = Excluded::new(config, inventory);
-    let inline = inline::scan(inventory);
+    let mut notes: Vec<(usize, Finding)> = Vec::new();
+    let inline: Vec<inline::Inline> = inline::scan(inventory)
+        .into_iter()
+        .filter(|s| !places.is_excluded(s.file))
+        .collect();
     let mut inline_used = vec![false; inline.len()];
-    let mut config_used = vec![false; config.ignores.len()];
+    let mut config_used: Vec<Vec<bool>> = scopes
+        .configs
+        .iter()
+        .map(|c| vec![false; c.ignores.len()])
+        .collect();
     let mut baseline = baseline.cloned();
     let line_of = |inv: &Inventory, origin: &Option<Origin>| -> Option<(FileId, usize)> {
         match origin {
@@ -66,20 +171,23 @@ pub fn triage(
             _ => None,
         }
     };
-    for mut f in findings {
+    for (n, mut f) in findings.into_iter().enumerate() {
+        let scope = places.findings.get(n).copied().unwrap_or(0);
+        let c = scopes.scopes.get(scope).map_or(0, |s| s.config);
+        let config = &scopes.configs[c];
         match config.level(f.rule) {
             Some(Level::Off) => continue,
             Some(Level::On(severity)) => f.severity = severity,
             None => {}
         }
-        if excluded.matches(&f) {
+        if places.excludes(&f) {
             continue;
         }
         // Inline: on the line above the attribute or the resource.
-        let places = [line_of(inventory, &f.origin), line_of(inventory, &f.header)];
+        let lines = [line_of(inventory, &f.origin), line_of(inventory, &f.header)];
         let mut hidden: Option<(String, Option<String>, bool)> = None;
         for (i, s) in inline.iter().enumerate() {
-            let here = places
+            let here = lines
                 .iter()
                 .flatten()
                 .any(|(file, line)| *file == s.file && *line == s.target_line);
@@ -100,7 +208,7 @@ pub fn triage(
             if ig.rule != f.rule || !glob(&ig.resource, &f.resource) {
                 continue;
             }
-            config_used[i] = true;
+            config_used[c][i] = true;
             if ig.expires.is_some_and(|e| e < today) {
                 continue;
             }
@@ -141,36 +249,49 @@ pub fn triage(
             s.rules.is_empty() && s.unknown.is_empty(),
         );
         if let Some(message) = problem {
-            notes.push(note(
-                format!("this `{}` comment {message}", inline::MARKER),
-                Origin::File {
-                    file: s.file,
-                    span: s.span,
-                },
+            let c = scopes
+                .scopes
+                .get(places.file_scope(s.file))
+                .map_or(0, |s| s.config);
+            notes.push((
+                c,
+                note(
+                    format!("this `{}` comment {message}", inline::MARKER),
+                    Origin::File {
+                        file: s.file,
+                        span: s.span,
+                    },
+                ),
             ));
         }
     }
-    let mut config_file: Option<FileId> = None;
-    for (ig, used) in config.ignores.iter().zip(&config_used) {
-        let problem = problem(
-            ig.reason.is_none(),
-            ig.expires.filter(|e| *e < today),
-            *used,
-            &[],
-            None,
-            false,
-        );
-        if let Some(message) = problem {
-            let file = *config_file.get_or_insert_with(|| add_config_file(inventory, config, base));
-            let span = line_span(&config.text, ig.line);
-            notes.push(note(
-                format!("this [[ignore]] entry for {} {message}", ig.rule),
-                Origin::File { file, span },
-            ));
+    for (c, config) in scopes.configs.iter().enumerate() {
+        let mut config_file: Option<FileId> = None;
+        for (ig, used) in config.ignores.iter().zip(&config_used[c]) {
+            let problem = problem(
+                ig.reason.is_none(),
+                ig.expires.filter(|e| *e < today),
+                *used,
+                &[],
+                None,
+                false,
+            );
+            if let Some(message) = problem {
+                let file = *config_file
+                    .get_or_insert_with(|| add_config_file(inventory, config, c, scopes));
+                let span = line_span(&config.text, ig.line);
+                notes.push((
+                    c,
+                    note(
+                        format!("this [[ignore]] entry for {} {message}", ig.rule),
+                        Origin::File { file, span },
+                    ),
+                ));
+            }
         }
     }
-    for mut n in notes {
-        match config.level(n.rule) {
+    for (c, mut n) in notes {
+        match scopes.configs[c].level(n.rule) {
             Some(Level::Off) => continue,
             Some(Level::On(severity)) => n.severity = severity,
             None => {}
@@ -233,11 +354,22 @@ fn note(message: String, origin: Origin) -> Finding {
     f
 }
 
-fn add_config_file(inventory: &mut Inventory, config: &Config, base: &Path) -> FileId {
+/// Adds a config to the inventory, shown relative to the PATH it judges when it judges
+/// one (as that PATH's files are), else to the current directory.
+fn add_config_file(
+    inventory: &mut Inventory,
+    config: &Config,
+    index: usize,
+    scopes: &Scopes,
+) -> FileId {
     let path = config
         .path
         .clone()
         .unwrap_or_else(|| config::FILE_NAME.into());
+    let base = match scopes.scopes.as_slice() {
+        [only] if only.config == index => only.path.as_path(),
+        _ => Path::new("."),
+    };
     let display = relative_to(&path, base);
     inventory.add_file(SourceFile::new(path, display, config.text.as_str().into()))
 }
@@ -266,69 +398,4 @@ fn line_span(text: &str, line: usize) -> Span {
         .sum();
     let len = text[start..].split('\n').next().map_or(0, str::len);
     Span::new(start..start + len)
-}
-
-/// Which files `exclude` globs match, by path relative to the config's directory (or as
-/// shown, for a file outside it).
-struct Excluded(Vec<bool>);
-
-impl Excluded {
-    fn new(config: &Config, inventory: &Inventory) -> Excluded {
-        if config.exclude.is_empty() {
-            return Excluded(Vec::new());
-        }
-        let mut builder = globset::GlobSetBuilder::new();
-        for pattern in &config.exclude {
-            // Checked when the config was read.
-            if let Ok(g) = globset::GlobBuilder::new(pattern)
-                .literal_separator(true)
-                .build()
-            {
-                builder.add(g);
-            }
-        }
-        let Ok(set) = builder.build() else {
-            return Excluded(Vec::new());
-        };
-        let base = config
-            .path
-            .as_deref()
-            .and_then(Path::parent)
-            .map(|d| {
-                if d.as_os_str().is_empty() {
-                    Path::new(".")
-                } else {
-                    d
-                }
-            })
-            .and_then(|d| std::fs::canonicalize(d).ok());
-        Excluded(
-            inventory
-                .files
-                .iter()
-                .map(|source| {
-                    let relative = base.as_ref().and_then(|base| {
-                        std::fs::canonicalize(&source.path)
-                            .ok()?
-                            .strip_prefix(base)
-                            .ok()
-                            .map(Path::to_path_buf)
-                    });
-                    match relative {
-                        Some(r) => set.is_match(r),
-                        None => set.is_match(&source.display),
-                    }
-                })
-                .collect(),
-        )
-    }
-
-    fn matches(&self, f: &Finding) -> bool {
-        match &f.origin {
-            Some(Origin::File { file, .. }) => {
-                self.0.get(file.0 as usize).copied().unwrap_or(false)
-            }
-            _ => false,
-        }
-    }
 }

@@ -31,6 +31,42 @@ pub struct Tree {
     pub problems: Vec<FileProblem>,
     /// Things skipped while walking (symlink loops, unreadable directories).
     pub warnings: Vec<String>,
+    /// The target (its index among those loaded) that read each file, by `FileId`.
+    pub file_target: Vec<usize>,
+    /// Files read although their target excludes them, by `FileId`: those of an excluded
+    /// module that a loaded module calls (see `follow_calls`).
+    pub excluded: Vec<bool>,
+    /// The target each module was loaded for, by module index.
+    pub module_target: Vec<usize>,
+}
+
+/// Which paths under a PATH to leave unread (the config's `exclude` globs).
+pub trait Excludes: Sync {
+    /// Whether a path (a file or a directory), relative to the PATH, is excluded. A
+    /// module called from outside the PATH is asked about with a path that climbs out of
+    /// it (`../modules/fn`).
+    fn excludes(&self, relative: &Path) -> bool;
+}
+
+/// One PATH to load, and what to leave unread under it.
+#[derive(Clone, Copy)]
+pub struct Target<'a> {
+    pub path: &'a Path,
+    pub exclude: Option<&'a dyn Excludes>,
+}
+
+impl<'a> Target<'a> {
+    /// A PATH read whole.
+    pub fn all(path: &'a Path) -> Target<'a> {
+        Target {
+            path,
+            exclude: None,
+        }
+    }
+
+    fn excludes(&self, relative: &Path) -> bool {
+        self.exclude.is_some_and(|e| e.excludes(relative))
+    }
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -39,6 +75,21 @@ pub enum LoadError {
     Missing { path: String },
     #[error("{path}: {error}")]
     Io { path: String, error: std::io::Error },
+    /// A PATH with no configuration or tfvars file, or only excluded ones: a mistyped
+    /// PATH must not pass as a clean audit.
+    #[error("{path}: no Terraform files ({}) found{}", CONFIG_SUFFIXES.join(", "), excluded_note(.excluded))]
+    NoTerraform { path: String, excluded: usize },
+}
+
+/// What a configuration file's name ends with, as the error for a PATH without one says.
+const CONFIG_SUFFIXES: &[&str] = &[".tf", ".tf.json"];
+
+fn excluded_note(excluded: &usize) -> String {
+    match *excluded {
+        0 => String::new(),
+        1 => " (1 file, excluded by the config's `exclude`)".into(),
+        n => format!(" ({n} files, all excluded by the config's `exclude`)"),
+    }
 }
 
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
@@ -83,42 +134,43 @@ enum Parsed {
 }
 
 impl Tree {
-    /// Loads every module under each PATH, then every module those call from elsewhere
-    /// on disk. With one PATH, shown paths are relative to it; with several, each is
-    /// prefixed with its PATH as given.
-    pub fn load(paths: &[PathBuf]) -> Result<Tree, LoadError> {
+    /// Loads every module under each PATH, skipping what its target excludes, then every
+    /// module those call from elsewhere on disk. With one PATH, shown paths are relative
+    /// to it; with several, each is prefixed with its PATH as given. A PATH holding no
+    /// Terraform file (after excludes) is an error.
+    pub fn load(targets: &[Target]) -> Result<Tree, LoadError> {
         let mut tree = Tree::default();
         let mut in_tree = Vec::new();
-        let mut first_base = None;
-        for path in paths {
+        let mut bases: Vec<(PathBuf, String)> = Vec::new();
+        for (t, target) in targets.iter().enumerate() {
+            let path = target.path;
+            let io = |e: std::io::Error| LoadError::Io {
+                path: path.display().to_string(),
+                error: e,
+            };
             let meta = std::fs::metadata(path).map_err(|e| match e.kind() {
                 std::io::ErrorKind::NotFound => LoadError::Missing {
                     path: path.display().to_string(),
                 },
-                _ => LoadError::Io {
-                    path: path.display().to_string(),
-                    error: e,
-                },
+                _ => io(e),
             })?;
-            let real = canonical(path).map_err(|e| LoadError::Io {
-                path: path.display().to_string(),
-                error: e,
-            })?;
+            let real = canonical(path).map_err(io)?;
             let base = if meta.is_dir() {
+                // An unreadable PATH says so, rather than that it holds nothing.
+                std::fs::read_dir(path).map_err(io)?;
                 real
             } else {
                 real.parent().map(Path::to_path_buf).unwrap_or_default()
             };
-            let prefix = if paths.len() == 1 {
+            let prefix = if targets.len() == 1 {
                 String::new()
             } else {
                 slash(path)
             };
-            let found = if meta.is_dir() {
-                tree.walk(path)
-            } else {
+            let file = |excluded: &dyn Fn(&Path) -> bool| -> Vec<Found> {
                 let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("");
                 kind_of(name)
+                    .filter(|_| !excluded(Path::new(name)))
                     .map(|kind| Found {
                         path: path.to_path_buf(),
                         display: name.to_string(),
@@ -128,13 +180,30 @@ impl Tree {
                     .into_iter()
                     .collect()
             };
+            let excluded = |p: &Path| target.excludes(p);
+            let found = if meta.is_dir() {
+                tree.walk(path, &excluded)
+            } else {
+                file(&excluded)
+            };
+            if found.is_empty() {
+                // Said only now, so the walk stays a single pass.
+                let all = if meta.is_dir() {
+                    Tree::default().walk(path, &|_| false).len()
+                } else {
+                    file(&|_| false).len()
+                };
+                return Err(LoadError::NoTerraform {
+                    path: path.display().to_string(),
+                    excluded: all,
+                });
+            }
             tree.readable.push(base.clone());
             in_tree.extend(tree.add_files(found, &base, &prefix));
-            first_base.get_or_insert((base, prefix));
+            tree.mark(t, false);
+            bases.push((base, prefix));
         }
-        if let Some((base, prefix)) = first_base {
-            tree.follow_calls(&base, &prefix);
-        }
+        tree.follow_calls(targets, &bases);
         let called = tree.called();
         in_tree.sort_unstable();
         in_tree.dedup();
@@ -148,6 +217,14 @@ impl Tree {
                 .cmp(&tree.modules[*b].display_dir)
         });
         Ok(tree)
+    }
+
+    /// Records which target read the files and modules added since the last call, and
+    /// whether those files are excluded.
+    fn mark(&mut self, target: usize, excluded: bool) {
+        self.file_target.resize(self.files.len(), target);
+        self.excluded.resize(self.files.len(), excluded);
+        self.module_target.resize(self.modules.len(), target);
     }
 
     /// Reads a `--var-file`, returning its index in `var_files`.
@@ -172,16 +249,28 @@ impl Tree {
     }
 
     /// Every `.tf`, `.tf.json`, `.tfvars` and `.tfvars.json` file under `path`, skipping
-    /// hidden directories (`.terraform` among them) and surviving symlink loops.
-    fn walk(&mut self, path: &Path) -> Vec<Found> {
+    /// hidden directories (`.terraform` among them) and what `excluded` says (a directory
+    /// with everything in it, unread), and surviving symlink loops.
+    fn walk(&mut self, path: &Path, excluded: &dyn Fn(&Path) -> bool) -> Vec<Found> {
         let mut out = Vec::new();
         let walker = walkdir::WalkDir::new(path)
             .follow_links(true)
             .sort_by_file_name()
             .into_iter()
             .filter_entry(|e| {
-                e.depth() == 0
-                    || !(e.file_type().is_dir() && e.file_name().to_string_lossy().starts_with('.'))
+                if e.depth() == 0 {
+                    return true;
+                }
+                let is_dir = e.file_type().is_dir();
+                let name = e.file_name().to_string_lossy();
+                if is_dir && name.starts_with('.') {
+                    return false;
+                }
+                // Other files are passed over below; asking about them would only cost.
+                if !is_dir && kind_of(&name).is_none() {
+                    return true;
+                }
+                !excluded(e.path().strip_prefix(path).unwrap_or(e.path()))
             });
         for entry in walker {
             let entry = match entry {
@@ -311,7 +400,16 @@ impl Tree {
 
     /// Loads what modules call from outside the walked tree: local sources elsewhere on
     /// disk and what `terraform init` installed (`.terraform/modules/modules.json`).
-    fn follow_calls(&mut self, base: &Path, prefix: &str) {
+    ///
+    /// A call is followed even into a directory its caller's target excludes: Terraform
+    /// reads that module, and the caller's values (a role ARN from its outputs, a mode
+    /// passed through it) depend on it; treating it as not on disk would turn them
+    /// unknown. Exclusion decides which directories are audited as roots (the walk never
+    /// reads an excluded one, so what it calls is not called), not what an audited module
+    /// contains. Such a module is read whole, as Terraform reads it, and its files are
+    /// marked excluded so that findings in them are dropped. In a directory that is not
+    /// excluded itself, excluded files are left unread, as in the walk.
+    fn follow_calls(&mut self, targets: &[Target], bases: &[(PathBuf, String)]) {
         let mut queue: VecDeque<usize> = (0..self.modules.len()).collect();
         let mut seen: HashSet<usize> = HashSet::new();
         while let Some(m) = queue.pop_front() {
@@ -319,6 +417,7 @@ impl Tree {
                 continue;
             }
             let dir = self.modules[m].dir.clone();
+            let target = self.module_target.get(m).copied().unwrap_or(0);
             let mut wanted: Vec<PathBuf> = self.modules[m]
                 .calls
                 .values()
@@ -328,11 +427,11 @@ impl Tree {
                 .collect();
             let installed = read_modules_json(&dir);
             wanted.extend(installed.values().cloned());
-            for target in wanted {
-                if !self.by_dir.contains_key(&target) {
-                    self.load_dir(&target, base, prefix);
+            for wanted in wanted {
+                if !self.by_dir.contains_key(&wanted) {
+                    self.load_dir(&wanted, target, targets, bases);
                 }
-                if let Some(&t) = self.by_dir.get(&target) {
+                if let Some(&t) = self.by_dir.get(&wanted) {
                     queue.push_back(t);
                 }
             }
@@ -346,19 +445,37 @@ impl Tree {
         }
     }
 
-    /// Loads a single directory (not its subdirectories) called from the tree.
-    fn load_dir(&mut self, dir: &Path, base: &Path, prefix: &str) {
+    /// Loads a single directory (not its subdirectories) called from the tree, for the
+    /// caller's target. Paths are shown relative to the first PATH.
+    fn load_dir(
+        &mut self,
+        dir: &Path,
+        target: usize,
+        targets: &[Target],
+        bases: &[(PathBuf, String)],
+    ) {
         let Ok(entries) = std::fs::read_dir(dir) else {
             self.warnings
                 .push(format!("{}: cannot read module directory", dir.display()));
             return;
         };
+        let (base, prefix) = (&bases[0].0, bases[0].1.as_str());
+        let excluded = |p: &Path| targets[target].excludes(p);
+        let target_base = &bases[target].0;
+        let from_target = dir
+            .strip_prefix(target_base)
+            .map(Path::to_path_buf)
+            .unwrap_or_else(|_| PathBuf::from(relative(target_base, dir)));
+        let whole = excluded(&from_target);
         let mut found: Vec<Found> = entries
             .filter_map(Result::ok)
             .filter(|e| e.path().is_file())
             .filter_map(|e| {
                 let name = e.file_name().to_string_lossy().to_string();
                 let kind = kind_of(&name)?;
+                if !whole && excluded(&from_target.join(&name)) {
+                    return None;
+                }
                 let path = e.path();
                 let display = path
                     .strip_prefix(base)
@@ -381,6 +498,7 @@ impl Tree {
             .unwrap_or_else(|_| relative(base, dir));
         self.module_for(dir, &join_display(prefix, &display));
         self.add_files(found, base, prefix);
+        self.mark(target, whole);
     }
 
     /// Modules some other module calls.
@@ -524,10 +642,18 @@ fn canonical(p: &Path) -> std::io::Result<PathBuf> {
 pub fn slash(p: &Path) -> String {
     let s = p
         .components()
-        .map(|c| c.as_os_str().to_string_lossy())
+        // The root is the empty name before the first `/`: `/work/x`, not `//work/x`.
+        .map(|c| match c {
+            Component::RootDir => "".into(),
+            c => c.as_os_str().to_string_lossy(),
+        })
         .collect::<Vec<_>>()
         .join("/");
-    if s.is_empty() { ".".into() } else { s }
+    if s.is_empty() {
+        if p.has_root() { "/" } else { "." }.into()
+    } else {
+        s
+    }
 }
 
 /// `to` relative to `from`, both absolute: `../../x/y`.
@@ -565,6 +691,14 @@ mod tests {
         assert_eq!(relative(Path::new("/a/b/c"), Path::new("/a/x")), "../../x");
         assert_eq!(relative(Path::new("/a"), Path::new("/a")), ".");
         assert_eq!(relative(Path::new("/a"), Path::new("/a/b")), "b");
+    }
+
+    #[test]
+    fn slashed_paths() {
+        assert_eq!(slash(Path::new("/work/x")), "/work/x");
+        assert_eq!(slash(Path::new("a/b")), "a/b");
+        assert_eq!(slash(Path::new("")), ".");
+        assert_eq!(slash(Path::new("/")), "/");
     }
 
     #[test]

@@ -10,6 +10,7 @@ pub mod parse;
 
 use crate::model::Inventory;
 use eval::{CommandLineValue, Evaluator, Inputs};
+pub use load::{Excludes, Target};
 use load::{LoadError, Tree};
 use rayon::prelude::*;
 use std::path::PathBuf;
@@ -45,20 +46,28 @@ pub struct Scan {
     pub inventory: Inventory,
     /// Paths skipped while walking (symlink loops, unreadable directories).
     pub warnings: Vec<String>,
+    /// The target (its index) that read each file of the inventory, by `FileId`.
+    pub file_target: Vec<usize>,
+    /// Files read although their target excludes them (an excluded module an audited
+    /// module calls), by `FileId`.
+    pub excluded: Vec<bool>,
+    /// Each root module's directory as findings show it (their `root`), and its target.
+    pub roots: Vec<(String, usize)>,
 }
 
 /// Stack for worker threads: evaluation recurses through chains of variables, locals and
 /// module outputs, deeper than the default 2 MiB allows on pathological trees.
 const WORKER_STACK: usize = 64 * 1024 * 1024;
 
-/// Loads every PATH and evaluates every root module in parallel into one Inventory.
-pub fn scan(paths: &[PathBuf], variables: &Variables) -> Result<Scan, ScanError> {
+/// Loads every target (a PATH and what it excludes) and evaluates every root module in
+/// parallel into one Inventory.
+pub fn scan(targets: &[Target], variables: &Variables) -> Result<Scan, ScanError> {
     let pool = rayon::ThreadPoolBuilder::new()
         .stack_size(WORKER_STACK)
         .build()
         .map_err(|e| ScanError::Threads(e.to_string()))?;
     pool.install(|| {
-        let mut tree = Tree::load(paths)?;
+        let mut tree = Tree::load(targets)?;
         let mut inputs = Inputs {
             command_line: Vec::new(),
             environment: variables.environment.clone(),
@@ -88,9 +97,22 @@ pub fn scan(paths: &[PathBuf], variables: &Variables) -> Result<Scan, ScanError>
         }
         inventory.files = std::mem::take(&mut tree.files);
         inventory.problems = std::mem::take(&mut tree.problems);
+        let roots = tree
+            .roots
+            .iter()
+            .map(|&r| {
+                (
+                    tree.modules[r].display_dir.clone(),
+                    tree.module_target.get(r).copied().unwrap_or(0),
+                )
+            })
+            .collect();
         Ok(Scan {
             inventory,
             warnings: std::mem::take(&mut tree.warnings),
+            file_target: std::mem::take(&mut tree.file_target),
+            excluded: std::mem::take(&mut tree.excluded),
+            roots,
         })
     })
 }
