@@ -514,3 +514,178 @@ fn fix_write(dir: &std::path::Path) -> std::process::Output {
         .output()
         .unwrap()
 }
+
+/// Runs `fix --write` again on a fixed tree: nothing changes, and XR101 is gone.
+fn converged(files: &[(&str, &str)], args: &[&str]) -> tempfile::TempDir {
+    let dir = tree(files);
+    let run = || {
+        xray_setup()
+            .arg("fix")
+            .arg(dir.path())
+            .arg("--write")
+            .args(args)
+            .assert()
+            .success();
+        read_all(dir.path())
+    };
+    let first = run();
+    assert!(first == run(), "a second fix --write changes nothing");
+    let (report, _) = audit_path(dir.path(), &[]);
+    assert!(resources(&report, "XR101").is_empty(), "{report:#}");
+    dir
+}
+
+/// With an exclusive list of managed policies, the grant goes into the list, in its own
+/// style; an attachment beside it would be detached on the next apply (XR104).
+#[test]
+fn exclusive_managed_policy_lists_get_the_write_policy() {
+    let function = |name: &str| {
+        format!(
+            "resource \"aws_lambda_function\" \"{name}\" {{\n  function_name = \"{name}\"\n  role          = aws_iam_role.{name}.arn\n\n  tracing_config {{\n    mode = \"Active\"\n  }}\n}}\n"
+        )
+    };
+    let roles = r#"data "aws_partition" "current" {}
+
+resource "aws_iam_role" "multi" {
+  name = "multi"
+  managed_policy_arns = [
+    "arn:aws:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole",
+    "arn:aws:iam::aws:policy/service-role/AWSLambdaVPCAccessExecutionRole",
+  ]
+}
+
+resource "aws_iam_role" "one_line" {
+  name                = "one_line"
+  managed_policy_arns = ["arn:aws:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole"]
+}
+
+resource "aws_iam_role" "no_comma" {
+  name = "no_comma"
+  managed_policy_arns = [
+    "arn:aws:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole" # logs
+  ]
+}
+
+resource "aws_iam_role" "empty" {
+  name                = "empty"
+  managed_policy_arns = []
+}
+
+resource "aws_iam_role" "partition" {
+  name = "partition"
+  managed_policy_arns = [
+    "arn:${data.aws_partition.current.partition}:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole",
+  ]
+}
+
+resource "aws_iam_role_policy_attachment" "multi_xray" {
+  role       = aws_iam_role.multi.name
+  policy_arn = "arn:aws:iam::aws:policy/AWSXRayDaemonWriteAccess"
+}
+"#;
+    let main = format!(
+        "{roles}\n{}\n{}\n{}\n{}\n{}",
+        function("multi"),
+        function("one_line"),
+        function("no_comma"),
+        function("empty"),
+        function("partition")
+    );
+    let out = case(&[("main.tf", &main)], &["main.tf"], &[]);
+    assert!(out.contains("Would fix 5 findings"), "{out}");
+    assert!(
+        out.contains("XR104 aws_iam_role_policy_attachment.multi_xray (.): add its ARN to `managed_policy_arns` of `aws_iam_role.multi`"),
+        "{out}"
+    );
+    assert!(
+        !out.contains("aws_iam_role_policy_attachment\" \"multi_xray_write"),
+        "{out}"
+    );
+    insta::assert_snapshot!(out);
+    let dir = converged(&[("main.tf", &main)], &[]);
+    let (report, _) = audit_path(dir.path(), &[]);
+    assert!(resources(&report, "XR104").is_empty(), "{report:#}");
+}
+
+#[test]
+fn the_exclusive_attachments_resource_gets_the_write_policy() {
+    let main = r#"resource "aws_iam_role" "app" {
+  name = "app"
+}
+
+resource "aws_iam_role_policy_attachments_exclusive" "app" {
+  role_name = aws_iam_role.app.name
+  policy_arns = [
+    "arn:aws:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole",
+  ]
+}
+
+resource "aws_lambda_function" "f" {
+  function_name = "f"
+  role          = aws_iam_role.app.arn
+
+  tracing_config {
+    mode = "Active"
+  }
+}
+"#;
+    insta::assert_snapshot!(case(&[("main.tf", main)], &["main.tf"], &[]));
+    converged(&[("main.tf", main)], &[]);
+}
+
+/// A list built by an expression is left to a person, told what to change; nothing is
+/// attached beside it.
+#[test]
+fn an_exclusive_list_not_written_out_needs_review() {
+    for (list, shown) in [
+        (
+            "concat(var.base, [\"arn:aws:iam::aws:policy/service-role/AWSLambdaVPCAccessExecutionRole\"])",
+            "is `concat(var.base, [\"arn:aws:iam::aws:policy/service-role/AWSLambdaVPCAccessExecutionRole\"])`, not a list written out",
+        ),
+        ("var.base", "is `var.base`, not a list written out"),
+    ] {
+        let main = format!(
+            "variable \"base\" {{\n  default = [\"arn:aws:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole\"]\n}}\n\nresource \"aws_iam_role\" \"app\" {{\n  name                = \"app\"\n  managed_policy_arns = {list}\n}}\n\nresource \"aws_lambda_function\" \"f\" {{\n  function_name = \"f\"\n  role          = aws_iam_role.app.arn\n\n  tracing_config {{\n    mode = \"Active\"\n  }}\n}}\n"
+        );
+        let out = case(&[("main.tf", &main)], &["main.tf"], &["--unsafe"]);
+        assert!(out.contains("Would fix 0 findings"), "{out}");
+        assert!(
+            out.contains(&format!(
+                "XR101 aws_iam_role.app (.): needs review: `managed_policy_arns` of `aws_iam_role.app` {shown}; add \"arn:aws:iam::aws:policy/AWSXRayDaemonWriteAccess\" to the list it makes (not as a separate attachment"
+            )),
+            "{out}"
+        );
+        assert!(
+            out.ends_with(&format!("=== fixed main.tf\n{main}")),
+            "unchanged: {out}"
+        );
+    }
+}
+
+/// Exclusive inline policies leave attachments alone: the usual attachment is right.
+#[test]
+fn exclusive_inline_policies_keep_the_attachment_fix() {
+    let main = r#"resource "aws_iam_role" "app" {
+  name = "app"
+
+  inline_policy {}
+}
+
+resource "aws_lambda_function" "f" {
+  function_name = "f"
+  role          = aws_iam_role.app.arn
+
+  tracing_config {
+    mode = "Active"
+  }
+}
+"#;
+    let out = case(&[("main.tf", main)], &["main.tf"], &[]);
+    assert!(
+        out.contains("+resource \"aws_iam_role_policy_attachment\" \"app_xray_write\" {"),
+        "{out}"
+    );
+    let dir = converged(&[("main.tf", main)], &[]);
+    let (report, _) = audit_path(dir.path(), &[]);
+    assert!(resources(&report, "XR104").is_empty(), "{report:#}");
+}

@@ -594,3 +594,275 @@ fn xr101_equals_the_ground_truth() {
         }
     }
 }
+
+/// A function whose role `aws_iam_role.r` has `role` in its body, beside `rest`.
+fn with_role(role: &str, rest: &str) -> Value {
+    let main = format!(
+        "resource \"aws_lambda_function\" \"f\" {{\n  function_name = \"f\"\n  role          = aws_iam_role.r.arn\n  tracing_config {{\n    mode = \"Active\"\n  }}\n}}\nresource \"aws_iam_role\" \"r\" {{\n  name = \"app-role\"\n{role}}}\n{rest}"
+    );
+    let dir = tree(&[("main.tf", &main)]);
+    audit_path(dir.path(), &[]).0
+}
+
+const XRAY_ARN: &str = "arn:aws:iam::aws:policy/AWSXRayDaemonWriteAccess";
+const BASIC_ARN: &str = "arn:aws:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole";
+
+fn attachment(name: &str, arn: &str) -> String {
+    format!(
+        "resource \"aws_iam_role_policy_attachment\" \"{name}\" {{\n  role       = aws_iam_role.r.name\n  policy_arn = \"{arn}\"\n}}\n"
+    )
+}
+
+fn role_policy(label: &str, name: &str, actions: &str) -> String {
+    format!(
+        "resource \"aws_iam_role_policy\" \"{label}\" {{\n  name   = \"{name}\"\n  role   = aws_iam_role.r.id\n  policy = jsonencode({{ Statement = [{{ Effect = \"Allow\", Action = {actions}, Resource = \"*\" }}] }})\n}}\n"
+    )
+}
+
+/// One case: the role's own arguments, what is beside it, whether XR101 reports the role
+/// (with these words), and the XR104 findings (resource, words).
+struct Exclusive {
+    name: &'static str,
+    role: String,
+    rest: String,
+    xr101: Option<&'static str>,
+    xr104: Vec<(&'static str, &'static str)>,
+}
+
+#[test]
+fn exclusive_lists_leave_the_role_exactly_what_they_name() {
+    let logs_block = "  inline_policy {\n    name   = \"logs\"\n    policy = jsonencode({ Statement = [{ Effect = \"Allow\", Action = \"logs:*\", Resource = \"*\" }] })\n  }\n";
+    let cases = vec![
+        Exclusive {
+            name: "managed_policy_arns without X-Ray, the X-Ray attachment beside it",
+            role: format!("  managed_policy_arns = [\"{BASIC_ARN}\"]\n"),
+            rest: attachment("xray", XRAY_ARN),
+            xr101: Some(
+                "`aws_iam_role_policy_attachment.xray` attaches `AWSXRayDaemonWriteAccess`, but it is not in `managed_policy_arns` of `aws_iam_role.r`, an exclusive list, so Terraform removes it on the next apply (XR104)",
+            ),
+            xr104: vec![(
+                "aws_iam_role_policy_attachment.xray",
+                "but it is not in `managed_policy_arns` of `aws_iam_role.r` (main.tf:10), an exclusive list: the next apply detaches it, and the one after attaches it again, and so on (flapping); it is what would let the role write traces, so after apply the role loses trace permissions (XR101)",
+            )],
+        },
+        Exclusive {
+            name: "managed_policy_arns = [] removes every attachment",
+            role: "  managed_policy_arns = []\n".into(),
+            rest: attachment("xray", XRAY_ARN),
+            xr101: Some("no policy that reaches it allows"),
+            xr104: vec![("aws_iam_role_policy_attachment.xray", "loses trace permissions")],
+        },
+        Exclusive {
+            name: "managed_policy_arns with X-Ray",
+            role: format!("  managed_policy_arns = [\"{BASIC_ARN}\", \"{XRAY_ARN}\"]\n"),
+            rest: String::new(),
+            xr101: None,
+            xr104: vec![],
+        },
+        Exclusive {
+            name: "managed_policy_arns with X-Ray (partition-aware), the same attachment beside it",
+            role: "  managed_policy_arns = [\"arn:${data.aws_partition.current.partition}:iam::aws:policy/AWSXRayDaemonWriteAccess\"]\n".into(),
+            rest: format!("data \"aws_partition\" \"current\" {{}}\n{}", attachment("xray", XRAY_ARN)),
+            xr101: None,
+            xr104: vec![],
+        },
+        Exclusive {
+            name: "managed_policy_arns with a customer grant, the basic policy beside it",
+            role: "  managed_policy_arns = [aws_iam_policy.xray.arn]\n".into(),
+            rest: format!(
+                "resource \"aws_iam_policy\" \"xray\" {{\n  name   = \"xray\"\n  policy = {WRITE_JSON:?}\n}}\n{}",
+                attachment("basic", BASIC_ARN)
+            ),
+            xr101: None,
+            xr104: vec![(
+                "aws_iam_role_policy_attachment.basic",
+                "attaches `AWSLambdaBasicExecutionRole` to role `aws_iam_role.r`",
+            )],
+        },
+        Exclusive {
+            name: "managed_policy_arns and an aws_iam_policy_attachment",
+            role: format!("  managed_policy_arns = [\"{BASIC_ARN}\"]\n"),
+            rest: format!(
+                "resource \"aws_iam_policy_attachment\" \"xray\" {{\n  name       = \"xray\"\n  roles      = [aws_iam_role.r.name]\n  policy_arn = \"{XRAY_ARN}\"\n}}\n"
+            ),
+            xr101: Some("but it is not in `managed_policy_arns` of `aws_iam_role.r`"),
+            xr104: vec![("aws_iam_policy_attachment.xray", "loses trace permissions")],
+        },
+        Exclusive {
+            name: "managed_policy_arns known only from a variable",
+            role: "  managed_policy_arns = var.policies\n".into(),
+            rest: format!("variable \"policies\" {{}}\n{}", attachment("xray", XRAY_ARN)),
+            // Neither a pass nor a fail: XR000 (checked below); nothing to say is left out.
+            xr101: None,
+            xr104: vec![],
+        },
+        Exclusive {
+            name: "managed_policy_arns leaves inline policies alone",
+            role: format!("  managed_policy_arns = [\"{BASIC_ARN}\"]\n"),
+            rest: role_policy("xray", "xray", "\"xray:*\""),
+            xr101: None,
+            xr104: vec![],
+        },
+        Exclusive {
+            name: "inline_policy blocks, an aws_iam_role_policy granting X-Ray beside them",
+            role: logs_block.into(),
+            rest: role_policy("xray", "xray", "\"xray:*\""),
+            xr101: Some(
+                "`aws_iam_role_policy.xray` adds the inline policy `xray`, but it is not in the `inline_policy` blocks of `aws_iam_role.r`, an exclusive list",
+            ),
+            xr104: vec![(
+                "aws_iam_role_policy.xray",
+                "(main.tf:10), an exclusive list: the next apply deletes it, and the one after creates it again",
+            )],
+        },
+        Exclusive {
+            name: "one empty inline_policy block: no inline policy stays",
+            role: "  inline_policy {}\n".into(),
+            rest: role_policy("xray", "xray", "\"xray:*\""),
+            xr101: Some("no policy that reaches it allows"),
+            xr104: vec![(
+                "aws_iam_role_policy.xray",
+                "add its policy, as one more `inline_policy` block, to the `inline_policy` blocks of `aws_iam_role.r`, or remove `aws_iam_role_policy.xray`",
+            )],
+        },
+        Exclusive {
+            name: "inline_policy blocks leave attachments alone",
+            role: logs_block.into(),
+            rest: attachment("xray", XRAY_ARN),
+            xr101: None,
+            xr104: vec![],
+        },
+        Exclusive {
+            name: "aws_iam_role_policy_attachments_exclusive omitting the X-Ray attachment",
+            role: String::new(),
+            rest: format!(
+                "resource \"aws_iam_role_policy_attachments_exclusive\" \"e\" {{\n  role_name   = aws_iam_role.r.name\n  policy_arns = [\"{BASIC_ARN}\"]\n}}\n{}",
+                attachment("xray", XRAY_ARN)
+            ),
+            xr101: Some(
+                "but it is not in `policy_arns` of `aws_iam_role_policy_attachments_exclusive.e`, an exclusive list",
+            ),
+            xr104: vec![(
+                "aws_iam_role_policy_attachment.xray",
+                "`policy_arns` of `aws_iam_role_policy_attachments_exclusive.e` (main.tf:",
+            )],
+        },
+        Exclusive {
+            name: "aws_iam_role_policy_attachments_exclusive naming the X-Ray attachment",
+            role: String::new(),
+            rest: format!(
+                "resource \"aws_iam_role_policy_attachments_exclusive\" \"e\" {{\n  role_name   = aws_iam_role.r.name\n  policy_arns = [aws_iam_role_policy_attachment.basic.policy_arn, \"{XRAY_ARN}\"]\n}}\n{}{}",
+                attachment("xray", XRAY_ARN),
+                attachment("basic", BASIC_ARN)
+            ),
+            xr101: None,
+            xr104: vec![],
+        },
+        Exclusive {
+            name: "aws_iam_role_policies_exclusive naming the role policy",
+            role: String::new(),
+            rest: format!(
+                "resource \"aws_iam_role_policies_exclusive\" \"e\" {{\n  role_name    = aws_iam_role.r.name\n  policy_names = [aws_iam_role_policy.xray.name]\n}}\n{}",
+                role_policy("xray", "xray-write", "\"xray:*\"")
+            ),
+            xr101: None,
+            xr104: vec![],
+        },
+        Exclusive {
+            name: "aws_iam_role_policies_exclusive omitting the role policy",
+            role: String::new(),
+            rest: format!(
+                "resource \"aws_iam_role_policies_exclusive\" \"e\" {{\n  role_name    = aws_iam_role.r.name\n  policy_names = [aws_iam_role_policy.logs.name]\n}}\n{}{}",
+                role_policy("xray", "xray-write", "\"xray:*\""),
+                role_policy("logs", "logs", "\"logs:*\"")
+            ),
+            xr101: Some(
+                "`aws_iam_role_policy.xray` adds the inline policy `xray-write`, but it is not in `policy_names` of `aws_iam_role_policies_exclusive.e`, an exclusive list",
+            ),
+            xr104: vec![(
+                "aws_iam_role_policy.xray",
+                "add its name to `policy_names` of `aws_iam_role_policies_exclusive.e`, or remove `aws_iam_role_policy.xray`",
+            )],
+        },
+        Exclusive {
+            name: "two exclusive lists that disagree",
+            role: format!("  managed_policy_arns = [\"{XRAY_ARN}\"]\n"),
+            rest: format!(
+                "resource \"aws_iam_role_policy_attachments_exclusive\" \"e\" {{\n  role_name   = aws_iam_role.r.name\n  policy_arns = [\"{BASIC_ARN}\"]\n}}\n"
+            ),
+            xr101: None,
+            xr104: vec![
+                (
+                    "aws_iam_role.r",
+                    "`aws_iam_role.r` attaches `AWSXRayDaemonWriteAccess` to role `aws_iam_role.r`, but it is not in `policy_arns` of `aws_iam_role_policy_attachments_exclusive.e`",
+                ),
+                (
+                    "aws_iam_role_policy_attachments_exclusive.e",
+                    "attaches `AWSLambdaBasicExecutionRole` to role `aws_iam_role.r`, but it is not in `managed_policy_arns` of `aws_iam_role.r`",
+                ),
+            ],
+        },
+    ];
+    for case in cases {
+        let report = with_role(&case.role, &case.rest);
+        let all = findings(&report);
+        let xr101 = all
+            .iter()
+            .find(|f| f["rule"] == "XR101")
+            .map(|f| f["message"].as_str().unwrap());
+        match (case.xr101, xr101) {
+            (None, None) => {}
+            (Some(words), Some(message)) => {
+                assert!(message.contains(words), "{}:\n{message}", case.name)
+            }
+            _ => panic!("{}: XR101 {xr101:?}\n{report:#}", case.name),
+        }
+        let mut xr104: Vec<(&str, &str)> = all
+            .iter()
+            .filter(|f| f["rule"] == "XR104")
+            .map(|f| {
+                assert_eq!(f["severity"], "warning");
+                (
+                    f["resource"].as_str().unwrap(),
+                    f["message"].as_str().unwrap(),
+                )
+            })
+            .collect();
+        xr104.sort();
+        assert_eq!(xr104.len(), case.xr104.len(), "{}: {xr104:#?}", case.name);
+        for ((resource, message), (want_resource, words)) in xr104.iter().zip(&case.xr104) {
+            assert_eq!(resource, want_resource, "{}", case.name);
+            assert!(
+                message.contains(words),
+                "{}:\n{message}\n(wanted: {words})",
+                case.name
+            );
+        }
+        let unknown = resources(&report, "XR000");
+        assert_eq!(
+            unknown.contains(&"aws_iam_role.r".to_string()),
+            case.role.contains("var.policies"),
+            "{}: XR000 {unknown:?}",
+            case.name
+        );
+    }
+}
+
+/// A role no function uses still flaps: XR104 is about the configuration, not tracing.
+#[test]
+fn a_left_out_policy_is_reported_on_any_role() {
+    let dir = tree(&[(
+        "main.tf",
+        &format!(
+            "resource \"aws_iam_role\" \"unused\" {{\n  name                = \"unused\"\n  managed_policy_arns = []\n}}\nresource \"aws_iam_role_policy_attachment\" \"a\" {{\n  role       = aws_iam_role.unused.name\n  policy_arn = \"{BASIC_ARN}\"\n}}\n"
+        ),
+    )]);
+    let (report, _) = audit_path(dir.path(), &[]);
+    assert_eq!(
+        resources(&report, "XR104"),
+        vec!["aws_iam_role_policy_attachment.a"]
+    );
+    let message = findings(&report)[0]["message"].as_str().unwrap();
+    assert!(!message.contains("trace permissions"), "{message}");
+    assert!(resources(&report, "XR101").is_empty());
+}

@@ -32,6 +32,15 @@ pub enum Remedy {
     },
     /// Attach AWSXRayDaemonWriteAccess to a role, in a new resource right after it.
     AttachWritePolicy { role: Meta },
+    /// Add AWSXRayDaemonWriteAccess to an exclusive list of a role's managed policies
+    /// (`managed_policy_arns`, `policy_arns` of `aws_iam_role_policy_attachments_exclusive`),
+    /// where an attachment beside the list would be detached on the next apply.
+    AddWritePolicyToList {
+        /// How messages name the list: "`managed_policy_arns` of `aws_iam_role.app`".
+        list: String,
+        /// The argument that writes it.
+        at: Option<Origin>,
+    },
     /// Every one of these.
     All(Vec<Remedy>),
     /// Nothing automatic: what a person should change.

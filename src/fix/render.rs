@@ -3,6 +3,7 @@
 
 use super::{Edit, Fix, Remedy, Safety};
 use crate::model::{FileId, Inventory, Meta, Origin, Span, Step, StepKind};
+use crate::source::terraform::ir::{Expr, ExprKind};
 
 /// The fix for a remedy, or why a person has to make it.
 pub fn render(inv: &Inventory, remedy: &Remedy) -> Result<Fix, String> {
@@ -24,6 +25,7 @@ pub fn render(inv: &Inventory, remedy: &Remedy) -> Result<Fix, String> {
             *nested,
         ),
         Remedy::AttachWritePolicy { role } => attach(inv, role),
+        Remedy::AddWritePolicyToList { list, at } => add_to_list(inv, list, at.as_ref()),
         Remedy::All(parts) => {
             let fixes = parts
                 .iter()
@@ -367,6 +369,112 @@ fn attach(inv: &Inventory, role: &Meta) -> Result<Fix, String> {
             text: resource,
             attribute: None,
         }],
+    })
+}
+
+/// AWSXRayDaemonWriteAccess added to an exclusive list of a role's managed policies, as
+/// one more element in the list's own style: on its line for a list on one line, else on
+/// a line of its own indented like the last element, with a trailing comma when the list
+/// has one; partition-aware when the list is. A list that is not written out as a list
+/// (a variable, `concat(...)`) needs a person, told what to change.
+fn add_to_list(inv: &Inventory, list: &str, at: Option<&Origin>) -> Result<Fix, String> {
+    let arn = crate::iam::WRITE_POLICY_ARN;
+    let by_hand = |why: &str| {
+        Err(format!(
+            "needs review: {list} {why}; add \"{arn}\" to the list it makes (not as a separate attachment: Terraform detaches any policy an exclusive list leaves out)"
+        ))
+    };
+    let Some(Origin::File { file, span }) = at else {
+        return by_hand("is not written in a file");
+    };
+    editable(inv, *file)?;
+    let text = text(inv, *file);
+    let attribute = text.get(span.range()).unwrap_or("");
+    let Some(eq) = attribute.find('=') else {
+        return by_hand("is not written as an argument");
+    };
+    let value = &attribute[eq + 1..];
+    let start = span.start as usize + eq + 1 + (value.len() - value.trim_start().len());
+    let value = value.trim();
+    let elements = match crate::source::terraform::parse::parse_expr(value) {
+        Ok(Expr {
+            kind: ExprKind::Tuple(elements),
+            ..
+        }) if value.starts_with('[') && value.ends_with(']') => elements,
+        _ => {
+            let shown: String = value.split_whitespace().collect::<Vec<_>>().join(" ");
+            return by_hand(&format!("is `{shown}`, not a list written out"));
+        }
+    };
+    let close = start + value.len() - 1;
+    let partition = partition_label(value).or(if elements.is_empty() {
+        partition_label(text)
+    } else {
+        None
+    });
+    let element = match partition {
+        Some(p) => format!(
+            "\"arn:${{data.aws_partition.{p}.partition}}:iam::aws:policy/AWSXRayDaemonWriteAccess\""
+        ),
+        None => format!("\"{arn}\""),
+    };
+    let insert = |at: usize, text: String| Edit {
+        file: *file,
+        span: Span::new(at..at),
+        text,
+        attribute: None,
+    };
+    let edits = match elements.last() {
+        None if value[1..value.len() - 1].trim().is_empty() => vec![Edit {
+            file: *file,
+            span: Span::new(start..close + 1),
+            text: format!("[{element}]"),
+            attribute: None,
+        }],
+        None => return by_hand("is an empty list with comments in it"),
+        Some(last) => {
+            let last_start = start + last.span.start as usize;
+            let last_end = start + last.span.end as usize;
+            let tail = &text[last_end..close];
+            let comma = tail
+                .trim_start()
+                .starts_with(',')
+                .then(|| last_end + tail.len() - tail.trim_start().len());
+            let after = comma.map_or(last_end, |c| c + 1);
+            let line_start = text[..last_start].rfind('\n').map_or(0, |i| i + 1);
+            let own_line = line_start > start;
+            match text[after..close].find('\n') {
+                Some(nl) if own_line => {
+                    let indent: String = text[line_start..]
+                        .chars()
+                        .take_while(|c| *c == ' ' || *c == '\t')
+                        .collect();
+                    let line = insert(
+                        after + nl + 1,
+                        format!(
+                            "{indent}{element}{}\n",
+                            if comma.is_some() { "," } else { "" }
+                        ),
+                    );
+                    match comma {
+                        Some(_) => vec![line],
+                        None => vec![insert(last_end, ",".into()), line],
+                    }
+                }
+                _ => match comma {
+                    Some(c) => vec![insert(c + 1, format!(" {element},"))],
+                    None => vec![insert(last_end, format!(", {element}"))],
+                },
+            }
+        }
+    };
+    Ok(Fix {
+        description: format!(
+            "add AWSXRayDaemonWriteAccess to {list} in {}",
+            display(inv, *file)
+        ),
+        safety: Safety::Safe,
+        edits,
     })
 }
 

@@ -9,8 +9,8 @@ pub mod write_access;
 
 pub use document::PolicyDocument;
 pub use evaluate::{Cite, Decision, Document, Source, decide};
-pub use roles::{FunctionRole, Graph, RoleAccess};
-pub use write_access::{Explanation, WriteAccess, explain, write_access};
+pub use roles::{ExclusiveList, FunctionRole, Graph, Omitted, PolicyKind, RoleAccess};
+pub use write_access::{Explanation, WriteAccess, explain, lost_grant, write_access};
 
 /// What a function's role needs to record traces.
 pub const WRITE_ACTIONS: [&str; 2] = ["xray:PutTraceSegments", "xray:PutTelemetryRecords"];

@@ -1,7 +1,7 @@
 //! Whether a role can write traces, as one verdict, and the words for why not; shared by
 //! XR101 and `enable`, which must agree on which roles a grant fixes.
 
-use super::evaluate::{Cite, Decision, decide};
+use super::evaluate::{Cite, Decision, Source, decide};
 use super::roles::RoleAccess;
 use super::{WRITE_ACTIONS, WRITE_POLICY_ARN};
 
@@ -33,9 +33,24 @@ impl WriteAccess {
 }
 
 pub fn write_access(access: &RoleAccess) -> WriteAccess {
+    verdict(&access.policies, access.boundary.as_ref())
+}
+
+/// Whether `extra` is what the role lacks to write traces: it cannot without it, and
+/// could with it. For a policy an exclusive list leaves out (`Graph::omitted`).
+pub fn lost_grant(access: &RoleAccess, extra: &Source) -> bool {
+    if !matches!(write_access(access), WriteAccess::Refused { .. }) {
+        return false;
+    }
+    let mut with = access.policies.clone();
+    with.push(extra.clone());
+    verdict(&with, access.boundary.as_ref()) == WriteAccess::Allowed
+}
+
+fn verdict(policies: &[Source], boundary: Option<&Source>) -> WriteAccess {
     let decisions: Vec<(&str, Decision)> = WRITE_ACTIONS
         .iter()
-        .map(|a| (*a, decide(a, &access.policies, access.boundary.as_ref())))
+        .map(|a| (*a, decide(a, policies, boundary)))
         .collect();
     let failing: Vec<&(&str, Decision)> = decisions
         .iter()

@@ -18,6 +18,7 @@ pub struct Inventory {
     pub role_policies: Vec<RolePolicy>,
     pub policies: Vec<Policy>,
     pub attachments: Vec<PolicyAttachment>,
+    pub exclusive_attachments: Vec<ExclusiveAttachments>,
     pub exclusive_policies: Vec<ExclusivePolicies>,
     pub sampling_rules: Vec<SamplingRule>,
     /// Who invokes functions: for `lambda_mode = "upstream-traced"`.
@@ -46,6 +47,8 @@ impl Inventory {
         self.role_policies.extend(other.role_policies);
         self.policies.extend(other.policies);
         self.attachments.extend(other.attachments);
+        self.exclusive_attachments
+            .extend(other.exclusive_attachments);
         self.exclusive_policies.extend(other.exclusive_policies);
         self.sampling_rules.extend(other.sampling_rules);
         self.permissions.extend(other.permissions);
@@ -93,6 +96,7 @@ impl Inventory {
             + self.role_policies.len()
             + self.policies.len()
             + self.attachments.len()
+            + self.exclusive_attachments.len()
             + self.exclusive_policies.len()
             + self.sampling_rules.len()
             + self.permissions.len()
@@ -214,10 +218,33 @@ pub struct Role {
     /// call's address (`module.api_fn`), which findings name.
     pub created_by: Option<String>,
     pub name: Setting<String>,
-    /// `inline_policy` blocks: their policy JSON.
+    /// `inline_policy` blocks: their policy JSON (an empty `inline_policy {}` has none);
+    /// for an account, the role's inline policies.
     pub inline_policies: Vec<Setting<String>>,
+    /// Set when `inline_policy` blocks are configured, one empty `inline_policy {}`
+    /// included: after apply the role's inline policies are exactly those blocks, and
+    /// Terraform deletes any other (an `aws_iam_role_policy` beside them) on every apply.
+    pub inline_policies_exclusive: Option<Exclusive>,
+    /// `managed_policy_arns`; for an account, the policies attached to the role.
     pub managed_policy_arns: Vec<Reference>,
+    /// Set when `managed_policy_arns` is configured, `[]` included: after apply the
+    /// role's attached managed policies are exactly that list, and Terraform detaches any
+    /// other (an `aws_iam_role_policy_attachment` beside it) on every apply.
+    pub managed_policy_arns_exclusive: Option<Exclusive>,
     pub permissions_boundary: Reference,
+}
+
+/// An exclusive list in a Terraform configuration: after `terraform apply` the role has
+/// exactly the policies of its kind that the list names. (registry.terraform.io,
+/// hashicorp/aws: `aws_iam_role`, "managed_policy_arns" and "inline_policy";
+/// `aws_iam_role_policy_attachments_exclusive`; `aws_iam_role_policies_exclusive`.)
+/// What AWS reports for an account is already the state after apply: no source there
+/// sets one.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Exclusive {
+    /// Where the list is written: the argument (`managed_policy_arns = [...]`), or the
+    /// first `inline_policy` block.
+    pub at: Option<Origin>,
 }
 
 /// `aws_iam_role_policy`: an inline policy on a role.
@@ -244,6 +271,17 @@ pub struct PolicyAttachment {
     pub meta: Meta,
     pub roles: Vec<Reference>,
     pub policy_arn: Reference,
+}
+
+/// `aws_iam_role_policy_attachments_exclusive`: the only managed policies a role keeps
+/// attached; Terraform detaches any other on every apply.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ExclusiveAttachments {
+    pub meta: Meta,
+    pub role: Reference,
+    pub policy_arns: Vec<Reference>,
+    /// Where `policy_arns` is written.
+    pub policy_arns_at: Option<Origin>,
 }
 
 /// `aws_iam_role_policies_exclusive`: the only inline policies a role keeps.

@@ -68,3 +68,16 @@ pub fn related(steps: &[Step]) -> Vec<Related> {
         })
         .collect()
 }
+
+/// `file:line` of a place in a file, for messages; `None` for anything else.
+pub fn place(inventory: &Inventory, origin: Option<&Origin>) -> Option<String> {
+    let Some(Origin::File { file, span }) = origin else {
+        return None;
+    };
+    let f = inventory.files.get(file.0 as usize)?;
+    Some(format!(
+        "{}:{}",
+        f.display,
+        f.line_col(span.start as usize).0
+    ))
+}

@@ -18,6 +18,7 @@ mod xr010;
 mod xr101;
 mod xr102;
 mod xr103;
+mod xr104;
 mod xr201;
 mod xr202;
 mod xr203;
@@ -106,6 +107,7 @@ pub static RULES: &[&Rule] = &[
     &xr101::RULE,
     &xr102::RULE,
     &xr103::RULE,
+    &xr104::RULE,
     &xr201::RULE,
     &xr202::RULE,
     &xr203::RULE,

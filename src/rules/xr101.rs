@@ -1,10 +1,11 @@
-use super::{Context, Rule, unknown_setting, xr000};
+use super::{Context, Rule, describe, unknown_setting, xr000};
 use crate::finding::{Finding, Related, Severity};
 use crate::fix::Remedy;
 use crate::iam::{
-    Decision, Explanation, FunctionRole, RoleAccess, WriteAccess, explain, write_access,
+    Decision, Explanation, FunctionRole, Omitted, RoleAccess, WRITE_POLICY_ARN, WriteAccess,
+    explain, lost_grant, write_access,
 };
-use crate::model::Unresolved;
+use crate::model::{Inventory, Unresolved};
 
 pub static RULE: Rule = Rule {
     code: "XR101",
@@ -21,6 +22,14 @@ policy that reaches it is evaluated as IAM does: inline policies (`aws_iam_role_
 `aws_iam_policy_attachment`, `managed_policy_arns`, the `_exclusive` resources), customer
 policies in the tree, AWS managed policies known offline, and the permissions boundary.
 One finding per role; `related` lists the functions that use it.
+
+The role is judged as it is after `terraform apply`. An exclusive list leaves it exactly
+what the list names: with `managed_policy_arns` (even `[]`) or an
+`aws_iam_role_policy_attachments_exclusive`, only the managed policies listed there stay
+attached; with `inline_policy` blocks (even one empty `inline_policy {}`), no
+`aws_iam_role_policy` stays; with an `aws_iam_role_policies_exclusive`, only the
+`aws_iam_role_policy` resources whose names it lists. A grant that such a list leaves out
+does not count, and the message names it (XR104 reports the flapping itself).
 
 ## Why it matters
 Lambda refuses to turn on Active tracing for such a role ("The provided execution role
@@ -46,14 +55,22 @@ resource "aws_iam_role_policy" "app" {
 
 ## Fix
 Attach `arn:aws:iam::aws:policy/AWSXRayDaemonWriteAccess` to the role (safe: it grants
-only the five X-Ray write and sampling actions). A role that is denied or bounded needs a
-person: adding a grant beside a Deny cannot help.
+only the five X-Ray write and sampling actions). When the role has an exclusive list of
+managed policies (`managed_policy_arns`, or the `policy_arns` of an
+`aws_iam_role_policy_attachments_exclusive`), add the ARN to that list instead: a separate
+attachment would be detached on the next apply. `xray-setup fix` does that in a list
+written out as a list, and leaves a list built by an expression to a person. A role that
+is denied or bounded needs a person: adding a grant beside a Deny cannot help.
 
 ## Source
 AWS X-Ray developer guide `security_iam_service-with-iam` (no resource-level permissions
 for these actions); IAM user guide `reference_policies_evaluation-logic`; Lambda guide
 `services-xray` and hashicorp/terraform-provider-aws#29828 (the error Lambda returns);
-AWS Managed Policy Reference (AWSXRayDaemonWriteAccess).
+AWS Managed Policy Reference (AWSXRayDaemonWriteAccess); Terraform AWS provider
+documentation (registry.terraform.io/providers/hashicorp/aws/latest/docs/resources/):
+`iam_role` ("managed_policy_arns", "inline_policy": exclusive management of the role's
+policy types), `iam_role_policy_attachments_exclusive` and `iam_role_policies_exclusive`
+(policies not configured there are removed).
 "#,
     check,
 };
@@ -61,11 +78,17 @@ AWS Managed Policy Reference (AWSXRayDaemonWriteAccess).
 fn check(cx: &Context, out: &mut Vec<Finding>) {
     let inventory = cx.inventory;
     let graph = cx.iam();
-    for access in &graph.roles {
+    for (i, access) in graph.roles.iter().enumerate() {
         if access.functions.is_empty() {
             continue;
         }
-        if let Some(finding) = verdict(access, &write_access(access)) {
+        // What would grant it but an exclusive list leaves out (XR104).
+        let lost: Vec<&Omitted> = graph
+            .omitted
+            .iter()
+            .filter(|o| o.role == i && lost_grant(access, &o.source))
+            .collect();
+        if let Some(finding) = verdict(inventory, access, &write_access(access), &lost) {
             out.push(finding);
         }
     }
@@ -108,7 +131,12 @@ fn check(cx: &Context, out: &mut Vec<Finding>) {
 }
 
 /// The XR101 finding (or XR000 note) for a role, or `None` when it can write traces.
-fn verdict(access: &RoleAccess, verdict: &WriteAccess) -> Option<Finding> {
+fn verdict(
+    inventory: &Inventory,
+    access: &RoleAccess,
+    verdict: &WriteAccess,
+    lost: &[&Omitted],
+) -> Option<Finding> {
     let role = access.role;
     let (decision, actions) = match verdict {
         WriteAccess::Allowed => return None,
@@ -125,7 +153,42 @@ fn verdict(access: &RoleAccess, verdict: &WriteAccess) -> Option<Finding> {
         }
         WriteAccess::Refused { decision, actions } => (decision, actions),
     };
-    let Explanation { reason, fix, cites } = explain(decision, actions);
+    let Explanation {
+        mut reason,
+        mut fix,
+        cites,
+    } = explain(decision, actions);
+    for o in lost {
+        reason.push_str(&format!(
+            "; `{}` {}, but it is not in {}, an exclusive list, so Terraform removes it on the next apply (XR104)",
+            o.meta.address,
+            o.what,
+            o.list.label
+        ));
+    }
+    // With an exclusive list of managed policies, the grant goes into the list: an
+    // attachment beside it would be detached on the next apply.
+    let into_lists = matches!(decision, Decision::NotGranted | Decision::Scoped(_))
+        && role.created_by.is_none()
+        && !access.exclusive_managed.is_empty();
+    if into_lists {
+        let lists: Vec<String> = access
+            .exclusive_managed
+            .iter()
+            .map(|l| match describe::place(inventory, l.origin.as_ref()) {
+                Some(place) => format!("{} ({place})", l.label),
+                None => l.label.clone(),
+            })
+            .collect();
+        fix = format!(
+            "add {WRITE_POLICY_ARN} to {}, the exclusive list{} of its managed policies: Terraform detaches any attachment such a list leaves out",
+            lists.join(" and "),
+            if lists.len() == 1 { "" } else { "s" }
+        );
+        if matches!(decision, Decision::Scoped(_)) {
+            fix.push_str(", or use Resource \"*\" in that statement");
+        }
+    }
     let n = access.functions.len();
     let message = format!(
         "role `{}` cannot write traces: {reason}. {n} function{} use{} it: Lambda refuses Active tracing on such a role (\"The provided execution role does not have permissions to call PutTraceSegments on XRAY\") and PassThrough traces never arrive; {fix}",
@@ -137,12 +200,34 @@ fn verdict(access: &RoleAccess, verdict: &WriteAccess) -> Option<Finding> {
         (Decision::NotGranted | Decision::Scoped(_), Some(module)) => {
             module_tracing_policy(access, module)
         }
+        _ if into_lists => {
+            let mut parts: Vec<Remedy> = access
+                .exclusive_managed
+                .iter()
+                .map(|l| Remedy::AddWritePolicyToList {
+                    list: l.label.clone(),
+                    at: l.origin.clone(),
+                })
+                .collect();
+            if parts.len() == 1 {
+                parts.remove(0)
+            } else {
+                Remedy::All(parts)
+            }
+        }
         (Decision::NotGranted | Decision::Scoped(_), None) => Remedy::AttachWritePolicy {
             role: role.meta.clone(),
         },
         _ => Remedy::Manual(fix),
     };
     let mut finding = role_finding(&RULE, access, message).with_remedy(remedy);
+    finding.related.extend(lost.iter().map(|o| Related {
+        message: format!(
+            "`{}` {}, left out by {}",
+            o.meta.address, o.what, o.list.label
+        ),
+        origin: o.meta.origin.clone(),
+    }));
     finding.related.extend(cites.into_iter().filter_map(|c| {
         Some(Related {
             message: format!("statement `{}` of `{}`", c.statement, c.policy),

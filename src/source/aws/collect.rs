@@ -320,11 +320,14 @@ async fn read_iam<A: Account>(
                 .iter()
                 .map(|(_, doc)| Setting::known(doc.clone()))
                 .collect(),
+            // What AWS reports is the role after apply: nothing beside it to exclude.
+            inline_policies_exclusive: None,
             managed_policy_arns: r
                 .attached
                 .iter()
                 .map(|a| Reference::Literal(a.clone()))
                 .collect(),
+            managed_policy_arns_exclusive: None,
             permissions_boundary: r
                 .boundary
                 .clone()

@@ -193,7 +193,9 @@ impl Extractor<'_, '_> {
             created_by: Some(address.clone()),
             name: arg("role_name", &input("role_name")),
             inline_policies: Vec::new(),
+            inline_policies_exclusive: None,
             managed_policy_arns: Vec::new(),
+            managed_policy_arns_exclusive: None,
             permissions_boundary: reference(
                 "role_permissions_boundary",
                 &input("role_permissions_boundary"),

@@ -8,9 +8,10 @@ use super::eval::{CallInstances, Evaluator, InstId, InstKind, known_modules};
 use super::ir::{Block, Expr};
 use super::module::Resource;
 use crate::model::{
-    AppSyncApi, EventSourceMapping, ExclusivePolicies, Field, FileId, Function, HttpStage,
-    Inventory, LambdaPermission, Meta, Origin, PolicyAttachment, Reference, RestIntegration,
-    RestStage, Role, RolePolicy, SamplingRule, Setting, StateMachine, Unaudited, Unresolved,
+    AppSyncApi, EventSourceMapping, Exclusive, ExclusiveAttachments, ExclusivePolicies, Field,
+    FileId, Function, HttpStage, Inventory, LambdaPermission, Meta, Origin, PolicyAttachment,
+    Reference, RestIntegration, RestStage, Role, RolePolicy, SamplingRule, Setting, StateMachine,
+    Unaudited, Unresolved,
 };
 use std::sync::Arc;
 
@@ -250,15 +251,15 @@ impl<'e, 't> Extractor<'e, 't> {
                     self.out.attachments.push(a);
                 }
                 "aws_iam_role_policy_attachments_exclusive" => {
-                    let role = self.reference(&item, "role_name");
-                    for arn in self.references(&item, "policy_arns") {
-                        let a = PolicyAttachment {
-                            meta: self.meta(&item),
-                            roles: vec![role.clone()],
-                            policy_arn: arn,
-                        };
-                        self.out.attachments.push(a);
-                    }
+                    // Exclusive: the role keeps only these (see model::ExclusiveAttachments).
+                    let at = item.decl.block.body.attribute("policy_arns");
+                    let e = ExclusiveAttachments {
+                        meta: self.meta(&item),
+                        role: self.reference(&item, "role_name"),
+                        policy_arns: self.references(&item, "policy_arns"),
+                        policy_arns_at: at.map(|a| Origin::file(decl.file_of(a), a.span)),
+                    };
+                    self.out.exclusive_attachments.push(e);
                 }
                 "aws_iam_role_policies_exclusive" => {
                     let e = ExclusivePolicies {
@@ -352,12 +353,34 @@ impl<'e, 't> Extractor<'e, 't> {
             }
             _ => Vec::new(),
         };
+        // Configured, these lists are exclusive (see model::Exclusive): `inline_policy {}`
+        // too, but not a `dynamic` block that makes none.
+        let body = &item.decl.block.body;
+        let inline_policies_exclusive = match item.value.attrs.get("inline_policy") {
+            Some(Value::List(blocks)) if !blocks.is_empty() => Some(Exclusive {
+                at: body
+                    .blocks_of("inline_policy")
+                    .next()
+                    .or_else(|| body.dynamic_blocks_of("inline_policy").next())
+                    .map(|b| Origin::file(item.decl.file, b.header)),
+            }),
+            _ => None,
+        };
+        let managed_at = body.attribute("managed_policy_arns");
+        let managed_policy_arns_exclusive = match item.value.attrs.get("managed_policy_arns") {
+            None | Some(Value::Null) => None,
+            Some(_) => Some(Exclusive {
+                at: managed_at.map(|a| Origin::file(item.decl.file_of(a), a.span)),
+            }),
+        };
         Role {
             meta: self.meta(item),
             created_by: None,
             name: self.string(item, "name"),
             inline_policies,
+            inline_policies_exclusive,
             managed_policy_arns: self.references(item, "managed_policy_arns"),
+            managed_policy_arns_exclusive,
             permissions_boundary: self.reference(item, "permissions_boundary"),
         }
     }
