@@ -29,6 +29,9 @@ pub enum Command {
     /// Turn Active tracing on across an account: grants, functions, stages (a plan unless --apply).
     #[command(long_about = ENABLE_ABOUT)]
     Enable(EnableArgs),
+    /// Evaluate expressions as Terraform would, in DIR's root module (one per line of standard input).
+    #[command(long_about = CONSOLE_ABOUT)]
+    Console(ConsoleArgs),
     /// Print a shell completion script.
     Completions {
         #[arg(value_enum)]
@@ -71,6 +74,12 @@ pub struct AuditArgs {
     /// Load root variables from a .tfvars or .tfvars.json file (repeatable; later wins).
     #[arg(long = "var-file", value_name = "FILE")]
     pub var_files: Vec<PathBuf>,
+
+    /// The workspace `terraform.workspace` names (default: TF_WORKSPACE, else the one
+    /// `terraform workspace select` recorded in the root's .terraform/environment, else
+    /// "default").
+    #[arg(long, value_name = "NAME")]
+    pub workspace: Option<String>,
 
     /// When to colour text output (NO_COLOR in the environment means never).
     #[arg(long, value_enum, default_value_t = Color::Auto)]
@@ -232,6 +241,12 @@ pub struct FixArgs {
     /// Load root variables from a .tfvars or .tfvars.json file (repeatable; later wins).
     #[arg(long = "var-file", value_name = "FILE")]
     pub var_files: Vec<PathBuf>,
+
+    /// The workspace `terraform.workspace` names (default: TF_WORKSPACE, else the one
+    /// `terraform workspace select` recorded in the root's .terraform/environment, else
+    /// "default").
+    #[arg(long, value_name = "NAME")]
+    pub workspace: Option<String>,
 }
 
 #[derive(Debug, Args)]
@@ -336,6 +351,44 @@ Traffic given per service (--traffic SERVICE=RPS) is matched against each rule's
 service_name; rules matching on paths, hosts, methods or attributes cannot be applied to \
 such a description and are listed as left out. The estimate prints its assumptions.";
 
+const CONSOLE_ABOUT: &str = "Evaluate expressions as Terraform would, in DIR's root module (an \
+empty module when DIR holds no configuration), like `terraform console`: each line of \
+standard input is one expression, each is answered on its own. With --format json, one line \
+per expression: the value as JSON (null for null, \"(known after apply)\" for what only an \
+apply can tell), or a line starting `error: ` where Terraform would refuse the expression. \
+Use it to see why the audit reads a value the way it does.";
+
+#[derive(Debug, Args)]
+pub struct ConsoleArgs {
+    /// The directory whose root module the expressions are evaluated in.
+    #[arg(default_value = ".")]
+    pub dir: PathBuf,
+
+    /// Output format: text (as terraform console shows values) or json (one line each).
+    #[arg(long, value_enum, default_value_t = ConsoleFormat::Text)]
+    pub format: ConsoleFormat,
+
+    /// Set a root variable, as `terraform plan -var` does (repeatable).
+    #[arg(long = "var", value_name = "NAME=VALUE")]
+    pub vars: Vec<String>,
+
+    /// Load root variables from a .tfvars or .tfvars.json file (repeatable; later wins).
+    #[arg(long = "var-file", value_name = "FILE")]
+    pub var_files: Vec<PathBuf>,
+
+    /// The workspace `terraform.workspace` names (default: TF_WORKSPACE, else the one
+    /// `terraform workspace select` recorded in DIR's .terraform/environment, else
+    /// "default").
+    #[arg(long, value_name = "NAME")]
+    pub workspace: Option<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ConsoleFormat {
+    Text,
+    Json,
+}
+
 #[derive(Debug, Args)]
 pub struct CostArgs {
     /// Directories (or files) whose aws_xray_sampling_rule resources to price.
@@ -403,6 +456,12 @@ pub struct CostArgs {
     /// Load root variables from a .tfvars or .tfvars.json file (repeatable; later wins).
     #[arg(long = "var-file", value_name = "FILE")]
     pub var_files: Vec<PathBuf>,
+
+    /// The workspace `terraform.workspace` names (default: TF_WORKSPACE, else the one
+    /// `terraform workspace select` recorded in the root's .terraform/environment, else
+    /// "default").
+    #[arg(long, value_name = "NAME")]
+    pub workspace: Option<String>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

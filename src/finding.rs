@@ -57,6 +57,14 @@ impl Finding {
     /// A finding of `rule` on the resource `meta` describes, pointing at `at` when given
     /// and at the resource otherwise.
     pub fn new(rule: &Rule, meta: &Meta, at: Option<&Origin>, message: String) -> Finding {
+        let message = match &meta.repeated {
+            // A representative instance stands for every instance the block creates.
+            Some(what) => format!(
+                "{message} (this holds for each instance `{}` creates; how many is not known offline: {what})",
+                meta.address
+            ),
+            None => message,
+        };
         Finding {
             rule: rule.code,
             name: rule.name,

@@ -18,6 +18,7 @@ pub mod report;
 pub mod rules;
 pub mod sampling;
 pub mod source;
+pub mod text;
 
 pub use finding::{Finding, Severity};
 

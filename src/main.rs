@@ -40,6 +40,10 @@ fn main() -> ExitCode {
         ),
         Command::Generate(args) => commands::generate::run(&args),
         Command::Enable(args) => commands::enable::run(&args),
+        Command::Console(args) => commands::console::run(
+            &args,
+            ordered_variables(sub("console"), &args.vars, &args.var_files),
+        ),
         Command::Completions { shell } => {
             commands::docs::completions(shell);
             Ok(ExitCode::SUCCESS)

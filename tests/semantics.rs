@@ -15,6 +15,8 @@ enum Verdict {
     Unknown,
     /// XR002: not a valid mode.
     Invalid,
+    /// XR998: Terraform would refuse the configuration.
+    Refused,
 }
 
 fn verdict(report: &serde_json::Value, resource: &str) -> Verdict {
@@ -24,6 +26,7 @@ fn verdict(report: &serde_json::Value, resource: &str) -> Verdict {
         .map(|f| f["rule"].as_str().unwrap())
         .collect();
     match rules.as_slice() {
+        [] if findings(report).iter().any(|f| f["rule"] == "XR998") => Verdict::Refused,
         [] => Verdict::Active,
         ["XR001"] => Verdict::NotActive,
         ["XR000"] => Verdict::Unknown,
@@ -147,15 +150,30 @@ fn functions_and_expressions_evaluate_as_terraform_does() {
         ("var.nothing", Unknown),
         ("aws_iam_role.r.arn", Unknown),
         ("timestamp()", Unknown),
-        ("var.nothing == \"x\" ? \"Active\" : \"Active\"", Active),
+        // As HCL: an unknown condition makes the result unknown, even when both
+        // results agree.
+        ("var.nothing == \"x\" ? \"Active\" : \"Active\"", Unknown),
         ("local.m", Active),
+        // What Terraform refuses is an error, never an unknown.
+        ("var.tracng_mode", Refused),
+        ("local.nope", Refused),
+        ("aws_iam_role.nope.arn", Refused),
+        ("nosuchfunction(\"Active\")", Refused),
+        ("upper(\"a\", \"b\")", Refused),
+        ("\"Active\" + 1", Refused),
+        ("var.modes[\"nope\"]", Refused),
+        ("[\"Active\"][5]", Refused),
+        ("try(var.modes[\"nope\"], \"Active\")", Active),
     ];
     for (expr, want) in cases {
         let got = mode(
             expr,
             &[
                 ("variables.tf", VARS),
-                ("locals.tf", "locals {\n  m = \"Act${\"ive\"}\"\n}\n"),
+                (
+                    "locals.tf",
+                    "locals {\n  m = \"Act${\"ive\"}\"\n}\nresource \"aws_iam_role\" \"r\" {\n  name = \"r\"\n}\n",
+                ),
             ],
             &[],
         );
@@ -317,6 +335,8 @@ variable "names" {
 "#,
     )]);
     let (report, _) = audit_path(dir.path(), &[]);
+    // A count not known offline: one representative instance stands for all, and what
+    // holds for each instance is reported with the count's reason.
     assert_eq!(
         resources(&report, "XR001"),
         vec![
@@ -324,12 +344,19 @@ variable "names" {
             "aws_lambda_function.keyed[\"worker\"]",
             "aws_lambda_function.set[\"a\"]",
             "aws_lambda_function.set[\"b\"]",
+            "aws_lambda_function.unknown[*]",
         ]
     );
-    assert_eq!(
-        resources(&report, "XR000"),
-        vec!["aws_lambda_function.unknown"]
+    let unknown = findings(&report)
+        .iter()
+        .find(|f| f["resource"] == "aws_lambda_function.unknown[*]")
+        .unwrap();
+    let message = unknown["message"].as_str().unwrap();
+    assert!(
+        message.contains("for each instance") && message.contains("variable `names`"),
+        "{message}"
     );
+    assert!(resources(&report, "XR000").is_empty());
 }
 
 #[test]

@@ -11,7 +11,7 @@ use xray_setup::source::terraform::VariableArg;
 use xray_setup::{Severity, rules};
 
 pub fn run(args: &AuditArgs, command_line: Result<Vec<VariableArg>>) -> Result<ExitCode> {
-    let variables = variables(command_line)?;
+    let variables = variables(command_line, args.workspace.as_deref())?;
     if !non_negative(args.requests_per_second) {
         bail!(
             "--requests-per-second must be a number ≥ 0, not {}",

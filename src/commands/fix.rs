@@ -13,7 +13,7 @@ use xray_setup::rules::{self, Options};
 use xray_setup::source::terraform::VariableArg;
 
 pub fn run(args: &FixArgs, command_line: Result<Vec<VariableArg>>) -> Result<ExitCode> {
-    let variables = variables(command_line)?;
+    let variables = variables(command_line, args.workspace.as_deref())?;
     let codes = |keys: &[String]| -> Result<Vec<&'static str>> {
         keys.iter()
             .map(|k| match rules::find(k) {

@@ -2,6 +2,7 @@
 
 pub mod account;
 pub mod audit;
+pub mod console;
 pub mod cost;
 pub mod docs;
 pub mod enable;
@@ -43,13 +44,20 @@ pub fn ordered_variables(
     Ok(ordered.into_iter().map(|(_, v)| v).collect())
 }
 
-/// Root variables from the command line, and `TF_VAR_*` from the environment.
-pub fn variables(command_line: Result<Vec<VariableArg>>) -> Result<Variables> {
+/// Root variables from the command line, `TF_VAR_*` from the environment, and the
+/// workspace from `--workspace` or `TF_WORKSPACE`.
+pub fn variables(
+    command_line: Result<Vec<VariableArg>>,
+    workspace: Option<&str>,
+) -> Result<Variables> {
     Ok(Variables {
         command_line: command_line?,
         environment: std::env::vars()
             .filter_map(|(k, v)| Some((k.strip_prefix("TF_VAR_")?.to_string(), v)))
             .collect(),
+        workspace: workspace
+            .map(str::to_string)
+            .or_else(|| std::env::var("TF_WORKSPACE").ok().filter(|w| !w.is_empty())),
     })
 }
 

@@ -244,7 +244,7 @@ fn check(p: &Params) -> Result<(), ParamError> {
 }
 
 fn format_number(n: f64) -> String {
-    crate::source::terraform::eval::value::format_number(n)
+    crate::text::format_number(n)
 }
 
 /// An HCL quoted string: quotes and backslashes escaped, and `${` / `%{` doubled so they

@@ -480,6 +480,7 @@ fn document_source(
             .as_ref()
             .ok_or_else(|| format!("`{}`: {}", u.expression, u.why)),
         Field::Unset => Err("it sets no policy".into()),
+        Field::Invalid(why) => Err(format!("its policy is not valid: {why}")),
     };
     let document = match text.map(|t| (t, PolicyDocument::parse(t))) {
         Ok((_, Ok((doc, Leniency::Strict)))) => Document::Known(doc),
@@ -604,6 +605,7 @@ mod tests {
             root: ".".into(),
             origin: None,
             block: None,
+            repeated: None,
         }
     }
 

@@ -8,6 +8,9 @@ pub enum Field<T> {
     /// Not set anywhere: the service default applies.
     Unset,
     Unknown(Unresolved),
+    /// Written in a way Terraform refuses (an XR998 finding says how): there is no value
+    /// to judge.
+    Invalid(String),
 }
 
 impl<T> Field<T> {

@@ -29,6 +29,8 @@ pub struct Inventory {
     pub unaudited: Vec<Unaudited>,
     /// Files that could not be read or parsed.
     pub problems: Vec<FileProblem>,
+    /// What Terraform would refuse (`terraform validate` or `plan` errors).
+    pub invalid: Vec<InvalidConfig>,
     /// Parts of an account that could not be read.
     pub unread: Vec<UnreadPart>,
     /// `files` grouped by directory, built on first use; `add_file` clears it.
@@ -57,6 +59,7 @@ impl Inventory {
         self.rest_integrations.extend(other.rest_integrations);
         self.unaudited.extend(other.unaudited);
         self.problems.extend(other.problems);
+        self.invalid.extend(other.invalid);
         self.unread.extend(other.unread);
     }
 
@@ -117,6 +120,9 @@ pub struct Meta {
     pub origin: Option<Origin>,
     /// The whole block, where fixes insert what is missing.
     pub block: Option<Origin>,
+    /// For a representative instance (`aws_lambda_function.f[*]`): what the number of
+    /// instances depends on, which is not known offline.
+    pub repeated: Option<String>,
 }
 
 /// A setting together with where it is written and how its value got there.
@@ -344,6 +350,16 @@ pub struct Unaudited {
     /// What could not be known, e.g. "the resources of this module".
     pub subject: String,
     pub what: super::Unresolved,
+}
+
+/// A configuration Terraform would refuse, where and why (in Terraform's words).
+#[derive(Debug, Clone, PartialEq)]
+pub struct InvalidConfig {
+    pub origin: Origin,
+    /// The root module whose evaluation found it.
+    pub root: String,
+    pub summary: String,
+    pub detail: String,
 }
 
 #[derive(Debug, Clone, PartialEq)]

@@ -348,6 +348,7 @@ fn note(message: String, origin: Origin) -> Finding {
         root: ".".into(),
         origin: Some(origin),
         block: None,
+        repeated: None,
     };
     let mut f = Finding::new(&SUPPRESSION_RULE, &meta, None, message);
     f.severity = Severity::Note;

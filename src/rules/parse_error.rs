@@ -52,6 +52,7 @@ fn check(cx: &Context, out: &mut Vec<Finding>) {
                 .map_or(".".to_string(), |(d, _)| d.to_string()),
             origin: Some(p.origin.clone()),
             block: None,
+            repeated: None,
         };
         out.push(Finding::new(&RULE, &meta, None, p.message.clone()));
     }

@@ -57,6 +57,8 @@ fn check(cx: &Context, out: &mut Vec<Finding>) {
                 "REST API stage `{}` does not set xray_tracing_enabled (default false); set it to true so requests are traced from the API onwards",
                 s.meta.address
             ),
+            // An XR998 finding says what is wrong; there is no value to judge.
+            Field::Invalid(_) => continue,
             Field::Unknown(u) => {
                 out.push(unknown_setting(&s.meta, at, "xray_tracing_enabled", u));
                 continue;

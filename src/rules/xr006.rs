@@ -49,6 +49,8 @@ fn check(cx: &Context, out: &mut Vec<Finding>) {
                 "AppSync API `{}` does not set xray_enabled (default false); set it to true",
                 a.meta.address
             ),
+            // An XR998 finding says what is wrong; there is no value to judge.
+            Field::Invalid(_) => continue,
             Field::Unknown(u) => {
                 out.push(unknown_setting(&a.meta, at, "xray_enabled", u));
                 continue;

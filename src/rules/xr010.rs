@@ -68,6 +68,7 @@ fn check(cx: &Context, out: &mut Vec<Finding>) {
                 region: u.region.clone(),
             }),
             block: None,
+            repeated: None,
         };
         out.push(Finding::new(&RULE, &meta, None, message));
     }

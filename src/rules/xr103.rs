@@ -43,6 +43,7 @@ fn check(cx: &Context, out: &mut Vec<Finding>) {
             root: l.root.clone(),
             origin: l.origin.clone(),
             block: None,
+            repeated: None,
         };
         let message = format!(
             "policy `{}` is not strict JSON: it has a trailing comma (`{}`); xray-setup read it leniently, but IAM rejects malformed documents (MalformedPolicyDocument)",

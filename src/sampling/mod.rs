@@ -141,7 +141,7 @@ impl<'a> Known<'a> {
             attributes: match &rule.attributes.value {
                 Field::Known(a) => a.clone(),
                 Field::Unset => Vec::new(),
-                Field::Unknown(_) => return None,
+                Field::Unknown(_) | Field::Invalid(_) => return None,
             },
         })
     }
@@ -276,7 +276,7 @@ pub fn violations(rule: &SamplingRule) -> Vec<Violation> {
                 let s = number_field(rule, field);
                 match &s.value {
                     Field::Known(n) => (
-                        crate::source::terraform::eval::value::format_number(*n),
+                        crate::text::format_number(*n),
                         limit.violation_number(*n),
                         s.at.clone(),
                     ),

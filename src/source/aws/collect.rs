@@ -178,6 +178,7 @@ fn meta(account: &str, arn: &str, region: &str) -> Meta {
             region: region.to_string(),
         }),
         block: None,
+        repeated: None,
     }
 }
 

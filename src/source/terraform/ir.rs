@@ -6,8 +6,10 @@
 //! gigabyte if every tree were kept. This form keeps only what evaluation needs plus
 //! byte spans, and `.tf` and `.tf.json` files both convert into it.
 
+use super::cty::BigFloat;
 pub use crate::model::Span;
 pub use hcl_edit::expr::{BinaryOperator, UnaryOperator};
+use std::sync::Arc;
 
 #[derive(Debug, Clone, Default)]
 pub struct Body {
@@ -61,7 +63,8 @@ pub struct Expr {
 pub enum ExprKind {
     Null,
     Bool(bool),
-    Number(f64),
+    /// Parsed from the literal's text at 512 bits, as HCL does.
+    Number(Arc<BigFloat>),
     /// A quoted string without interpolation or directives.
     String(Box<str>),
     /// A quoted string or heredoc with interpolations or directives.

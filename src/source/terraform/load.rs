@@ -219,6 +219,20 @@ impl Tree {
         Ok(tree)
     }
 
+    /// A tree of one module with no configuration at `dir` (what `terraform console`
+    /// evaluates in when the directory holds none).
+    pub fn empty(dir: &Path) -> Result<Tree, LoadError> {
+        let real = canonical(dir).map_err(|e| LoadError::Io {
+            path: dir.display().to_string(),
+            error: e,
+        })?;
+        let mut tree = Tree::default();
+        let m = tree.module_for(&real, ".");
+        tree.roots = vec![m];
+        tree.readable.push(real);
+        Ok(tree)
+    }
+
     /// Records which target read the files and modules added since the last call, and
     /// whether those files are excluded.
     fn mark(&mut self, target: usize, excluded: bool) {

@@ -1,5 +1,7 @@
 //! Terraform trees as a source: walk, parse, evaluate each root, extract the Inventory.
 
+pub mod console;
+pub mod cty;
 pub mod eval;
 mod extract;
 pub mod ir;
@@ -22,6 +24,9 @@ pub struct Variables {
     pub command_line: Vec<VariableArg>,
     /// `TF_VAR_*` environment variables, name without the prefix.
     pub environment: Vec<(String, String)>,
+    /// `terraform.workspace`; `None` reads `TF_WORKSPACE` or the root's
+    /// `.terraform/environment`, else `default`.
+    pub workspace: Option<String>,
 }
 
 #[derive(Debug, Clone)]
@@ -71,6 +76,7 @@ pub fn scan(targets: &[Target], variables: &Variables) -> Result<Scan, ScanError
         let mut inputs = Inputs {
             command_line: Vec::new(),
             environment: variables.environment.clone(),
+            workspace: variables.workspace.clone(),
         };
         for arg in &variables.command_line {
             inputs.command_line.push(match arg {

@@ -918,7 +918,7 @@ mod tests {
         let body = &f.block.body;
         assert!(body.attribute("role").is_some(), "the role stays");
         let timeout = body.attribute("timeout").unwrap();
-        assert!(matches!(timeout.expr.kind, ExprKind::Number(n) if n == 30.0));
+        assert!(matches!(&timeout.expr.kind, ExprKind::Number(n) if n.to_text() == "30"));
         assert_eq!(f.file_of(timeout), OVER);
         assert_eq!(f.file_of(body.attribute("role").unwrap()), MAIN);
         // Replaced in place: the arguments keep their order.

@@ -1,5 +1,7 @@
 //! Native HCL syntax (`.tf`, `.tfvars`) parsed with hcl-edit and converted to the IR.
 
+use super::cty::BigFloat;
+use super::cty::number::PARSE_PREC;
 use super::ir::{
     Attribute, Block, Body, Expr, ExprKind, ForExpr, FuncCall, ObjectKey, Span, TemplatePart,
     Traversal, Traverse,
@@ -7,6 +9,7 @@ use super::ir::{
 use hcl_edit::expr::{Expression, TraversalOperator};
 use hcl_edit::structure::{self, Structure};
 use hcl_edit::template::{Directive, Element, Template};
+use std::sync::Arc;
 
 /// A syntax error with the byte offset it was found at.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -154,7 +157,7 @@ impl Converter {
         let kind = match e {
             Expression::Null(_) => ExprKind::Null,
             Expression::Bool(b) => ExprKind::Bool(*b.value()),
-            Expression::Number(n) => ExprKind::Number(n.value().as_f64().unwrap_or(f64::NAN)),
+            Expression::Number(n) => ExprKind::Number(number_literal(n)),
             Expression::String(s) => ExprKind::String(s.value().as_str().into()),
             Expression::Array(a) => ExprKind::Tuple(a.iter().map(|e| self.expr(e)).collect()),
             Expression::Object(o) => ExprKind::Object(
@@ -228,9 +231,10 @@ impl Converter {
             TraversalOperator::FullSplat(_) => Traverse::FullSplat,
             TraversalOperator::GetAttr(a) => Traverse::Attr(a.as_str().into()),
             TraversalOperator::Index(e) => Traverse::Index(self.expr(e)),
-            TraversalOperator::LegacyIndex(i) => {
-                Traverse::Index(Expr::new(ExprKind::Number(*i.value() as f64), self.span(i)))
-            }
+            TraversalOperator::LegacyIndex(i) => Traverse::Index(Expr::new(
+                ExprKind::Number(Arc::new(BigFloat::from_i64(*i.value() as i64))),
+                self.span(i),
+            )),
         }
     }
 
@@ -311,6 +315,22 @@ impl Converter {
         }
         out
     }
+}
+
+/// A number literal at 512 bits, from its text as written (hcl-edit keeps it): HCL's
+/// `cty.ParseNumberVal`. hcl-edit reads `-1` as one literal where HCL negates `1`: the
+/// same value, `-0` included.
+fn number_literal(n: &hcl_edit::Formatted<hcl_edit::Number>) -> Arc<BigFloat> {
+    let parsed = n.as_repr().and_then(|r| {
+        let text: String = r.chars().filter(|c| !c.is_whitespace()).collect();
+        BigFloat::parse(&text, PARSE_PREC)
+    });
+    Arc::new(parsed.unwrap_or_else(|| {
+        let f = n.value().as_f64().unwrap_or(0.0);
+        BigFloat::from_f64(f)
+            .unwrap_or_else(|| BigFloat::zero(PARSE_PREC))
+            .with_prec(PARSE_PREC)
+    }))
 }
 
 fn template_kind(parts: Vec<TemplatePart>) -> ExprKind {

@@ -4,18 +4,49 @@
 //! their arguments decide. Every other data source attribute stays unknown (read from AWS
 //! at plan time).
 
-use super::value::{Map, Unknown, Value};
-use super::{Evaluator, Scope};
+use super::super::cty::value::Attrs;
+use super::super::cty::{Type, Value, Why};
+use super::engine::template::mark;
+use super::marked_json::to_json_marked;
+use super::{Ctx, Evaluator, InstId, Iteration};
 use crate::iam::managed;
 use serde_json::json;
 
-pub fn compute(ev: &Evaluator, s: Scope<'_>, rtype: &str, attrs: &mut Map) {
+type Map = Attrs;
+
+/// Why a computed value could not be produced: an input is not known yet, or the
+/// provider would refuse the arguments (which `terraform plan` reports when it reads the
+/// data source).
+enum Stop {
+    Unknown(Value),
+    Error(String),
+}
+
+fn failed(message: impl Into<String>) -> Stop {
+    Stop::Error(message.into())
+}
+
+/// Fills in the attributes a data source computes from its arguments. Returns the
+/// attributes that could not be computed because the arguments are wrong, with why.
+pub fn compute(
+    ev: &Evaluator,
+    id: InstId,
+    iteration: &Iteration,
+    rtype: &str,
+    attrs: &mut Map,
+) -> Vec<(String, String)> {
+    let mut errors = Vec::new();
     match rtype {
-        "aws_iam_policy_document" => {
-            let json = policy_document(attrs);
-            attrs.insert("minified_json".into(), json.clone());
-            attrs.insert("json".into(), json);
-        }
+        "aws_iam_policy_document" => match policy_document(attrs) {
+            Ok(json) => {
+                attrs.insert("minified_json".into(), json.clone());
+                attrs.insert("json".into(), json);
+            }
+            Err(message) => {
+                errors.push(("json".into(), message.clone()));
+                errors.push(("minified_json".into(), message));
+            }
+        },
         // ARNs built from the partition only matter to xray-setup when they name an
         // AWS managed policy, which exists under the same name in every partition.
         "aws_partition" => {
@@ -24,22 +55,32 @@ pub fn compute(ev: &Evaluator, s: Scope<'_>, rtype: &str, attrs: &mut Map) {
             attrs.insert("dns_suffix".into(), Value::string("amazonaws.com"));
         }
         "template_file" => {
-            let template = attrs.get("template").cloned().unwrap_or(Value::Null);
+            let template = attrs.get("template").cloned().unwrap_or(Value::null());
             let vars = attrs
                 .get("vars")
                 .cloned()
                 .unwrap_or(Value::object(Map::new()));
+            let ctx = Ctx {
+                ev,
+                inst: id,
+                iteration,
+            };
             let rendered = match template {
-                Value::String(text) => ev
-                    .render_template_text(&text, vars, s)
-                    .unwrap_or_else(Value::error),
-                Value::Unknown(u) => Value::Unknown(u),
-                other => Value::error(format!(
-                    "template_file: template must be a string, not a {}",
-                    other.type_name()
+                Value::String(text) => super::engine::Engine { env: &ctx }
+                    .render_template_text(&text, vars, crate::model::Span::default())
+                    .map_err(|e| e.message()),
+                t if !t.is_known() => Ok(t),
+                other => Err(format!(
+                    "template must be a string, not {}",
+                    other.ty().friendly_name()
                 )),
             };
-            attrs.insert("rendered".into(), rendered);
+            match rendered {
+                Ok(v) => {
+                    attrs.insert("rendered".into(), v);
+                }
+                Err(message) => errors.push(("rendered".into(), message)),
+            }
         }
         "aws_iam_policy" => {
             let arn = match (attrs.get("arn"), attrs.get("name")) {
@@ -57,21 +98,25 @@ pub fn compute(ev: &Evaluator, s: Scope<'_>, rtype: &str, attrs: &mut Map) {
         "aws_iam_role" => {
             if let Some(Value::String(name)) = attrs.get("name") {
                 // The account is unknown, the role name is not: enough to find the role.
-                let arn = Value::unknown(Unknown::Partial {
-                    text: format!(
-                        "arn:aws:iam::{}:role/{name}",
-                        crate::model::marks::AFTER_APPLY
-                    ),
-                    cause: Box::new(Unknown::DataSource {
-                        address: format!("data.aws_iam_role (name {name})"),
-                        attr: "arn".into(),
-                    }),
-                });
+                let arn = Value::unknown(
+                    Type::String,
+                    Why::Partial {
+                        text: format!(
+                            "arn:aws:iam::{}:role/{name}",
+                            crate::model::marks::AFTER_APPLY
+                        ),
+                        cause: Box::new(Why::DataSource {
+                            address: format!("data.aws_iam_role (name {name})"),
+                            attr: "arn".into(),
+                        }),
+                    },
+                );
                 attrs.insert("arn".into(), arn);
             }
         }
         _ => {}
     }
+    errors
 }
 
 /// The policy terraform-aws-modules/lambda builds from its `policy_statements` input (a
@@ -79,30 +124,46 @@ pub fn compute(ev: &Evaluator, s: Scope<'_>, rtype: &str, attrs: &mut Map) {
 /// everything but letters and digits removed.
 pub fn module_policy_statements(statements: &Value) -> Value {
     let entries: Vec<(String, Value)> = match statements {
-        Value::Object(m) => m.iter().map(|(k, v)| (k.clone(), v.clone())).collect(),
-        Value::List(l) => l
+        Value::Object(_) | Value::Map(_) => statements
+            .entries()
+            .into_iter()
+            .flatten()
+            .map(|(k, v)| (k.clone(), v.clone()))
+            .collect(),
+        Value::List(_) | Value::Tuple(_) | Value::Set(_) => statements
+            .items()
+            .unwrap_or_default()
             .iter()
             .enumerate()
             .map(|(i, v)| (i.to_string(), v.clone()))
             .collect(),
-        Value::Null => Vec::new(),
+        Value::Null(_) => Vec::new(),
         other => return other.clone(),
     };
     let statements = entries
         .into_iter()
-        .map(|(key, st)| match st {
-            Value::Object(m) => {
-                let mut st = (*m).clone();
+        .map(|(key, st)| match st.entries() {
+            Some(m) => {
+                let mut st = m.clone();
                 if !st.contains_key("sid") {
                     let sid: String = key.chars().filter(char::is_ascii_alphanumeric).collect();
                     st.insert("sid".into(), Value::string(sid));
                 }
                 Value::object(st)
             }
-            other => other,
+            None => st,
         })
         .collect();
-    policy_document(&Map::from([("statement".into(), Value::list(statements))]))
+    policy_document(&Map::from([("statement".into(), Value::tuple(statements))])).unwrap_or_else(
+        |message| {
+            Value::unknown(
+                Type::String,
+                Why::Function {
+                    name: format!("policy_statements: {message}"),
+                },
+            )
+        },
+    )
 }
 
 /// The policy JSON the AWS provider renders (terraform-provider-aws
@@ -110,24 +171,25 @@ pub fn module_policy_statements(statements: &Value) -> Value {
 /// replaced by this document's statements with the same `sid`, then
 /// `override_policy_documents` replacing by `sid` or appending. Unknown parts become
 /// marks, and the whole is then partly unknown.
-fn policy_document(attrs: &Map) -> Value {
+fn policy_document(attrs: &Map) -> Result<Value, String> {
     let mut first = None;
-    match render(attrs, &mut first) {
+    Ok(match render(attrs, &mut first) {
         Ok(doc) => match first {
             None => Value::string(doc.to_string()),
-            Some(cause) => Value::unknown(Unknown::Partial {
-                text: doc.to_string(),
-                cause: Box::new(cause.plain()),
-            }),
+            Some(cause) => Value::unknown(
+                Type::String,
+                Why::Partial {
+                    text: doc.to_string(),
+                    cause: Box::new(cause.plain()),
+                },
+            ),
         },
-        Err(v) => v,
-    }
+        Err(Stop::Unknown(v)) => v,
+        Err(Stop::Error(message)) => return Err(message),
+    })
 }
 
-fn render(
-    attrs: &Map,
-    first: &mut Option<std::sync::Arc<Unknown>>,
-) -> Result<serde_json::Value, Value> {
+fn render(attrs: &Map, first: &mut Option<Why>) -> Result<serde_json::Value, Stop> {
     let mut statements: Vec<serde_json::Value> = Vec::new();
     for doc in list(attrs.get("source_policy_documents"))? {
         statements.extend(statements_of(&doc)?);
@@ -169,29 +231,40 @@ fn merge_by_sid(statements: &mut Vec<serde_json::Value>, st: serde_json::Value) 
     statements.push(st);
 }
 
-fn list(v: Option<&Value>) -> Result<Vec<Value>, Value> {
+fn list(v: Option<&Value>) -> Result<Vec<Value>, Stop> {
     match v {
-        None | Some(Value::Null) => Ok(Vec::new()),
-        Some(Value::List(items)) => Ok(items.to_vec()),
-        Some(u @ Value::Unknown(_)) => Err(u.clone()),
-        Some(other) => Ok(vec![other.clone()]),
+        None | Some(Value::Null(_)) => Ok(Vec::new()),
+        Some(u) if !u.is_known() => Err(Stop::Unknown(u.clone())),
+        Some(v) => match v.items() {
+            Some(items) => Ok(items.to_vec()),
+            None => Ok(vec![v.clone()]),
+        },
     }
 }
 
-fn statements_of(doc: &Value) -> Result<Vec<serde_json::Value>, Value> {
+/// A string value's text, or why it is not one.
+fn text(v: &Value) -> Result<String, Stop> {
+    match super::super::cty::convert::convert(v, &Type::String) {
+        Ok(Value::String(s)) => Ok(s.to_string()),
+        Ok(other) => Err(Stop::Unknown(other)),
+        Err(e) => Err(failed(format!("a string is required: {e}"))),
+    }
+}
+
+fn statements_of(doc: &Value) -> Result<Vec<serde_json::Value>, Stop> {
     let text = match doc {
         Value::String(s) => s,
-        Value::Null => return Ok(Vec::new()),
-        Value::Unknown(_) => return Err(doc.clone()),
+        Value::Null(_) => return Ok(Vec::new()),
+        d if !d.is_known() => return Err(Stop::Unknown(d.clone())),
         other => {
-            return Err(Value::error(format!(
-                "a policy document must be a JSON string, not a {}",
-                other.type_name()
+            return Err(failed(format!(
+                "a policy document must be a JSON string, not {}",
+                other.ty().friendly_name()
             )));
         }
     };
     let parsed: serde_json::Value = serde_json::from_str(text).map_err(|e| {
-        Value::error(format!(
+        failed(format!(
             "a source or override policy document is not JSON: {e}"
         ))
     })?;
@@ -202,21 +275,21 @@ fn statements_of(doc: &Value) -> Result<Vec<serde_json::Value>, Value> {
     })
 }
 
-fn statement(
-    st: &Value,
-    first: &mut Option<std::sync::Arc<Unknown>>,
-) -> Result<serde_json::Value, Value> {
-    let Value::Object(st) = st else {
-        return Err(Value::error("a statement block is not an object"));
+fn statement(st: &Value, first: &mut Option<Why>) -> Result<serde_json::Value, Stop> {
+    if !st.is_known() {
+        return Err(Stop::Unknown(st.clone()));
+    }
+    let Some(st) = st.entries() else {
+        return Err(failed("a statement block is not an object"));
     };
     let mut out = serde_json::Map::new();
     if let Some(Value::String(sid)) = st.get("sid") {
         out.insert("Sid".into(), json!(&**sid));
     }
     let effect = match st.get("effect") {
-        None | Some(Value::Null) => "Allow".to_string(),
-        Some(u @ Value::Unknown(_)) => return Err(u.clone()),
-        Some(v) => v.to_text().map_err(Value::error)?,
+        None | Some(Value::Null(_)) => "Allow".to_string(),
+        Some(u) if !u.is_known() => return Err(Stop::Unknown(u.clone())),
+        Some(v) => text(v)?,
     };
     out.insert("Effect".into(), json!(effect));
     for (key, name) in [
@@ -225,18 +298,27 @@ fn statement(
         ("resources", "Resource"),
         ("not_resources", "NotResource"),
     ] {
-        let items = list(st.get(key))?;
+        // A list not known as a whole (a `flatten` over unknowns) still leaves the rest
+        // of the statement readable: it stands as one mark, any value.
+        let items = match list(st.get(key)) {
+            Err(Stop::Unknown(u)) => vec![u],
+            other => other?,
+        };
         if items.is_empty() {
             continue;
         }
         let strings = items
             .iter()
-            .map(|v| match v {
-                Value::Unknown(u) => {
-                    first.get_or_insert_with(|| u.clone());
-                    Ok(u.mark().to_string())
+            .map(|v| {
+                if v.is_known() {
+                    return text(v);
                 }
-                v => v.to_text().map_err(Value::error),
+                let why = v.why().unwrap_or(Why::Function {
+                    name: "(unknown)".into(),
+                });
+                let m = mark(&why).to_string();
+                first.get_or_insert(why);
+                Ok(m)
             })
             .collect::<Result<Vec<_>, _>>()?;
         out.insert(name.into(), json!(strings));
@@ -247,7 +329,7 @@ fn statement(
     ] {
         let mut principals = serde_json::Map::new();
         for p in list(st.get(key))? {
-            let (json, unknown) = p.to_json_marked();
+            let (json, unknown) = to_json_marked(&p);
             if let Some(u) = unknown {
                 first.get_or_insert(u);
             }
@@ -265,7 +347,7 @@ fn statement(
     }
     let mut conditions = serde_json::Map::new();
     for c in list(st.get("condition"))? {
-        let (json, unknown) = c.to_json_marked();
+        let (json, unknown) = to_json_marked(&c);
         if let Some(u) = unknown {
             first.get_or_insert(u);
         }
@@ -302,45 +384,47 @@ mod tests {
             ("sid".into(), Value::string(sid)),
             (
                 "actions".into(),
-                Value::list(actions.iter().map(|a| Value::string(*a)).collect()),
+                Value::tuple(actions.iter().map(|a| Value::string(*a)).collect()),
             ),
-            ("resources".into(), Value::list(vec![Value::string("*")])),
+            ("resources".into(), Value::tuple(vec![Value::string("*")])),
         ]))
+    }
+
+    fn json_of(attrs: &Map) -> serde_json::Value {
+        let doc = policy_document(attrs).unwrap();
+        serde_json::from_str(doc.as_str().unwrap()).unwrap()
     }
 
     #[test]
     fn renders_statements_with_default_effect() {
-        let mut attrs = Map::from([(
+        let attrs = Map::from([(
             "statement".into(),
-            Value::list(vec![st(&["xray:PutTraceSegments"], "")]),
+            Value::tuple(vec![st(&["xray:PutTraceSegments"], "")]),
         )]);
-        let json = policy_document(&attrs);
-        attrs.insert("json".into(), json);
-        let json: serde_json::Value =
-            serde_json::from_str(attrs["json"].as_str().unwrap()).unwrap();
+        let json = json_of(&attrs);
         assert_eq!(json["Statement"][0]["Effect"], "Allow");
         assert_eq!(json["Statement"][0]["Action"][0], "xray:PutTraceSegments");
     }
 
     #[test]
     fn unknown_resources_become_marks() {
-        let arn = Value::unknown(Unknown::AfterApply {
-            address: "aws_sqs_queue.q".into(),
-            attr: "arn".into(),
-        });
-        let statement = Value::object(Map::from([
-            ("actions".into(), Value::list(vec![Value::string("sqs:*")])),
-            ("resources".into(), Value::list(vec![arn])),
-        ]));
-        let attrs = Map::from([("statement".into(), Value::list(vec![statement]))]);
-        match policy_document(&attrs) {
-            Value::Unknown(u) => match &*u {
-                Unknown::Partial { text, .. } => {
-                    assert!(text.contains(crate::model::marks::AFTER_APPLY), "{text}")
-                }
-                other => panic!("{other:?}"),
+        let arn = Value::unknown(
+            Type::String,
+            Why::AfterApply {
+                address: "aws_sqs_queue.q".into(),
+                attr: "arn".into(),
             },
-            other => panic!("{other}"),
+        );
+        let statement = Value::object(Map::from([
+            ("actions".into(), Value::tuple(vec![Value::string("sqs:*")])),
+            ("resources".into(), Value::tuple(vec![arn])),
+        ]));
+        let attrs = Map::from([("statement".into(), Value::tuple(vec![statement]))]);
+        match policy_document(&attrs).unwrap().why() {
+            Some(Why::Partial { text, .. }) => {
+                assert!(text.contains(crate::model::marks::AFTER_APPLY), "{text}")
+            }
+            other => panic!("{other:?}"),
         }
     }
 
@@ -349,22 +433,28 @@ mod tests {
         let source =
             r#"{"Statement":[{"Sid":"A","Effect":"Allow","Action":"s3:*","Resource":"*"}]}"#;
         let over = r#"{"Statement":[{"Sid":"A","Effect":"Deny","Action":"s3:*","Resource":"*"}]}"#;
-        let mut attrs = Map::from([
+        let attrs = Map::from([
             (
                 "source_policy_documents".into(),
-                Value::list(vec![Value::string(source)]),
+                Value::tuple(vec![Value::string(source)]),
             ),
             (
                 "override_policy_documents".into(),
-                Value::list(vec![Value::string(over)]),
+                Value::tuple(vec![Value::string(over)]),
             ),
-            ("statement".into(), Value::list(vec![st(&["xray:*"], "B")])),
+            ("statement".into(), Value::tuple(vec![st(&["xray:*"], "B")])),
         ]);
-        let json = policy_document(&attrs);
-        attrs.insert("json".into(), json);
-        let json: serde_json::Value =
-            serde_json::from_str(attrs["json"].as_str().unwrap()).unwrap();
+        let json = json_of(&attrs);
         assert_eq!(json["Statement"].as_array().unwrap().len(), 2);
         assert_eq!(json["Statement"][0]["Effect"], "Deny");
+    }
+
+    #[test]
+    fn a_malformed_source_document_is_an_error() {
+        let attrs = Map::from([(
+            "source_policy_documents".into(),
+            Value::tuple(vec![Value::string("{not json")]),
+        )]);
+        assert!(policy_document(&attrs).unwrap_err().contains("not JSON"));
     }
 }

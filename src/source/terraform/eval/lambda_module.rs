@@ -4,8 +4,10 @@
 //! the function exists when `create && create_function && !create_layer`; its role is
 //! `aws_iam_role.lambda[0]` when `create_role`, else `lambda_role`.
 
-use super::value::{Unknown, Value};
+use super::super::cty::{Type, Value, Why};
+use super::error::R;
 use super::{Evaluator, InstId};
+use crate::model::Span;
 
 pub fn is_lambda_module_source(source: &str) -> bool {
     let s = source
@@ -30,8 +32,8 @@ pub fn default_input(name: &str) -> Value {
         | "attach_policy"
         | "attach_policies" => Value::Bool(false),
         "lambda_role" | "function_name" | "role_name" => Value::string(""),
-        "number_of_policy_jsons" | "number_of_policies" => Value::Number(0.0),
-        _ => Value::Null,
+        "number_of_policy_jsons" | "number_of_policies" => Value::int(0),
+        _ => Value::null(),
     }
 }
 
@@ -39,31 +41,36 @@ pub fn default_input(name: &str) -> Value {
 pub const FUNCTION: &str = "aws_lambda_function.this[0]";
 pub const ROLE: &str = "aws_iam_role.lambda[0]";
 
-pub fn output(ev: &Evaluator, id: InstId, address: &str, name: &str) -> Value {
+pub fn output(ev: &Evaluator, id: InstId, address: &str, name: &str) -> R {
     let after_apply = |resource: &str, attr: &str| {
-        Value::unknown(Unknown::AfterApply {
-            address: format!("{address}.{resource}"),
-            attr: attr.into(),
-        })
+        Value::unknown(
+            Type::String,
+            Why::AfterApply {
+                address: format!("{address}.{resource}"),
+                attr: attr.into(),
+            },
+        )
     };
     let create_role = ev
-        .var(id, "create_role")
-        .ok()
-        .and_then(|v| v.to_bool().ok())
+        .var(id, "create_role", Span::default())?
+        .as_bool()
         .unwrap_or(true);
-    match name {
+    Ok(match name {
         "lambda_function_arn" | "lambda_function_invoke_arn" | "lambda_function_qualified_arn" => {
             after_apply(FUNCTION, "arn")
         }
-        "lambda_function_name" => ev.var(id, "function_name").unwrap_or_else(Value::error),
+        "lambda_function_name" => ev.var(id, "function_name", Span::default())?,
         "lambda_role_arn" if create_role => after_apply(ROLE, "arn"),
-        "lambda_role_arn" => ev.var(id, "lambda_role").unwrap_or_else(Value::error),
+        "lambda_role_arn" => ev.var(id, "lambda_role", Span::default())?,
         "lambda_role_name" if create_role => after_apply(ROLE, "name"),
-        _ => Value::unknown(Unknown::ModuleNotOnDisk {
-            call: address.into(),
-            source: "terraform-aws-modules/lambda/aws".into(),
-        }),
-    }
+        _ => Value::unknown(
+            Type::Dynamic,
+            Why::ModuleNotOnDisk {
+                call: address.into(),
+                source: "terraform-aws-modules/lambda/aws".into(),
+            },
+        ),
+    })
 }
 
 #[cfg(test)]

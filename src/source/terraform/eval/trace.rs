@@ -2,7 +2,8 @@
 //! variables, module arguments and locals, to the literal that decides it. Messages name
 //! that place, and `fix` edits it.
 
-use super::{Evaluator, Inst, InstId, InstKind, RootSource};
+use super::inputs::RootSource;
+use super::{Evaluator, Inst, InstId, InstKind};
 use crate::model::{FileId, Origin, Step, StepKind};
 use crate::source::terraform::ir::{Expr, ExprKind, TemplatePart};
 

@@ -6,7 +6,7 @@
 //! `policy_json(s)` become inline policies, `attach_policy(ies)` / `policy(ies)` are
 //! attached, and `role_permissions_boundary` bounds the role.
 
-use super::super::eval::value::Value;
+use super::super::cty::Value;
 use super::super::eval::{InstId, data_sources, lambda_module};
 use super::Extractor;
 use crate::iam::{WRITE_POLICY_ARN, managed};
@@ -29,7 +29,13 @@ impl Extractor<'_, '_> {
         };
         let inst = self.ev.inst(id);
         let address = inst.address.clone();
-        let input = |name: &str| self.ev.var(id, name).unwrap_or_else(Value::error);
+        // An input whose expression Terraform refuses has an XR998 finding of its own;
+        // here it counts as not set.
+        let input = |name: &str| {
+            self.ev
+                .var(id, name, call.block.header)
+                .unwrap_or_else(|_| Value::null())
+        };
         let mut exists = true;
         for (name, want) in [
             ("create", true),
@@ -38,12 +44,13 @@ impl Extractor<'_, '_> {
             ("create_layer", false),
         ] {
             match input(name) {
-                v @ Value::Unknown(_) => {
+                v if !v.is_known() => {
                     let subject = format!("Whether `{address}` creates a function is not known");
-                    self.unaudited(address.clone(), call.file, &call.block, &v, &subject);
+                    let why = v.why().expect("an unknown has a reason");
+                    self.unaudited(address.clone(), call.file, &call.block, &why, &subject);
                     return;
                 }
-                v => exists &= v.to_bool().unwrap_or(want) == want,
+                v => exists &= super::boolean(&v).unwrap_or(want) == want,
             }
         }
         if !exists {
@@ -53,7 +60,7 @@ impl Extractor<'_, '_> {
         let arg = |name: &str, value: &Value| -> Setting<String> {
             let written = call.block.body.attribute(name).map(|a| (&a.expr, a.span));
             let file = call.file_for(call.block.body.attribute(name));
-            let mut s = self.setting(Some(value), written, file, parent, |v| v.to_text().ok());
+            let mut s = self.setting(Some(value), None, written, file, parent, super::text);
             if s.value == Field::Known(String::new()) {
                 s.value = Field::Unset;
             }
@@ -71,18 +78,19 @@ impl Extractor<'_, '_> {
             root: self.root.clone(),
             origin: origin.clone(),
             block: Some(Origin::file(call.file, call.block.span)),
+            repeated: inst.representative.as_ref().map(|w| w.describe()),
         };
         let reference = |name: &str, value: &Value| -> Reference {
             let e = call.block.body.attribute(name).map(|a| &a.expr);
             match value {
-                Value::Null => Reference::Unset,
+                Value::Null(_) => Reference::Unset,
                 Value::String(s) if s.is_empty() => Reference::Unset,
                 v => self.to_reference(v, e, call.file_for(call.block.body.attribute(name))),
             }
         };
 
         let attach = arg("attach_tracing_policy", &input("attach_tracing_policy"));
-        let create_role = input("create_role").to_bool().unwrap_or(true);
+        let create_role = super::boolean(&input("create_role")).unwrap_or(true);
         let role_address = format!("{address}.{}", lambda_module::ROLE);
         let role = if create_role {
             Reference::Address(role_address.clone())
@@ -102,6 +110,7 @@ impl Extractor<'_, '_> {
                         Field::Known(b) => Field::Known(b == "true"),
                         Field::Unset => Field::Known(false),
                         Field::Unknown(u) => Field::Unknown(u.clone()),
+                        Field::Invalid(m) => Field::Invalid(m.clone()),
                     },
                     at: attach.at.clone(),
                     source: attach.source.clone(),
@@ -118,8 +127,8 @@ impl Extractor<'_, '_> {
         let mut inline: Vec<(String, Setting<String>)> = Vec::new();
         let mut attached: Vec<Reference> = Vec::new();
         let switch = |name: &str| match input(name) {
-            v @ Value::Unknown(_) => Switch::Unknown(Box::new(arg(name, &v))),
-            v if v.to_bool().unwrap_or(false) => Switch::On,
+            v if !v.is_known() => Switch::Unknown(Box::new(arg(name, &v))),
+            v if super::boolean(&v).unwrap_or(false) => Switch::On,
             _ => Switch::Off,
         };
         match switch("attach_tracing_policy") {
@@ -160,8 +169,8 @@ impl Extractor<'_, '_> {
         }
         match switch("attach_policy_jsons") {
             Switch::On => match input("policy_jsons") {
-                Value::List(docs) => {
-                    for (i, doc) in docs.iter().enumerate() {
+                docs if docs.items().is_some() => {
+                    for (i, doc) in docs.items().unwrap_or_default().iter().enumerate() {
                         inline.push((
                             format!("aws_iam_role_policy.additional_jsons[{i}]"),
                             arg("policy_jsons", doc),
@@ -182,9 +191,10 @@ impl Extractor<'_, '_> {
             attached.push(reference("policy", &input("policy")));
         }
         if let Switch::On = switch("attach_policies") {
-            match input("policies") {
-                Value::List(arns) => attached.extend(arns.iter().map(|a| reference("policies", a))),
-                other => attached.push(reference("policies", &other)),
+            let arns = input("policies");
+            match arns.items() {
+                Some(items) => attached.extend(items.iter().map(|a| reference("policies", a))),
+                None => attached.push(reference("policies", &arns)),
             }
         }
 

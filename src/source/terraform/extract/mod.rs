@@ -1,12 +1,14 @@
 //! Turns the evaluated instances of one root into Inventory items: every module instance,
 //! every instance of every resource type the audit reads.
 
-use super::eval::value::{ResourceValue, Unknown, Value};
 mod lambda_module;
 
+use super::cty::value::ResourceValue;
+use super::cty::{Type, Value, Why};
 use super::eval::{CallInstances, Evaluator, InstId, InstKind, known_modules};
 use super::ir::{Block, Expr};
 use super::module::Resource;
+use crate::model::InvalidConfig;
 use crate::model::{
     AppSyncApi, EventSourceMapping, Exclusive, ExclusiveAttachments, ExclusivePolicies, Field,
     FileId, Function, HttpStage, Inventory, LambdaPermission, Meta, Origin, PolicyAttachment,
@@ -39,6 +41,8 @@ pub struct Extractor<'e, 't> {
     ev: &'e Evaluator<'t>,
     root: String,
     pub out: Inventory,
+    /// Arguments of a type their resource does not accept, found while reading.
+    wrong_types: std::cell::RefCell<Vec<InvalidConfig>>,
 }
 
 /// One resource instance being read: its value, its declaration and where it lives.
@@ -46,6 +50,8 @@ struct Item<'a> {
     value: &'a ResourceValue,
     decl: &'a Resource,
     inst: InstId,
+    /// Set for a representative instance: what the instance count depends on.
+    repeated: Option<String>,
 }
 
 impl<'e, 't> Extractor<'e, 't> {
@@ -54,8 +60,19 @@ impl<'e, 't> Extractor<'e, 't> {
             ev,
             root,
             out: Inventory::default(),
+            wrong_types: Default::default(),
         };
         x.walk(Evaluator::ROOT);
+        x.out.invalid.append(&mut x.wrong_types.borrow_mut());
+        for e in ev.errors() {
+            let file = FileId(e.file.unwrap_or(0));
+            x.out.invalid.push(InvalidConfig {
+                origin: Origin::file(file, e.span),
+                root: x.root.clone(),
+                summary: e.summary.clone(),
+                detail: e.detail.clone(),
+            });
+        }
         x.out
     }
 
@@ -68,39 +85,19 @@ impl<'e, 't> Extractor<'e, 't> {
                         self.resource(id, decl);
                     }
                 }
-                for (name, call) in &m.calls {
-                    match self.ev.call(id, name) {
-                        Ok((_, instances)) => match &*instances {
-                            CallInstances::Known(list) => {
-                                for (_, child) in list {
-                                    self.walk(*child);
-                                }
+                for name in m.calls.keys() {
+                    let Some((_, instances)) = self.ev.call(id, name) else {
+                        continue;
+                    };
+                    match &*instances {
+                        CallInstances::Known(list) => {
+                            for (_, child) in list {
+                                self.walk(*child);
                             }
-                            CallInstances::Unknown(v) => {
-                                let address = if inst.address.is_empty() {
-                                    format!("module.{name}")
-                                } else {
-                                    format!("{}.module.{name}", inst.address)
-                                };
-                                self.unaudited(
-                                    address.clone(),
-                                    call.file,
-                                    &call.block,
-                                    v,
-                                    &format!("The instances of `{address}` are not known"),
-                                );
-                            }
-                        },
-                        Err(e) => {
-                            let subject = format!("`module.{name}` was not audited");
-                            self.unaudited(
-                                format!("module.{name}"),
-                                call.file,
-                                &call.block,
-                                &Value::error(e),
-                                &subject,
-                            );
                         }
+                        CallInstances::Representative { inst, .. } => self.walk(*inst),
+                        // Refused by Terraform: an XR998 finding says why.
+                        CallInstances::Failed(_) => {}
                     }
                 }
             }
@@ -112,12 +109,12 @@ impl<'e, 't> Extractor<'e, 't> {
                 let Some((_, call)) = self.ev.call_site(id) else {
                     return;
                 };
-                let v = Value::unknown(Unknown::ModuleNotOnDisk {
+                let why = Why::ModuleNotOnDisk {
                     call: inst.address.clone(),
                     source: inst.source.clone(),
-                });
+                };
                 let subject = format!("Resources inside `{}` were not audited", inst.address);
-                self.unaudited(inst.address.clone(), call.file, &call.block, &v, &subject);
+                self.unaudited(inst.address.clone(), call.file, &call.block, &why, &subject);
             }
         }
     }
@@ -127,21 +124,16 @@ impl<'e, 't> Extractor<'e, 't> {
         address: String,
         file: FileId,
         block: &Block,
-        v: &Value,
+        why: &Why,
         subject: &str,
     ) {
-        let why = v
-            .as_unknown()
-            .map(|u| (**u).clone())
-            .unwrap_or(Unknown::Error {
-                message: "not evaluated".into(),
-            });
         self.out.unaudited.push(Unaudited {
             meta: Meta {
                 address,
                 root: self.root.clone(),
                 origin: Some(Origin::file(file, block.header)),
                 block: Some(Origin::file(file, block.span)),
+                repeated: None,
             },
             subject: subject.into(),
             what: Unresolved {
@@ -153,28 +145,51 @@ impl<'e, 't> Extractor<'e, 't> {
     }
 
     fn resource(&mut self, id: InstId, decl: &Resource) {
-        let value = match self.ev.resource(id, false, &decl.key.rtype, &decl.key.name) {
-            Ok(v) => v,
-            Err(e) => Value::error(e),
+        let Ok(value) = self.ev.resource(
+            id,
+            false,
+            &decl.key.rtype,
+            &decl.key.name,
+            decl.block.header,
+        ) else {
+            // Refused by Terraform (its count or for_each): an XR998 finding says why.
+            return;
         };
-        let instances: Vec<Arc<ResourceValue>> = match value {
-            Value::Resource(r) => vec![r],
-            Value::List(items) => items.iter().filter_map(as_resource).collect(),
-            Value::Object(map) => map.values().filter_map(as_resource).collect(),
-            Value::Null => Vec::new(),
-            other => {
-                let inst = self.ev.inst(id);
-                let address = self.ev.resource_address(&inst, &decl.key);
-                let subject = format!("The instances of `{address}` are not known");
-                self.unaudited(address, decl.file, &decl.block, &other, &subject);
-                return;
-            }
+        // A representative instance stands for instances whose number is not known.
+        let (value, repeated) = match &value {
+            Value::Unknown(u) => match &u.why {
+                Why::Instances { cause, element, .. } => {
+                    ((**element).clone(), Some(cause.describe()))
+                }
+                why => {
+                    let address = self
+                        .ev
+                        .resource_address(&self.ev.inst(id).address, &decl.key);
+                    let subject = format!("The instances of `{address}` are not known");
+                    let why = why.clone();
+                    self.unaudited(address, decl.file, &decl.block, &why, &subject);
+                    return;
+                }
+            },
+            _ => (value, None),
+        };
+        let instances: Vec<Arc<ResourceValue>> = match &value {
+            Value::Resource(r) => vec![r.clone()],
+            v => v
+                .items()
+                .map(|items| items.iter().filter_map(as_resource).collect())
+                .or_else(|| {
+                    v.entries()
+                        .map(|m| m.values().filter_map(as_resource).collect())
+                })
+                .unwrap_or_default(),
         };
         for r in instances {
             let item = Item {
                 value: &r,
                 decl,
                 inst: id,
+                repeated: repeated.clone(),
             };
             match &*decl.key.rtype {
                 "aws_lambda_function" => {
@@ -204,7 +219,7 @@ impl<'e, 't> Extractor<'e, 't> {
                             &item,
                             "tracing_configuration",
                             "enabled",
-                            |v| v.to_bool().ok(),
+                            boolean,
                         ),
                     };
                     self.out.state_machines.push(s);
@@ -266,7 +281,7 @@ impl<'e, 't> Extractor<'e, 't> {
                         meta: self.meta(&item),
                         role: self.reference(&item, "role_name"),
                         policy_names: self.scalar(&item, "policy_names", |v| {
-                            v.elements()?.iter().map(|n| n.to_text().ok()).collect()
+                            v.items()?.iter().map(text).collect()
                         }),
                     };
                     self.out.exclusive_policies.push(e);
@@ -309,7 +324,7 @@ impl<'e, 't> Extractor<'e, 't> {
         Function {
             meta: self.meta(item),
             name: self.string(item, "function_name"),
-            tracing_mode: self.nested(item, "tracing_config", "mode", |v| v.to_text().ok()),
+            tracing_mode: self.nested(item, "tracing_config", "mode", text),
             role: self.reference(item, "role"),
             role_at: item
                 .decl
@@ -322,8 +337,8 @@ impl<'e, 't> Extractor<'e, 't> {
     }
 
     fn role(&self, item: &Item) -> Role {
-        let inline_policies = match item.value.attrs.get("inline_policy") {
-            Some(Value::List(blocks)) => {
+        let inline_policies = match item.value.attrs.get("inline_policy").and_then(Value::items) {
+            Some(blocks) => {
                 let written: Vec<&super::ir::Attribute> = item
                     .decl
                     .block
@@ -335,29 +350,28 @@ impl<'e, 't> Extractor<'e, 't> {
                     .iter()
                     .enumerate()
                     .map(|(i, b)| {
-                        let policy = match b {
-                            Value::Object(m) => m.get("policy").cloned(),
-                            _ => None,
-                        };
+                        let policy = b.entries().and_then(|m| m.get("policy")).cloned();
                         let attr = written.get(i).copied();
                         let written = attr.map(|a| (&a.expr, a.span));
+                        let failed = item.value.failed.get("inline_policy.policy");
                         self.setting(
                             policy.as_ref(),
+                            failed,
                             written,
                             item.decl.file_for(attr),
                             item.inst,
-                            |v| v.to_text().ok(),
+                            text,
                         )
                     })
                     .collect()
             }
-            _ => Vec::new(),
+            None => Vec::new(),
         };
         // Configured, these lists are exclusive (see model::Exclusive): `inline_policy {}`
         // too, but not a `dynamic` block that makes none.
         let body = &item.decl.block.body;
         let inline_policies_exclusive = match item.value.attrs.get("inline_policy") {
-            Some(Value::List(blocks)) if !blocks.is_empty() => Some(Exclusive {
+            Some(blocks) if blocks.items().is_some_and(|b| !b.is_empty()) => Some(Exclusive {
                 at: body
                     .blocks_of("inline_policy")
                     .next()
@@ -368,7 +382,7 @@ impl<'e, 't> Extractor<'e, 't> {
         };
         let managed_at = body.attribute("managed_policy_arns");
         let managed_policy_arns_exclusive = match item.value.attrs.get("managed_policy_arns") {
-            None | Some(Value::Null) => None,
+            None | Some(Value::Null(_)) => None,
             Some(_) => Some(Exclusive {
                 at: managed_at.map(|a| Origin::file(item.decl.file_of(a), a.span)),
             }),
@@ -386,7 +400,7 @@ impl<'e, 't> Extractor<'e, 't> {
     }
 
     fn sampling_rule(&self, item: &Item) -> SamplingRule {
-        let number = |name: &str| self.scalar(item, name, |v| v.to_number().ok());
+        let number = |name: &str| self.scalar(item, name, number);
         SamplingRule {
             meta: self.meta(item),
             rule_name: self.string(item, "rule_name"),
@@ -400,12 +414,11 @@ impl<'e, 't> Extractor<'e, 't> {
             http_method: self.string(item, "http_method"),
             url_path: self.string(item, "url_path"),
             resource_arn: self.string(item, "resource_arn"),
-            attributes: self.scalar(item, "attributes", |v| match v {
-                Value::Object(m) => m
+            attributes: self.scalar(item, "attributes", |v| {
+                v.entries()?
                     .iter()
-                    .map(|(k, v)| Some((k.clone(), v.to_text().ok()?)))
-                    .collect(),
-                _ => None,
+                    .map(|(k, v)| Some((k.clone(), text(v)?)))
+                    .collect()
             }),
         }
     }
@@ -416,15 +429,16 @@ impl<'e, 't> Extractor<'e, 't> {
             root: self.root.clone(),
             origin: Some(Origin::file(item.decl.file, item.decl.block.header)),
             block: Some(Origin::file(item.decl.file, item.decl.block.span)),
+            repeated: item.repeated.clone(),
         }
     }
 
     fn string(&self, item: &Item, name: &str) -> Setting<String> {
-        self.scalar(item, name, |v| v.to_text().ok())
+        self.scalar(item, name, text)
     }
 
     fn boolean(&self, item: &Item, name: &str) -> Setting<bool> {
-        self.scalar(item, name, |v| v.to_bool().ok())
+        self.scalar(item, name, boolean)
     }
 
     /// A top-level argument.
@@ -433,6 +447,7 @@ impl<'e, 't> Extractor<'e, 't> {
         let written = attr.map(|a| (&a.expr, a.span));
         self.setting(
             item.value.attrs.get(name),
+            item.value.failed.get(name),
             written,
             item.decl.file_for(attr),
             item.inst,
@@ -461,18 +476,26 @@ impl<'e, 't> Extractor<'e, 't> {
                     .and_then(|c| c.body.attribute(name))
             });
         let value = match item.value.attrs.get(block) {
-            Some(Value::List(blocks)) => match blocks.first() {
-                Some(Value::Object(m)) => m.get(name).cloned(),
-                _ => None,
+            Some(u) if !u.is_known() => Some(u.clone()),
+            Some(v) => match v.items() {
+                Some(blocks) => blocks
+                    .first()
+                    .and_then(|b| b.entries())
+                    .and_then(|m| m.get(name))
+                    .cloned(),
+                // JSON syntax may write a single nested block as an object.
+                None => v.entries().and_then(|m| m.get(name)).cloned(),
             },
-            // JSON syntax may write a single nested block as an object.
-            Some(Value::Object(m)) => m.get(name).cloned(),
-            Some(u @ Value::Unknown(_)) => Some(u.clone()),
-            _ => None,
+            None => None,
         };
+        let failed = item
+            .value
+            .failed
+            .get(&format!("{block}.{name}"))
+            .or_else(|| item.value.failed.get(block));
         let written_at = written.map(|a| (&a.expr, a.span));
         let file = item.decl.file_for(written);
-        let mut setting = self.setting(value.as_ref(), written_at, file, item.inst, conv);
+        let mut setting = self.setting(value.as_ref(), failed, written_at, file, item.inst, conv);
         if value.is_none() {
             // The block is absent (or a dynamic block made none): nothing sets the value.
             setting.source.clear();
@@ -483,6 +506,7 @@ impl<'e, 't> Extractor<'e, 't> {
     fn setting<T>(
         &self,
         value: Option<&Value>,
+        failed: Option<&String>,
         written: Option<(&Expr, crate::model::Span)>,
         file: FileId,
         inst: InstId,
@@ -493,29 +517,45 @@ impl<'e, 't> Extractor<'e, 't> {
             .map(|(e, _)| self.ev.trace(e, file, inst))
             .unwrap_or_default();
         let value = match value {
-            None | Some(Value::Null) => Field::Unset,
-            Some(Value::Unknown(u)) => {
-                Field::Unknown(self.unresolved(u, written.map(|(e, _)| e), file))
+            _ if failed.is_some() => Field::Invalid(failed.cloned().unwrap_or_default()),
+            None | Some(Value::Null(_)) => Field::Unset,
+            Some(v) if !v.is_known() => {
+                let why = v.why().unwrap_or(Why::Function {
+                    name: "(unknown)".into(),
+                });
+                Field::Unknown(self.unresolved(&why, written.map(|(e, _)| e), file))
             }
             Some(v) => match conv(v) {
                 Some(x) => Field::Known(x),
-                None => Field::Unknown(Unresolved {
-                    expression: self.text(written.map(|(e, _)| e), file),
-                    why: format!("{v} is not a valid value here"),
-                    ..Unresolved::default()
-                }),
+                None => {
+                    // The provider's schema would refuse it at plan time.
+                    let detail = format!(
+                        "`{}` is {}, which this argument does not accept.",
+                        self.text(written.map(|(e, _)| e), file),
+                        v.ty().friendly_name()
+                    );
+                    if let Some(at) = &at {
+                        self.wrong_types.borrow_mut().push(InvalidConfig {
+                            origin: at.clone(),
+                            root: self.root.clone(),
+                            summary: "Incorrect attribute value type".into(),
+                            detail: detail.clone(),
+                        });
+                    }
+                    Field::Invalid(detail)
+                }
             },
         };
         Setting { value, at, source }
     }
 
-    fn unresolved(&self, u: &Unknown, e: Option<&Expr>, file: FileId) -> Unresolved {
+    fn unresolved(&self, u: &Why, e: Option<&Expr>, file: FileId) -> Unresolved {
         Unresolved {
             expression: self.text(e, file),
             why: u.describe(),
             hint: u.hint(),
             partial: match u {
-                Unknown::Partial { text, .. } => Some(text.clone()),
+                Why::Partial { text, .. } => Some(text.clone()),
                 _ => None,
             },
         }
@@ -536,8 +576,11 @@ impl<'e, 't> Extractor<'e, 't> {
 
     fn reference(&self, item: &Item, name: &str) -> Reference {
         let attr = item.decl.block.body.attribute(name);
+        if item.value.failed.contains_key(name) {
+            return Reference::Unset;
+        }
         match item.value.attrs.get(name) {
-            None | Some(Value::Null) => Reference::Unset,
+            None | Some(Value::Null(_)) => Reference::Unset,
             Some(v) => self.to_reference(v, attr.map(|a| &a.expr), item.decl.file_for(attr)),
         }
     }
@@ -547,9 +590,9 @@ impl<'e, 't> Extractor<'e, 't> {
     /// names the API.
     fn built_from(&self, item: &Item, name: &str) -> Reference {
         match item.value.attrs.get(name) {
-            Some(Value::Unknown(u)) => match &**u {
-                Unknown::Partial { cause, .. } => match &**cause {
-                    Unknown::AfterApply { address, .. } => Reference::Address(address.clone()),
+            Some(Value::Unknown(u)) => match &u.why {
+                Why::Partial { cause, .. } => match &**cause {
+                    Why::AfterApply { address, .. } => Reference::Address(address.clone()),
                     _ => self.reference(item, name),
                 },
                 _ => self.reference(item, name),
@@ -561,14 +604,16 @@ impl<'e, 't> Extractor<'e, 't> {
     fn references(&self, item: &Item, name: &str) -> Vec<Reference> {
         let attr = item.decl.block.body.attribute(name);
         match item.value.attrs.get(name) {
-            Some(Value::List(items)) => items
+            Some(u) if !u.is_known() => {
+                vec![self.to_reference(u, attr.map(|a| &a.expr), item.decl.file_for(attr))]
+            }
+            Some(v) => v
+                .items()
+                .unwrap_or_default()
                 .iter()
                 .map(|v| self.to_reference(v, attr.map(|a| &a.expr), item.decl.file_for(attr)))
                 .collect(),
-            Some(u @ Value::Unknown(_)) => {
-                vec![self.to_reference(u, attr.map(|a| &a.expr), item.decl.file_for(attr))]
-            }
-            _ => Vec::new(),
+            None => Vec::new(),
         }
     }
 
@@ -576,13 +621,19 @@ impl<'e, 't> Extractor<'e, 't> {
         match v {
             Value::String(s) if s.is_empty() => Reference::Unset,
             Value::String(s) => Reference::Literal(s.to_string()),
-            Value::Unknown(u) => match &**u {
-                Unknown::AfterApply { address, .. } => Reference::Address(address.clone()),
-                _ => Reference::Unknown(self.unresolved(u, e, file)),
+            v if !v.is_known() => match v.why() {
+                Some(Why::AfterApply { address, .. }) => Reference::Address(address),
+                why => Reference::Unknown(self.unresolved(
+                    &why.unwrap_or(Why::Function {
+                        name: "(unknown)".into(),
+                    }),
+                    e,
+                    file,
+                )),
             },
             other => Reference::Unknown(Unresolved {
                 expression: self.text(e, file),
-                why: format!("{other} is not a reference"),
+                why: format!("{} is not a reference", other.ty().friendly_name()),
                 ..Unresolved::default()
             }),
         }
@@ -594,4 +645,25 @@ fn as_resource(v: &Value) -> Option<Arc<ResourceValue>> {
         Value::Resource(r) => Some(r.clone()),
         _ => None,
     }
+}
+
+/// A known value as a string, as Terraform converts it for a string argument.
+fn text(v: &Value) -> Option<String> {
+    match super::cty::convert::convert(v, &Type::String) {
+        Ok(Value::String(s)) => Some(s.to_string()),
+        _ => None,
+    }
+}
+
+fn boolean(v: &Value) -> Option<bool> {
+    super::cty::convert::convert(v, &Type::Bool).ok()?.as_bool()
+}
+
+fn number(v: &Value) -> Option<f64> {
+    Some(
+        super::cty::convert::convert(v, &Type::Number)
+            .ok()?
+            .as_number()?
+            .to_f64(),
+    )
 }

@@ -22,8 +22,8 @@
 //! - references and keywords (`depends_on`, `provider`, a variable's `type`, ...) are
 //!   strings holding a native expression.
 //!
-//! Numbers are kept as the IR's f64, like native-syntax numbers; the evaluator computes
-//! in f64 throughout, so the exact decimal text would not survive evaluation anyway.
+//! Numbers are parsed at 512 bits from their text, as HCL's JSON parser and native-syntax
+//! numbers are.
 
 mod reader;
 mod schema;
@@ -303,7 +303,17 @@ impl<'s> Converter<'s> {
             Kind::Null => ExprKind::Null,
             Kind::Bool(b) => ExprKind::Bool(*b),
             // The reader checked the JSON number grammar, a subset of what f64 parses.
-            Kind::Number(text) => ExprKind::Number(text.parse().unwrap_or(f64::NAN)),
+            Kind::Number(text) => ExprKind::Number(std::sync::Arc::new(
+                crate::source::terraform::cty::BigFloat::parse(
+                    text,
+                    crate::source::terraform::cty::number::PARSE_PREC,
+                )
+                .unwrap_or_else(|| {
+                    crate::source::terraform::cty::BigFloat::zero(
+                        crate::source::terraform::cty::number::PARSE_PREC,
+                    )
+                }),
+            )),
             Kind::String(s) => match mode {
                 Mode::Literal => ExprKind::String((**s).into()),
                 Mode::Template => return self.template(s, v.span),
@@ -842,7 +852,7 @@ mod tests {
         let b = parse_json_tfvars(src).unwrap();
         assert_eq!(b.attributes.len(), 3);
         assert_eq!(b.attributes[0].expr.as_str(), Some("${foo}"));
-        assert!(matches!(b.attributes[1].expr.kind, ExprKind::Number(n) if n == 1.5));
+        assert!(matches!(&b.attributes[1].expr.kind, ExprKind::Number(n) if n.to_text() == "1.5"));
         assert_eq!(&src[b.attributes[0].span.range()], "\"mode\": \"${foo}\"");
         assert!(parse_json_tfvars("[]").is_err());
     }

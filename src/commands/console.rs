@@ -1,0 +1,31 @@
+//! `xray-setup console`: reads expressions from standard input, prints each value.
+
+use super::variables;
+use crate::cli::{ConsoleArgs, ConsoleFormat};
+use anyhow::Result;
+use std::io::{BufRead, Write};
+use std::process::ExitCode;
+use xray_setup::source::terraform::VariableArg;
+use xray_setup::source::terraform::console::Console;
+use xray_setup::source::terraform::eval::{display, json_out};
+
+pub fn run(args: &ConsoleArgs, command_line: Result<Vec<VariableArg>>) -> Result<ExitCode> {
+    let variables = variables(command_line, args.workspace.as_deref())?;
+    let console = Console::open(&args.dir, &variables)?;
+    let stdout = std::io::stdout();
+    let mut out = std::io::BufWriter::new(stdout.lock());
+    for line in std::io::stdin().lock().lines() {
+        let line = line?;
+        if line.trim().is_empty() {
+            continue;
+        }
+        let shown = match (console.eval(&line), args.format) {
+            (Ok(v), ConsoleFormat::Json) => json_out::to_json(&v),
+            (Ok(v), ConsoleFormat::Text) => display::show(&v),
+            (Err(e), _) => format!("error: {}", e.replace('\n', " ")),
+        };
+        writeln!(out, "{shown}")?;
+    }
+    out.flush()?;
+    Ok(ExitCode::SUCCESS)
+}

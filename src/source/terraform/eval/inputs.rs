@@ -1,0 +1,83 @@
+//! Root variable values from outside the configuration: `terraform.tfvars`,
+//! `*.auto.tfvars`, `-var` and `-var-file`, and `TF_VAR_` variables, in Terraform's
+//! precedence.
+
+use super::super::ir::Attribute;
+use super::super::load::Tree;
+use super::super::module::Tfvars;
+use crate::model::{FileId, StepKind};
+use std::collections::HashMap;
+
+/// Values given on the command line and in the environment, in Terraform's order.
+#[derive(Debug, Clone, Default)]
+pub struct Inputs {
+    /// `--var` and `--var-file` in the order given; later ones win.
+    pub command_line: Vec<CommandLineValue>,
+    /// `TF_VAR_name` values.
+    pub environment: Vec<(String, String)>,
+    /// `terraform.workspace` as given (`--workspace`, `TF_WORKSPACE`); `None`: what
+    /// the root's `.terraform/environment` records, else `default`.
+    pub workspace: Option<String>,
+}
+
+/// The workspace of a root: as given, else the one `terraform workspace select` recorded
+/// in `.terraform/environment` (Terraform's `DataDir/environment` file), else `default`.
+pub fn workspace(given: Option<&str>, root_dir: &std::path::Path) -> String {
+    if let Some(w) = given {
+        return w.to_string();
+    }
+    std::fs::read_to_string(root_dir.join(".terraform").join("environment"))
+        .ok()
+        .map(|s| s.trim().to_string())
+        .filter(|s| !s.is_empty())
+        .unwrap_or_else(|| "default".into())
+}
+
+#[derive(Debug, Clone)]
+pub enum CommandLineValue {
+    Var {
+        name: String,
+        raw: String,
+    },
+    /// Index into `Tree::var_files`.
+    File(usize),
+}
+
+/// Where a root variable's value comes from.
+#[derive(Clone, Copy)]
+pub enum RootSource<'t> {
+    Tfvars(FileId, &'t Attribute),
+    Raw(&'t str, StepKind),
+}
+
+/// The source of each root variable that has one, by Terraform's precedence (lowest
+/// first, later ones replace): environment, terraform.tfvars(.json), *.auto.tfvars(.json)
+/// in lexical order, then -var and -var-file in command-line order.
+pub fn root_sources<'t>(
+    tree: &'t Tree,
+    root: usize,
+    inputs: &'t Inputs,
+) -> HashMap<&'t str, RootSource<'t>> {
+    let module = &tree.modules[root];
+    let mut sources = HashMap::new();
+    for (name, raw) in &inputs.environment {
+        sources.insert(name.as_str(), RootSource::Raw(raw, StepKind::Environment));
+    }
+    fn add_file<'t>(sources: &mut HashMap<&'t str, RootSource<'t>>, t: &'t Tfvars) {
+        for a in &t.body.attributes {
+            sources.insert(&*a.name, RootSource::Tfvars(t.file, a));
+        }
+    }
+    for t in &module.auto_tfvars {
+        add_file(&mut sources, t);
+    }
+    for c in &inputs.command_line {
+        match c {
+            CommandLineValue::Var { name, raw } => {
+                sources.insert(name.as_str(), RootSource::Raw(raw, StepKind::CommandLine));
+            }
+            CommandLineValue::File(i) => add_file(&mut sources, &tree.var_files[*i]),
+        }
+    }
+    sources
+}

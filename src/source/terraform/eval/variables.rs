@@ -1,0 +1,303 @@
+//! Variables, locals and outputs of a module instance, each evaluated once.
+
+use super::super::cty::convert::convert;
+use super::super::cty::{Type, Value, Why};
+use super::error::{ErrorKind, EvalError, R};
+use super::inputs::RootSource;
+use super::instances::{InstKind, MemoKey, Slot};
+use super::typeexpr::{self, Constraint};
+use super::{EMPTY, Evaluator, InstId, lambda_module};
+use crate::model::{FileId, Span};
+
+impl Evaluator<'_> {
+    /// Looks a value up in an instance's memo, computing it once. A value that depends
+    /// on itself is an error, as in Terraform.
+    pub(super) fn memo(
+        &self,
+        id: InstId,
+        key: MemoKey,
+        what: &str,
+        at: (FileId, Span),
+        compute: impl FnOnce() -> R,
+    ) -> R {
+        let inst = self.inst(id);
+        match inst.memo.borrow().get(&key) {
+            Some(Slot::Done(v)) => return v.clone(),
+            Some(Slot::InProgress) => {
+                let err = EvalError::new(
+                    ErrorKind::Cycle,
+                    "Cycle",
+                    format!("{what} depends on itself."),
+                    at.1,
+                );
+                return Err(self.record(err, at.0));
+            }
+            None => {}
+        }
+        inst.memo.borrow_mut().insert(key, Slot::InProgress);
+        let v = compute();
+        inst.memo.borrow_mut().insert(key, Slot::Done(v.clone()));
+        v
+    }
+
+    /// `var.NAME` in an instance.
+    pub fn var(&self, id: InstId, name: &str, span: Span) -> R {
+        let inst = self.inst(id);
+        match inst.kind {
+            InstKind::Module(m, _) => {
+                let Some(idx) = m.variables.get_index_of(name) else {
+                    return Err(EvalError::new(
+                        ErrorKind::Undeclared,
+                        "Reference to undeclared input variable",
+                        format!(
+                            "An input variable with the name {name:?} has not been declared. This variable can be declared with a variable \"{name}\" {{}} block."
+                        ),
+                        span,
+                    ));
+                };
+                let decl = &m.variables[idx];
+                self.memo(id, MemoKey::Var(idx), &format!("var.{name}"), (decl.file, decl.block.header), || {
+                    let constraint = self.constraint(id, decl)?;
+                    let given = match &inst.parent {
+                        None => {
+                            // Terraform takes values from the command line and the
+                            // environment literally for a variable without a type or of a
+                            // primitive type, and as HCL otherwise (`VariableParseLiteral`).
+                            let literal = decl.block.body.attribute("type").is_none() || constraint.ty.is_primitive();
+                            self.root_var(name, decl.default().is_some(), &constraint.ty, literal)?
+                        }
+                        Some(p) => match p.call.block.body.attribute(name) {
+                            Some(arg) => Some(self.eval_in(&arg.expr, p.call.file, p.inst, &p.iteration)?),
+                            None => None,
+                        },
+                    };
+                    let nullable = match decl.block.body.attribute("nullable") {
+                        Some(a) => self.eval_in(&a.expr, decl.file, id, &EMPTY)?.as_bool().unwrap_or(true),
+                        None => true,
+                    };
+                    let value = match given {
+                        Some(v) if !v.is_null() || nullable => v,
+                        _ => match decl.default() {
+                            Some(d) => self.eval_in(d, decl.file, id, &EMPTY)?,
+                            None if inst.parent.is_none() => Value::null(),
+                            None => {
+                                let (_, call) = self.call_site(id).expect("a child has a caller");
+                                return Err(self.record(
+                                    EvalError::invalid(
+                                        "Missing required argument",
+                                        format!("The argument {name:?} is required, but no definition was found."),
+                                        call.block.header,
+                                    ),
+                                    call.file,
+                                ));
+                            }
+                        },
+                    };
+                    let value = match &constraint.defaults {
+                        Some(d) => d.apply(value),
+                        None => value,
+                    };
+                    convert(&value, &constraint.ty).map_err(|e| {
+                        let (file, span) = match &inst.parent {
+                            Some(p) => (
+                                p.call.file,
+                                p.call.block.body.attribute(name).map_or(p.call.block.header, |a| a.expr.span),
+                            ),
+                            None => (decl.file, decl.block.header),
+                        };
+                        self.record(
+                            EvalError::invalid(
+                                "Invalid value for input variable",
+                                format!("The given value is not suitable for var.{name}: {e}."),
+                                span,
+                            ),
+                            file,
+                        )
+                    })
+                })
+            }
+            InstKind::LambdaModule => {
+                let p = inst
+                    .parent
+                    .as_ref()
+                    .expect("a module instance has a caller");
+                match p
+                    .call
+                    .block
+                    .body
+                    .attributes
+                    .iter()
+                    .position(|a| &*a.name == name)
+                {
+                    Some(idx) => {
+                        let arg = &p.call.block.body.attributes[idx];
+                        self.memo(
+                            id,
+                            MemoKey::Arg(idx),
+                            &format!("var.{name}"),
+                            (p.call.file, arg.span),
+                            || self.eval_in(&arg.expr, p.call.file, p.inst, &p.iteration),
+                        )
+                    }
+                    None => Ok(lambda_module::default_input(name)),
+                }
+            }
+            InstKind::NotOnDisk => Ok(self.not_on_disk(id)),
+        }
+    }
+
+    /// A variable's type constraint (`any` when it has none).
+    fn constraint(
+        &self,
+        id: InstId,
+        decl: &super::super::module::Variable,
+    ) -> Result<Constraint, Box<EvalError>> {
+        let Some(t) = decl.block.body.attribute("type") else {
+            return Ok(Constraint {
+                ty: Type::Dynamic,
+                defaults: None,
+            });
+        };
+        let failed = std::cell::RefCell::new(None);
+        let c =
+            typeexpr::variable_type(&t.expr, &|e| match self.eval_in(e, decl.file, id, &EMPTY) {
+                Ok(v) => Some(v),
+                Err(err) => {
+                    failed.borrow_mut().get_or_insert(err);
+                    None
+                }
+            });
+        if let Some(err) = failed.into_inner() {
+            return Err(err);
+        }
+        c.map_err(|e| {
+            self.record(
+                EvalError::invalid("Invalid type specification", e.message, e.span),
+                decl.file,
+            )
+        })
+    }
+
+    /// A root variable's value from tfvars, the command line or the environment; `None`
+    /// when nothing sets it. No default and no value is unknown (what `plan` would ask
+    /// for).
+    fn root_var(
+        &self,
+        name: &str,
+        has_default: bool,
+        ty: &Type,
+        literal: bool,
+    ) -> Result<Option<Value>, Box<EvalError>> {
+        match self.root_sources.get(name) {
+            Some(RootSource::Tfvars(file, attr)) => {
+                Ok(Some(self.eval_in(&attr.expr, *file, Self::ROOT, &EMPTY)?))
+            }
+            Some(RootSource::Raw(raw, _)) => {
+                if literal {
+                    return Ok(Some(Value::string(*raw)));
+                }
+                let e = super::super::parse::parse_expr(raw.trim()).map_err(|e| {
+                    EvalError::invalid(
+                        "Invalid value for input variable",
+                        format!(
+                            "The value given for var.{name} is not valid HCL: {}.",
+                            e.message
+                        ),
+                        Span::default(),
+                    )
+                })?;
+                let ctx = super::Ctx {
+                    ev: self,
+                    inst: Self::ROOT,
+                    iteration: &EMPTY,
+                };
+                Ok(Some(super::engine::Engine { env: &ctx }.eval(&e, None)?))
+            }
+            None if has_default => Ok(None),
+            None => Ok(Some(Value::unknown(
+                ty.without_optional(),
+                Why::Variable { name: name.into() },
+            ))),
+        }
+    }
+
+    /// `local.NAME`.
+    pub fn local(&self, id: InstId, name: &str, span: Span) -> R {
+        let inst = self.inst(id);
+        let InstKind::Module(m, _) = inst.kind else {
+            return Ok(self.not_on_disk(id));
+        };
+        let Some(idx) = m.locals.get_index_of(name) else {
+            return Err(EvalError::new(
+                ErrorKind::Undeclared,
+                "Reference to undeclared local value",
+                format!("A local value with the name {name:?} has not been declared."),
+                span,
+            ));
+        };
+        let local = &m.locals[idx];
+        self.memo(
+            id,
+            MemoKey::Local(idx),
+            &format!("local.{name}"),
+            (local.file, local.span),
+            || self.eval_in(&local.expr, local.file, id, &EMPTY),
+        )
+    }
+
+    /// `module.CALL.NAME` read from one instance of the call.
+    pub fn output(&self, id: InstId, name: &str, span: Span) -> R {
+        let inst = self.inst(id);
+        match inst.kind {
+            InstKind::Module(m, _) => {
+                let Some(idx) = m.outputs.get_index_of(name) else {
+                    return Err(EvalError::new(
+                        ErrorKind::Undeclared,
+                        "Unsupported attribute",
+                        format!(
+                            "This object does not have an attribute named {name:?}: {} has no output {name:?}.",
+                            inst.address
+                        ),
+                        span,
+                    ));
+                };
+                let out = &m.outputs[idx];
+                self.memo(
+                    id,
+                    MemoKey::Output(idx),
+                    &format!("{}.{name}", inst.address),
+                    (out.file, out.span),
+                    || self.eval_in(&out.expr, out.file, id, &EMPTY),
+                )
+            }
+            InstKind::LambdaModule => lambda_module::output(self, id, &inst.address, name),
+            InstKind::NotOnDisk => Ok(self.not_on_disk(id)),
+        }
+    }
+
+    pub(super) fn not_on_disk(&self, id: InstId) -> Value {
+        let inst = self.inst(id);
+        Value::unknown(
+            Type::Dynamic,
+            Why::ModuleNotOnDisk {
+                call: inst.address.clone(),
+                source: inst.source.clone(),
+            },
+        )
+    }
+
+    /// Every output of one instance, as an object.
+    pub(super) fn module_object(&self, id: InstId) -> R {
+        let inst = self.inst(id);
+        match inst.kind {
+            InstKind::Module(m, _) => {
+                let mut map = std::collections::BTreeMap::new();
+                for name in m.outputs.keys() {
+                    map.insert(name.to_string(), self.output(id, name, Span::default())?);
+                }
+                Ok(Value::object(map))
+            }
+            _ => Ok(self.not_on_disk(id)),
+        }
+    }
+}
