@@ -40,6 +40,9 @@ pub struct Module {
     pub other_tfvars: Vec<Tfvars>,
     /// Every configuration file of the module.
     pub files: Vec<FileId>,
+    /// What Terraform refuses about the module's blocks themselves (a name declared
+    /// twice), found while loading.
+    pub invalid: Vec<ConfigError>,
     /// What merging override files needs while the module loads.
     pub(super) loading: Loading,
 }
@@ -53,6 +56,15 @@ pub(super) struct Loading {
     /// A primary configuration file of the module could not be read or parsed, so the
     /// block an override file names may be in it.
     incomplete: bool,
+}
+
+/// A configuration error found while loading a module, in Terraform's words.
+#[derive(Debug, Clone)]
+pub struct ConfigError {
+    pub file: FileId,
+    pub span: Span,
+    pub summary: String,
+    pub detail: String,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -228,69 +240,142 @@ impl Module {
             match &*block.kind {
                 "resource" | "data" => {
                     let key = resource_key(&block);
-                    if !self.resources.contains_key(&key) {
-                        self.resources.insert(
-                            key.clone(),
-                            Resource {
-                                file,
-                                key,
-                                block,
-                                origins: None,
-                            },
+                    if self.resources.contains_key(&key) {
+                        let (kind, noun) = if key.data {
+                            ("data", "data resource")
+                        } else {
+                            ("resource", "resource")
+                        };
+                        self.duplicate(
+                            file,
+                            &block,
+                            format!("Duplicate {kind} \"{}\" configuration", key.rtype),
+                            format!(
+                                "A {} {noun} named {:?} was already declared in this module. Resource names must be unique per type in each module.",
+                                key.rtype, &*key.name
+                            ),
                         );
+                        continue;
                     }
+                    self.resources.insert(
+                        key.clone(),
+                        Resource {
+                            file,
+                            key,
+                            block,
+                            origins: None,
+                        },
+                    );
                 }
                 "module" => {
                     let name = label(&block, 0);
-                    if !self.calls.contains_key(&name) {
-                        let source = literal_source(&block);
-                        self.calls.insert(
-                            name.clone(),
-                            Call {
-                                file,
-                                name,
-                                source,
-                                block,
-                                origins: None,
-                            },
+                    if self.calls.contains_key(&name) {
+                        self.duplicate(
+                            file,
+                            &block,
+                            "Duplicate module call".into(),
+                            format!("A module call named {:?} was already defined in this module. Module calls must have unique names within a module.", &*name),
                         );
+                        continue;
                     }
+                    let source = literal_source(&block);
+                    self.calls.insert(
+                        name.clone(),
+                        Call {
+                            file,
+                            name,
+                            source,
+                            block,
+                            origins: None,
+                        },
+                    );
                 }
                 "variable" => {
-                    self.variables.entry(label(&block, 0)).or_insert(Variable {
-                        file,
-                        block,
-                        origins: None,
-                    });
-                }
-                "provider" => {
-                    self.providers
-                        .entry(provider_key(&block))
-                        .or_insert(Provider {
+                    let name = label(&block, 0);
+                    if self.variables.contains_key(&name) {
+                        self.duplicate(
+                            file,
+                            &block,
+                            "Duplicate variable declaration".into(),
+                            format!("A variable named {:?} was already declared in this module. Variable names must be unique within a module.", &*name),
+                        );
+                        continue;
+                    }
+                    self.variables.insert(
+                        name,
+                        Variable {
                             file,
                             block,
                             origins: None,
-                        });
+                        },
+                    );
+                }
+                "provider" => {
+                    let key = provider_key(&block);
+                    if self.providers.contains_key(&key) {
+                        self.duplicate(
+                            file,
+                            &block,
+                            "Duplicate provider configuration".into(),
+                            format!(
+                                "A provider configuration for {:?}{} was already given in this module. Each configuration for the same provider must have a distinct alias.",
+                                &*key.name,
+                                key.alias.as_deref().map(|a| format!(" with alias {a:?}")).unwrap_or_default()
+                            ),
+                        );
+                        continue;
+                    }
+                    self.providers.insert(
+                        key,
+                        Provider {
+                            file,
+                            block,
+                            origins: None,
+                        },
+                    );
                 }
                 "output" => {
                     let name = label(&block, 0);
-                    self.loading.declared_outputs.insert(name.clone());
-                    if let Some(a) = block.body.attribute("value")
-                        && !self.outputs.contains_key(&name)
-                    {
+                    if !self.loading.declared_outputs.insert(name.clone()) {
+                        self.duplicate(
+                            file,
+                            &block,
+                            "Duplicate output definition".into(),
+                            format!("An output named {:?} was already defined in this module. Output names must be unique within a module.", &*name),
+                        );
+                        continue;
+                    }
+                    if let Some(a) = block.body.attribute("value") {
                         self.outputs.insert(name, located(file, a.clone()));
                     }
                 }
                 "locals" => {
                     for a in block.body.attributes {
-                        if !self.locals.contains_key(&a.name) {
-                            self.locals.insert(a.name.clone(), located(file, a));
+                        if self.locals.contains_key(&a.name) {
+                            self.invalid.push(ConfigError {
+                                file,
+                                span: a.span,
+                                summary: "Duplicate local value definition".into(),
+                                detail: format!("A local value named {:?} was already defined in this module. Local value names must be unique within a module.", &*a.name),
+                            });
+                            continue;
                         }
+                        self.locals.insert(a.name.clone(), located(file, a));
                     }
                 }
                 _ => {}
             }
         }
+    }
+
+    /// A block whose name the module already declared (Terraform refuses the module).
+    fn duplicate(&mut self, file: FileId, block: &Block, summary: String, detail: String) {
+        self.invalid.push(ConfigError {
+            file,
+            span: block.header,
+            summary,
+            detail,
+        });
     }
 
     /// Merges one override file (Terraform's `Module.mergeFile`).

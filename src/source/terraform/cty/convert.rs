@@ -353,7 +353,11 @@ impl Conversion {
             let mut attrs = r.attrs.clone();
             for name in o.attrs.keys() {
                 if !attrs.contains_key(name) {
-                    attrs.insert(name.clone(), super::ops::get_attr(v, name).unwrap_or_else(|_| v.unknown_like(Type::Dynamic)));
+                    attrs.insert(
+                        name.clone(),
+                        super::ops::get_attr(v, name)
+                            .unwrap_or_else(|_| v.unknown_like(Type::Dynamic)),
+                    );
                 }
             }
             return convert_at(&Value::object(attrs), &self.out, path);
@@ -406,8 +410,12 @@ impl Plan {
                 s => Err(err(
                     path,
                     match s.to_lowercase().as_str() {
-                        "true" => "a bool is required; to convert from string, use lowercase \"true\"",
-                        "false" => "a bool is required; to convert from string, use lowercase \"false\"",
+                        "true" => {
+                            "a bool is required; to convert from string, use lowercase \"true\""
+                        }
+                        "false" => {
+                            "a bool is required; to convert from string, use lowercase \"false\""
+                        }
                         _ => "a bool is required",
                     },
                 )),
@@ -415,7 +423,9 @@ impl Plan {
             Plan::ObjectToObject { attrs, out } => {
                 let mut result = BTreeMap::new();
                 for (name, e) in v.entries().into_iter().flatten() {
-                    let Some(conv) = attrs.get(name) else { continue };
+                    let Some(conv) = attrs.get(name) else {
+                        continue;
+                    };
                     path.push(PathStep::Attr(name.clone()));
                     let mut e = match conv {
                         Some(p) => p.apply(e, path)?,
@@ -430,7 +440,10 @@ impl Plan {
                 if let Type::Object(o) = out {
                     for name in &o.optional {
                         if !result.contains_key(name) {
-                            result.insert(name.clone(), Value::Null(o.attrs[name].without_optional()));
+                            result.insert(
+                                name.clone(),
+                                Value::Null(o.attrs[name].without_optional()),
+                            );
                         }
                     }
                 }
@@ -451,7 +464,9 @@ impl Plan {
             }
             Plan::CollectionToList { ety, elem } => {
                 if super::ops::length(v).as_number().is_none() {
-                    return Ok(v.unknown_like(Type::list(v.ty().element().cloned().unwrap_or(Type::Dynamic))));
+                    return Ok(v.unknown_like(Type::list(
+                        v.ty().element().cloned().unwrap_or(Type::Dynamic),
+                    )));
                 }
                 let items = convert_items(v.items().unwrap_or_default(), elem, path)?;
                 if items.is_empty() {
@@ -462,7 +477,9 @@ impl Plan {
                     };
                     return Ok(Value::list(ety, Vec::new()));
                 }
-                let ety = common_type(&items).ok_or_else(|| err(path, "element types must all match for conversion to list"))?;
+                let ety = common_type(&items).ok_or_else(|| {
+                    err(path, "element types must all match for conversion to list")
+                })?;
                 Ok(Value::list(ety, items))
             }
             Plan::CollectionToSet { ety, elem } => {
@@ -475,7 +492,9 @@ impl Plan {
                     };
                     return Ok(Value::set(ety, Vec::new()));
                 }
-                let ety = common_type(&items).ok_or_else(|| err(path, "element types must all match for conversion to set"))?;
+                let ety = common_type(&items).ok_or_else(|| {
+                    err(path, "element types must all match for conversion to set")
+                })?;
                 Ok(Value::set(ety, items))
             }
             Plan::CollectionToMap { ety, elem } => {
@@ -491,7 +510,12 @@ impl Plan {
                 }
                 finish_map(v, ety, items, path, false)
             }
-            Plan::TupleToList { ety, elems, unsafe_, empty } => {
+            Plan::TupleToList {
+                ety,
+                elems,
+                unsafe_,
+                empty,
+            } => {
                 if *empty {
                     return Ok(Value::list(ety.clone(), Vec::new()));
                 }
@@ -506,7 +530,9 @@ impl Plan {
                     path.pop();
                 }
                 let out = unify_list_elements(out, path, *unsafe_)?;
-                let ety = common_type(&out).ok_or_else(|| err(path, "element types must all match for conversion to list"))?;
+                let ety = common_type(&out).ok_or_else(|| {
+                    err(path, "element types must all match for conversion to list")
+                })?;
                 Ok(Value::list(ety, out))
             }
             Plan::TupleToSet { ety, elems, empty } => {
@@ -527,10 +553,17 @@ impl Plan {
                     }
                     out.push(e);
                 }
-                let ety = common_type(&out).ok_or_else(|| err(path, "element types must all match for conversion to set"))?;
+                let ety = common_type(&out).ok_or_else(|| {
+                    err(path, "element types must all match for conversion to set")
+                })?;
                 Ok(Value::set(ety, out))
             }
-            Plan::ObjectToMap { ety, attrs, unsafe_, empty } => {
+            Plan::ObjectToMap {
+                ety,
+                attrs,
+                unsafe_,
+                empty,
+            } => {
                 if *empty {
                     return Ok(Value::map(ety.clone(), BTreeMap::new()));
                 }
@@ -547,17 +580,22 @@ impl Plan {
                 finish_map(v, ety, items, path, *unsafe_)
             }
             Plan::MapToObject { out, elems } => {
-                let Type::Object(o) = out else { unreachable!("map to object targets an object") };
+                let Type::Object(o) = out else {
+                    unreachable!("map to object targets an object")
+                };
                 let mut result = BTreeMap::new();
                 for (k, e) in v.entries().into_iter().flatten() {
                     let Some(conv) = elems.get(k) else { continue };
                     path.push(PathStep::Index(format!("{k:?}")));
                     let mut e = match conv {
                         Some(Plan::Incompatible) => {
-                            return Err(err(path, format!(
-                                "map element type is incompatible with attribute {k:?}: {}",
-                                mismatch_message(&e.ty(), &o.attrs[k])
-                            )));
+                            return Err(err(
+                                path,
+                                format!(
+                                    "map element type is incompatible with attribute {k:?}: {}",
+                                    mismatch_message(&e.ty(), &o.attrs[k])
+                                ),
+                            ));
                         }
                         Some(p) => p.apply(e, path)?,
                         None => e.clone(),
@@ -573,7 +611,10 @@ impl Plan {
                         if o.optional.contains(name) {
                             result.insert(name.clone(), Value::Null(aty.clone()));
                         } else {
-                            return Err(err(path, format!("map has no element for required attribute {name:?}")));
+                            return Err(err(
+                                path,
+                                format!("map has no element for required attribute {name:?}"),
+                            ));
                         }
                     }
                 }
@@ -583,7 +624,11 @@ impl Plan {
     }
 }
 
-fn convert_items(items: &[Value], elem: &Option<Box<Plan>>, path: &mut Vec<PathStep>) -> Result<Vec<Value>, ConvError> {
+fn convert_items(
+    items: &[Value],
+    elem: &Option<Box<Plan>>,
+    path: &mut Vec<PathStep>,
+) -> Result<Vec<Value>, ConvError> {
     let mut out = Vec::with_capacity(items.len());
     for (i, e) in items.iter().enumerate() {
         path.push(PathStep::Index(i.to_string()));
@@ -637,11 +682,16 @@ fn finish_map(
         items = out;
     }
     let values: Vec<Value> = items.values().cloned().collect();
-    let ety = common_type(&values).ok_or_else(|| err(path, "element types must all match for conversion to map"))?;
+    let ety = common_type(&values)
+        .ok_or_else(|| err(path, "element types must all match for conversion to map"))?;
     Ok(Value::map(ety, items))
 }
 
-fn unify_list_elements(items: Vec<Value>, path: &[PathStep], unsafe_: bool) -> Result<Vec<Value>, ConvError> {
+fn unify_list_elements(
+    items: Vec<Value>,
+    path: &[PathStep],
+    unsafe_: bool,
+) -> Result<Vec<Value>, ConvError> {
     let types: Vec<Type> = items.iter().map(Value::ty).collect();
     let (unified, _) = unify(&types, unsafe_)
         .ok_or_else(|| err(path, "cannot find a common base type for all elements"))?;
@@ -730,7 +780,11 @@ pub fn dynamic_replace(in_ty: &Type, out: &Type) -> Type {
                 }
                 _ => Type::Dynamic,
             };
-            if out.is_set() { Type::set(ety) } else { Type::list(ety) }
+            if out.is_set() {
+                Type::set(ety)
+            } else {
+                Type::list(ety)
+            }
         }
         Type::Tuple(ots) => {
             let its = in_ty.tuple_elements().unwrap_or_default();
@@ -776,5 +830,12 @@ pub fn mismatch_message(got: &Type, want: &Type) -> String {
 pub fn unknown_of(v: &Value, ty: Type) -> Value {
     v.why()
         .map(|w| Value::unknown(ty.clone(), w.plain()))
-        .unwrap_or_else(|| Value::unknown(ty, Why::Function { name: "convert".into() }))
+        .unwrap_or_else(|| {
+            Value::unknown(
+                ty,
+                Why::Function {
+                    name: "convert".into(),
+                },
+            )
+        })
 }

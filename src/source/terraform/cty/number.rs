@@ -242,9 +242,16 @@ impl BigFloat {
     fn add_signed(&self, y: &BigFloat, yneg: bool, prec: u32) -> Result<BigFloat, NotANumber> {
         match (self.form, y.form) {
             (Form::Inf, Form::Inf) if self.neg != yneg => {
-                return Err(NotANumber("addition or subtraction of infinities with opposite signs"));
+                return Err(NotANumber(
+                    "addition or subtraction of infinities with opposite signs",
+                ));
             }
-            (Form::Inf, _) => return Ok(BigFloat { prec, ..self.clone() }),
+            (Form::Inf, _) => {
+                return Ok(BigFloat {
+                    prec,
+                    ..self.clone()
+                });
+            }
             (_, Form::Inf) => {
                 return Ok(BigFloat {
                     prec,
@@ -262,7 +269,13 @@ impl BigFloat {
                 return Ok(Self::rounded(yneg, y.mant.clone(), y.exp, false, prec));
             }
             (_, Form::Zero) => {
-                return Ok(Self::rounded(self.neg, self.mant.clone(), self.exp, false, prec));
+                return Ok(Self::rounded(
+                    self.neg,
+                    self.mant.clone(),
+                    self.exp,
+                    false,
+                    prec,
+                ));
             }
             _ => {}
         }
@@ -312,7 +325,9 @@ impl BigFloat {
         let neg = self.neg != y.neg;
         Ok(match (self.form, y.form) {
             (Form::Zero, Form::Zero) | (Form::Inf, Form::Inf) => {
-                return Err(NotANumber("division of zero by zero or infinity by infinity"));
+                return Err(NotANumber(
+                    "division of zero by zero or infinity by infinity",
+                ));
             }
             (Form::Zero, _) | (_, Form::Inf) => BigFloat {
                 neg,
@@ -327,13 +342,7 @@ impl BigFloat {
                 let extra = (prec as i64 + 2 + y.mant.bits() as i64 - self.mant.bits() as i64)
                     .max(0) as u64;
                 let (q, r) = (&self.mant << extra).div_rem(&y.mant);
-                Self::rounded(
-                    neg,
-                    q,
-                    self.exp - y.exp - extra as i64,
-                    !r.is_zero(),
-                    prec,
-                )
+                Self::rounded(neg, q, self.exp - y.exp - extra as i64, !r.is_zero(), prec)
             }
         })
     }
@@ -342,13 +351,15 @@ impl BigFloat {
     /// that compare equal may still differ (sign of zero, precision).
     #[allow(clippy::should_implement_trait)]
     pub fn cmp(&self, y: &BigFloat) -> Ordering {
-        let rank = |x: &BigFloat| -> i32 { match (x.form, x.neg) {
-            (Form::Inf, true) => -2,
-            (Form::Finite, true) => -1,
-            (Form::Zero, _) => 0,
-            (Form::Finite, false) => 1,
-            (Form::Inf, false) => 2,
-        }};
+        let rank = |x: &BigFloat| -> i32 {
+            match (x.form, x.neg) {
+                (Form::Inf, true) => -2,
+                (Form::Finite, true) => -1,
+                (Form::Zero, _) => 0,
+                (Form::Finite, false) => 1,
+                (Form::Inf, false) => 2,
+            }
+        };
         let (ra, rb) = (rank(self), rank(y));
         if ra != rb || ra.abs() != 1 {
             return ra.cmp(&rb);
@@ -410,7 +421,12 @@ impl BigFloat {
                 }
                 let r = Self::rounded(false, self.mant.clone(), self.exp, false, bits);
                 if r.form != Form::Finite {
-                    return sign * if r.form == Form::Inf { f64::INFINITY } else { 0.0 };
+                    return sign
+                        * if r.form == Form::Inf {
+                            f64::INFINITY
+                        } else {
+                            0.0
+                        };
                 }
                 let m = r.mant.to_u64().unwrap_or(0) as f64;
                 sign * ldexp(m, r.exp)
@@ -475,7 +491,11 @@ impl BigFloat {
             }
             let e: i64 = rest.parse().ok().or_else(|| {
                 // An exponent too long for i64 overflows anyway.
-                Some(if rest.starts_with('-') { i64::MIN / 4 } else { i64::MAX / 4 })
+                Some(if rest.starts_with('-') {
+                    i64::MIN / 4
+                } else {
+                    i64::MAX / 4
+                })
             })?;
             if binary {
                 exp2 = e;
@@ -689,7 +709,11 @@ impl Decimal {
         } else {
             self.mant[n] >= b'5'
         };
-        if up { self.round_up(n) } else { self.round_down(n) }
+        if up {
+            self.round_up(n)
+        } else {
+            self.round_down(n)
+        }
     }
 
     fn round_up(&mut self, mut n: usize) {
@@ -737,7 +761,11 @@ impl Decimal {
             out.push('.');
             for i in 0..prec as i64 {
                 let idx = self.exp + i;
-                out.push(if idx >= 0 { self.at(idx as usize) } else { b'0' } as char);
+                out.push(if idx >= 0 {
+                    self.at(idx as usize)
+                } else {
+                    b'0'
+                } as char);
             }
         }
         out
@@ -760,7 +788,11 @@ impl Decimal {
             }
         }
         out.push('e');
-        let exp = if self.mant.is_empty() { 0 } else { self.exp - 1 };
+        let exp = if self.mant.is_empty() {
+            0
+        } else {
+            self.exp - 1
+        };
         out.push(if exp < 0 { '-' } else { '+' });
         let e = exp.abs();
         if e < 10 {
@@ -789,7 +821,15 @@ mod tests {
 
     #[test]
     fn literals_print_back() {
-        for s in ["0", "1", "1.5", "0.05", "1000", "123456789012345678901234567890", "0.1"] {
+        for s in [
+            "0",
+            "1",
+            "1.5",
+            "0.05",
+            "1000",
+            "123456789012345678901234567890",
+            "0.1",
+        ] {
             assert_eq!(p(s).to_text(), s);
         }
         assert_eq!(p("1e3").to_text(), "1000");
@@ -801,7 +841,10 @@ mod tests {
         // Values printed by Go's big.Float at 512 bits (the referee).
         assert_eq!(p("0.1").add(&p("0.2")).unwrap().to_text(), "0.3");
         let third = p("1").quo(&p("3")).unwrap().to_text();
-        assert!(third.starts_with("0.3333333333") && third.ends_with('5'), "{third}");
+        assert!(
+            third.starts_with("0.3333333333") && third.ends_with('5'),
+            "{third}"
+        );
         assert_eq!(third.len(), 157);
         assert_eq!(p("1").neg().mul(&p("0")).unwrap().to_text(), "-0");
         assert_eq!(p("2").quo(&p("0")).unwrap().to_text(), "+Inf");

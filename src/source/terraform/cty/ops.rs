@@ -105,9 +105,7 @@ fn unknown_bool(a: &Value, b: &Value) -> Value {
         .or(b.first_unknown())
         .and_then(Value::why)
         .map(Why::plain)
-        .unwrap_or(Why::Function {
-            name: "==".into(),
-        });
+        .unwrap_or(Why::Function { name: "==".into() });
     Value::unknown(Type::Bool, why)
 }
 
@@ -163,7 +161,8 @@ pub fn index(collection: &Value, key: &Value) -> Result<Value, OpError> {
     // A resource instance indexed by name reads its attribute.
     if let Value::Resource(_) = collection {
         if let Value::String(name) = key {
-            return Ok(get_attr(collection, name).unwrap_or_else(|_| collection.unknown_like(Type::Dynamic)));
+            return Ok(get_attr(collection, name)
+                .unwrap_or_else(|_| collection.unknown_like(Type::Dynamic)));
         }
         return Ok(collection.unknown_like(Type::Dynamic));
     }
@@ -174,7 +173,11 @@ pub fn index(collection: &Value, key: &Value) -> Result<Value, OpError> {
     }
     match &ty {
         Type::List(_) | Type::Tuple(_) | Type::Map(_) => {
-            let want = if ty.is_map() { Type::String } else { Type::Number };
+            let want = if ty.is_map() {
+                Type::String
+            } else {
+                Type::Number
+            };
             let key = super::convert::convert(key, &want).map_err(|e| {
                 invalid_index(format!(
                     "The given key does not identify an element in this collection value: {e}."
@@ -184,16 +187,24 @@ pub fn index(collection: &Value, key: &Value) -> Result<Value, OpError> {
             let Some(has) = has.as_bool() else {
                 return Ok(match &ty {
                     Type::Tuple(_) => unknown_from(collection, &key, Type::Dynamic),
-                    _ => unknown_from(collection, &key, ty.element().cloned().unwrap_or(Type::Dynamic)),
+                    _ => unknown_from(
+                        collection,
+                        &key,
+                        ty.element().cloned().unwrap_or(Type::Dynamic),
+                    ),
                 });
             };
             if !has {
                 if let (false, Value::Number(n)) = (ty.is_map(), &key) {
                     if !n.is_int() {
-                        return Err(invalid_index("The given key does not identify an element in this collection value: indexing a sequence requires a whole number, but the given index has a fractional part."));
+                        return Err(invalid_index(
+                            "The given key does not identify an element in this collection value: indexing a sequence requires a whole number, but the given index has a fractional part.",
+                        ));
                     }
                     if n.sign() < 0 {
-                        return Err(invalid_index("The given key does not identify an element in this collection value: a negative number is not a valid index for a sequence."));
+                        return Err(invalid_index(
+                            "The given key does not identify an element in this collection value: a negative number is not a valid index for a sequence.",
+                        ));
                     }
                     if let Some(len) = collection.length() {
                         return Err(invalid_index(if len == 0 {
@@ -236,18 +247,31 @@ pub fn index(collection: &Value, key: &Value) -> Result<Value, OpError> {
                 .cloned()
                 .unwrap_or_else(|| collection.unknown_like(o.attrs[name].clone())))
         }
-        Type::Set(_) => Err(invalid_index("Elements of a set are identified only by their value and don't have any separate index or key to select with, so it's only possible to perform operations across all elements of the set.")),
+        Type::Set(_) => Err(invalid_index(
+            "Elements of a set are identified only by their value and don't have any separate index or key to select with, so it's only possible to perform operations across all elements of the set.",
+        )),
         _ => Err(invalid_index("This value does not have any indices.")),
     }
 }
 
 /// An unknown result for an index whose collection or key is unknown.
 fn unknown_from(collection: &Value, key: &Value, ty: Type) -> Value {
-    let source = if collection.is_wholly_known() { key } else { collection };
+    let source = if collection.is_wholly_known() {
+        key
+    } else {
+        collection
+    };
     source
         .first_unknown()
         .map(|u| u.unknown_like(ty.clone()))
-        .unwrap_or_else(|| Value::unknown(ty, Why::Function { name: "index".into() }))
+        .unwrap_or_else(|| {
+            Value::unknown(
+                ty,
+                Why::Function {
+                    name: "index".into(),
+                },
+            )
+        })
 }
 
 /// cty's `HasIndex` for lists, maps and tuples (the key already converted).
@@ -256,7 +280,11 @@ fn has_index(collection: &Value, key: &Value) -> Value {
     match collection.ty() {
         Type::List(_) | Type::Tuple(_) => {
             let Value::Number(n) = key else {
-                return if key.is_known() { Value::Bool(false) } else { unknown() };
+                return if key.is_known() {
+                    Value::Bool(false)
+                } else {
+                    unknown()
+                };
             };
             if !collection.is_known() && !collection.ty().is_tuple() {
                 return unknown();
@@ -272,7 +300,11 @@ fn has_index(collection: &Value, key: &Value) -> Value {
         }
         Type::Map(_) => {
             let Value::String(k) = key else {
-                return if key.is_known() { Value::Bool(false) } else { unknown() };
+                return if key.is_known() {
+                    Value::Bool(false)
+                } else {
+                    unknown()
+                };
             };
             match collection {
                 Value::Map(m) => Value::Bool(m.items.contains_key(&**k)),
@@ -297,7 +329,10 @@ fn value_index(collection: &Value, key: &Value) -> Value {
         (Value::Map(m), Value::String(k)) => m.items[&**k].clone(),
         (Value::Unknown(_), _) => match collection.ty() {
             Type::Tuple(ts) => {
-                let i = key.as_number().and_then(|n| n.to_i64()).map_or(0, |(i, _)| i as usize);
+                let i = key
+                    .as_number()
+                    .and_then(|n| n.to_i64())
+                    .map_or(0, |(i, _)| i as usize);
                 collection.unknown_like(ts.get(i).cloned().unwrap_or(Type::Dynamic))
             }
             t => collection.unknown_like(t.element().cloned().unwrap_or(Type::Dynamic)),
@@ -354,7 +389,11 @@ pub fn get_attr(obj: &Value, name: &str) -> Result<Value, OpError> {
             if !obj.is_known() {
                 return Ok(obj.unknown_like(aty.clone()));
             }
-            Ok(obj.entries().and_then(|m| m.get(name)).cloned().unwrap_or_else(|| Value::Null(aty.clone())))
+            Ok(obj
+                .entries()
+                .and_then(|m| m.get(name))
+                .cloned()
+                .unwrap_or_else(|| Value::Null(aty.clone())))
         }
         Type::Map(ety) => {
             let Value::Map(m) = obj else {
@@ -366,12 +405,18 @@ pub fn get_attr(obj: &Value, name: &str) -> Result<Value, OpError> {
             })
         }
         Type::Dynamic => Ok(obj.unknown_like(Type::Dynamic)),
-        Type::List(ety) if ety.is_object() => Err(unsupported(if ety.attributes().is_some_and(|a| a.contains_key(name)) {
-            format!("Can't access attributes on a list of objects. Did you mean to access attribute {name:?} for a specific element of the list, or across all elements of the list?")
-        } else {
-            "Can't access attributes on a list of objects. Did you mean to access an attribute for a specific element of the list, or across all elements of the list?".into()
-        })),
-        Type::Set(ety) if ety.is_object() => Err(unsupported("Can't access attributes on a set of objects. Did you mean to access an attribute across all elements of the set?")),
+        Type::List(ety) if ety.is_object() => Err(unsupported(
+            if ety.attributes().is_some_and(|a| a.contains_key(name)) {
+                format!(
+                    "Can't access attributes on a list of objects. Did you mean to access attribute {name:?} for a specific element of the list, or across all elements of the list?"
+                )
+            } else {
+                "Can't access attributes on a list of objects. Did you mean to access an attribute for a specific element of the list, or across all elements of the list?".into()
+            },
+        )),
+        Type::Set(ety) if ety.is_object() => Err(unsupported(
+            "Can't access attributes on a set of objects. Did you mean to access an attribute across all elements of the set?",
+        )),
         t if t.is_primitive() => Err(unsupported(format!(
             "Can't access attributes on a primitive-typed value ({}).",
             t.friendly_name()
@@ -386,10 +431,29 @@ pub fn get_attr(obj: &Value, name: &str) -> Result<Value, OpError> {
 /// `rendered`...). Anything else is of unknown type, as it would be without a schema.
 fn computed_type(name: &str) -> Type {
     const STRINGS: &[&str] = &[
-        "id", "arn", "name", "url", "json", "minified_json", "rendered", "partition",
-        "account_id", "dns_suffix", "region", "version", "endpoint", "invoke_arn",
-        "execution_arn", "qualified_arn", "qualified_invoke_arn", "unique_id", "owner_id",
-        "key_id", "user_id", "policy", "etag",
+        "id",
+        "arn",
+        "name",
+        "url",
+        "json",
+        "minified_json",
+        "rendered",
+        "partition",
+        "account_id",
+        "dns_suffix",
+        "region",
+        "version",
+        "endpoint",
+        "invoke_arn",
+        "execution_arn",
+        "qualified_arn",
+        "qualified_invoke_arn",
+        "unique_id",
+        "owner_id",
+        "key_id",
+        "user_id",
+        "policy",
+        "etag",
     ];
     const SUFFIXES: &[&str] = &["_arn", "_id", "_name", "_url", "_endpoint", "_json"];
     if STRINGS.contains(&name) || SUFFIXES.iter().any(|s| name.ends_with(s)) {

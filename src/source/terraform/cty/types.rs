@@ -225,9 +225,7 @@ impl fmt::Display for Type {
 /// Whether `s` is a valid HCL identifier.
 pub fn is_identifier(s: &str) -> bool {
     let mut chars = s.chars();
-    chars
-        .next()
-        .is_some_and(|c| c.is_alphabetic() || c == '_')
+    chars.next().is_some_and(|c| c.is_alphabetic() || c == '_')
         && chars.all(|c| c.is_alphanumeric() || c == '_' || c == '-')
 }
 
@@ -241,7 +239,10 @@ mod tests {
             ("b".into(), Type::list(Type::String)),
             ("a".into(), Type::tuple(vec![Type::Number, Type::Bool])),
         ]));
-        assert_eq!(t.to_string(), "object({a=tuple([number,bool]),b=list(string)})");
+        assert_eq!(
+            t.to_string(),
+            "object({a=tuple([number,bool]),b=list(string)})"
+        );
     }
 
     #[test]

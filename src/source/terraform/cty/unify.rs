@@ -99,7 +99,10 @@ fn convert_all(types: &[Type], target: &Type, unsafe_: bool) -> Option<Vec<Optio
 }
 
 fn all_as_dynamic(types: &[Type]) -> Unified {
-    (Type::Dynamic, types.iter().map(|_| Some(Step::ToDynamic)).collect())
+    (
+        Type::Dynamic,
+        types.iter().map(|_| Some(Step::ToDynamic)).collect(),
+    )
 }
 
 fn unify_collections(
@@ -148,7 +151,11 @@ fn unify_objects(types: &[Type], unsafe_: bool, has_dynamic: bool) -> Option<Uni
 fn unify_objects_to_map(types: &[Type], unsafe_: bool) -> Option<Unified> {
     let atys: Vec<Type> = types
         .iter()
-        .flat_map(|t| t.attributes().map(|a| a.values().cloned().collect::<Vec<_>>()).unwrap_or_default())
+        .flat_map(|t| {
+            t.attributes()
+                .map(|a| a.values().cloned().collect::<Vec<_>>())
+                .unwrap_or_default()
+        })
         .collect();
     let (ety, _) = unify(&atys, unsafe_)?;
     let target = Type::map(ety);
@@ -161,7 +168,10 @@ fn unify_tuples(types: &[Type], unsafe_: bool, has_dynamic: bool) -> Option<Unif
         return Some(all_as_dynamic(types));
     }
     let first = types[0].tuple_elements()?;
-    if types[1..].iter().any(|t| t.tuple_elements().map(<[Type]>::len) != Some(first.len())) {
+    if types[1..]
+        .iter()
+        .any(|t| t.tuple_elements().map(<[Type]>::len) != Some(first.len()))
+    {
         return unify_tuples_to_list(types, unsafe_);
     }
     let mut etys = Vec::with_capacity(first.len());
@@ -292,7 +302,9 @@ fn compare_types(a: &Type, b: &Type) -> i32 {
         };
     }
     match (a, b) {
-        (Type::List(x), Type::List(y)) | (Type::Set(x), Type::Set(y)) | (Type::Map(x), Type::Map(y)) => {
+        (Type::List(x), Type::List(y))
+        | (Type::Set(x), Type::Set(y))
+        | (Type::Map(x), Type::Map(y)) => {
             return compare_types(x, y);
         }
         _ => {}

@@ -178,12 +178,9 @@ impl Value {
             Value::Set(s) => Type::set(s.ety.clone()),
             Value::Map(m) => Type::map(m.ety.clone()),
             Value::Tuple(items) => Type::tuple(items.iter().map(Value::ty).collect()),
-            Value::Object(attrs) => Type::object(
-                attrs
-                    .iter()
-                    .map(|(k, v)| (k.clone(), v.ty()))
-                    .collect(),
-            ),
+            Value::Object(attrs) => {
+                Type::object(attrs.iter().map(|(k, v)| (k.clone(), v.ty())).collect())
+            }
             Value::Unknown(u) => u.ty.clone(),
             Value::Resource(_) => Type::Dynamic,
         }
@@ -237,9 +234,12 @@ impl Value {
 
     /// An unknown of type `ty` for the same reason as `self` (which must be unknown).
     pub fn unknown_like(&self, ty: Type) -> Value {
-        Value::unknown(ty, self.why().map(Why::plain).unwrap_or(Why::Function {
-            name: "(internal)".into(),
-        }))
+        Value::unknown(
+            ty,
+            self.why().map(Why::plain).unwrap_or(Why::Function {
+                name: "(internal)".into(),
+            }),
+        )
     }
 
     pub fn as_str(&self) -> Option<&str> {
@@ -336,17 +336,29 @@ impl Why {
     pub fn describe(&self) -> String {
         match self {
             Why::Variable { name } => format!("variable `{name}` has no default and no value"),
-            Why::AfterApply { address, attr } => format!("`{address}.{attr}` is known only after apply"),
-            Why::DataSource { address, attr } => format!("`{address}.{attr}` is read from AWS at plan time"),
-            Why::ModuleNotOnDisk { call, source } => format!("module `{call}` (source `{source}`) is not on disk"),
+            Why::AfterApply { address, attr } => {
+                format!("`{address}.{attr}` is known only after apply")
+            }
+            Why::DataSource { address, attr } => {
+                format!("`{address}.{attr}` is read from AWS at plan time")
+            }
+            Why::ModuleNotOnDisk { call, source } => {
+                format!("module `{call}` (source `{source}`) is not on disk")
+            }
             Why::Function { name } => format!("function `{name}()` is not evaluated offline"),
             Why::File { path, why } => format!("file `{path}` could not be read: {why}"),
             Why::Partial { cause, .. } => cause.describe(),
             Why::Instance { address, cause } => {
-                format!("which instance of `{address}` this is depends on how many there are: {}", cause.describe())
+                format!(
+                    "which instance of `{address}` this is depends on how many there are: {}",
+                    cause.describe()
+                )
             }
             Why::Instances { address, cause, .. } => {
-                format!("how many instances `{address}` has is not known: {}", cause.describe())
+                format!(
+                    "how many instances `{address}` has is not known: {}",
+                    cause.describe()
+                )
             }
         }
     }

@@ -2,8 +2,8 @@
 //! at a place in the configuration. Never a value: an unknown is a value that only an
 //! apply can tell; an error is a configuration Terraform would not accept.
 
-use crate::source::terraform::cty::{Type, Value, Why};
 use crate::model::Span;
+use crate::source::terraform::cty::{Type, Value, Why};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ErrorKind {
@@ -41,7 +41,12 @@ pub struct EvalError {
 pub type R = Result<Value, Box<EvalError>>;
 
 impl EvalError {
-    pub fn new(kind: ErrorKind, summary: impl Into<String>, detail: impl Into<String>, span: Span) -> Box<EvalError> {
+    pub fn new(
+        kind: ErrorKind,
+        summary: impl Into<String>,
+        detail: impl Into<String>,
+        span: Span,
+    ) -> Box<EvalError> {
         Box::new(EvalError {
             kind,
             summary: summary.into(),
@@ -53,7 +58,11 @@ impl EvalError {
         })
     }
 
-    pub fn invalid(summary: impl Into<String>, detail: impl Into<String>, span: Span) -> Box<EvalError> {
+    pub fn invalid(
+        summary: impl Into<String>,
+        detail: impl Into<String>,
+        span: Span,
+    ) -> Box<EvalError> {
         Self::new(ErrorKind::Invalid, summary, detail, span)
     }
 
@@ -79,5 +88,10 @@ impl EvalError {
 
 /// cty's `DynamicVal`: unknown of unknown type, what HCL returns with most errors.
 pub fn dynamic() -> Value {
-    Value::unknown(Type::Dynamic, Why::Function { name: "(error)".into() })
+    Value::unknown(
+        Type::Dynamic,
+        Why::Function {
+            name: "(error)".into(),
+        },
+    )
 }

@@ -25,7 +25,11 @@ fn write(v: &Value, out: &mut String) {
         Value::Bool(b) => out.push_str(if *b { "true" } else { "false" }),
         Value::Number(n) => {
             let t = n.to_text();
-            if n.is_inf() { quote(&t, out) } else { out.push_str(&t) }
+            if n.is_inf() {
+                quote(&t, out)
+            } else {
+                out.push_str(&t)
+            }
         }
         Value::String(s) => quote(s, out),
         Value::List(_) | Value::Set(_) | Value::Tuple(_) => {

@@ -1,8 +1,8 @@
 //! Values as JSON text with marks in place of their unknown parts, so a policy document
 //! that mentions an ARN known only after apply can still be read (`Why::Partial`).
 
-use crate::source::terraform::cty::{Value, Why};
 use super::engine::template::mark;
+use crate::source::terraform::cty::{Value, Why};
 
 /// The value as JSON, with unknown parts replaced by their marks, and the first unknown.
 pub fn to_json_marked(v: &Value) -> (serde_json::Value, Option<Why>) {
@@ -13,7 +13,9 @@ pub fn to_json_marked(v: &Value) -> (serde_json::Value, Option<Why>) {
 
 fn marked(v: &Value, first: &mut Option<Why>) -> serde_json::Value {
     if !v.is_known() {
-        let why = v.why().unwrap_or(Why::Function { name: "(unknown)".into() });
+        let why = v.why().unwrap_or(Why::Function {
+            name: "(unknown)".into(),
+        });
         let text = mark(&why).to_string();
         first.get_or_insert(why);
         return serde_json::Value::String(text);
@@ -27,7 +29,11 @@ fn marked(v: &Value, first: &mut Option<Why>) -> serde_json::Value {
         }
         Value::String(s) => serde_json::Value::String(s.to_string()),
         Value::List(_) | Value::Set(_) | Value::Tuple(_) => serde_json::Value::Array(
-            v.items().unwrap_or_default().iter().map(|e| marked(e, first)).collect(),
+            v.items()
+                .unwrap_or_default()
+                .iter()
+                .map(|e| marked(e, first))
+                .collect(),
         ),
         Value::Map(_) | Value::Object(_) => serde_json::Value::Object(
             v.entries()

@@ -33,6 +33,7 @@ mod references;
 mod resources;
 mod trace;
 pub mod typeexpr;
+mod validate;
 mod variables;
 
 use super::ir::Expr;
@@ -64,6 +65,8 @@ pub struct Evaluator<'t> {
     reported: RefCell<HashSet<(Option<u32>, Span, String)>>,
     /// `terraform console`'s extra function (`type`) is available.
     console: bool,
+    /// Modules whose configuration `validate_module` has checked.
+    validated: RefCell<HashSet<usize>>,
 }
 
 pub const EMPTY: Iteration = Iteration {
@@ -85,6 +88,7 @@ impl<'t> Evaluator<'t> {
             errors: RefCell::default(),
             reported: RefCell::default(),
             console: false,
+            validated: RefCell::default(),
         };
         ev.push_inst(Inst::root(&tree.modules[root], root));
         ev

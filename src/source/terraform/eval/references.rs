@@ -19,6 +19,57 @@ pub struct Ctx<'e, 't> {
     pub iteration: &'e Iteration,
 }
 
+pub(super) fn undeclared_variable(name: &str, span: Span) -> Box<EvalError> {
+    EvalError::new(
+        ErrorKind::Undeclared,
+        "Reference to undeclared input variable",
+        format!(
+            "An input variable with the name {name:?} has not been declared. This variable can be declared with a variable \"{name}\" {{}} block."
+        ),
+        span,
+    )
+}
+
+pub(super) fn undeclared_local(name: &str, span: Span) -> Box<EvalError> {
+    EvalError::new(
+        ErrorKind::Undeclared,
+        "Reference to undeclared local value",
+        format!("A local value with the name {name:?} has not been declared."),
+        span,
+    )
+}
+
+pub(super) fn undeclared_resource(
+    data: bool,
+    rtype: &str,
+    name: &str,
+    span: Span,
+) -> Box<EvalError> {
+    let what = if data {
+        "data resource"
+    } else {
+        "managed resource"
+    };
+    EvalError::new(
+        ErrorKind::Undeclared,
+        "Reference to undeclared resource",
+        format!("A {what} \"{rtype}\" {name:?} has not been declared in this module."),
+        span,
+    )
+}
+
+/// `module.x.out` where the module has no output `out`.
+pub(super) fn no_output(module: &str, output: &str, span: Span) -> Box<EvalError> {
+    EvalError::new(
+        ErrorKind::Undeclared,
+        "Unsupported attribute",
+        format!(
+            "This object does not have an attribute named {output:?}: {module} has no output {output:?}."
+        ),
+        span,
+    )
+}
+
 fn invalid_reference(detail: impl Into<String>, span: Span) -> Box<EvalError> {
     EvalError::new(ErrorKind::Undeclared, "Invalid reference", detail, span)
 }

@@ -6,7 +6,7 @@ use super::super::cty::{Type, Value, Why};
 use super::super::ir::{Block, Body};
 use super::super::module::{META_ARGUMENTS, ResourceKey};
 use super::engine::{Bindings, Engine, with_binding};
-use super::error::{ErrorKind, EvalError, R};
+use super::error::{EvalError, R};
 use super::instances::{Expansion, InstKind, InstanceKey, MemoKey, representative_iteration};
 use super::{Ctx, Evaluator, InstId, Iteration, data_sources};
 use crate::model::{FileId, Span};
@@ -28,22 +28,9 @@ impl Evaluator<'_> {
             name: name.into(),
         };
         let Some(idx) = m.resources.get_index_of(&key) else {
-            let (summary, what) = if data {
-                (
-                    "Reference to undeclared resource",
-                    format!(
-                        "A data resource \"{rtype}\" {name:?} has not been declared in this module."
-                    ),
-                )
-            } else {
-                (
-                    "Reference to undeclared resource",
-                    format!(
-                        "A managed resource \"{rtype}\" {name:?} has not been declared in this module."
-                    ),
-                )
-            };
-            return Err(EvalError::new(ErrorKind::Undeclared, summary, what, span));
+            return Err(super::references::undeclared_resource(
+                data, rtype, name, span,
+            ));
         };
         let decl = &m.resources[idx];
         let address = self.resource_address(&inst.address, &key);

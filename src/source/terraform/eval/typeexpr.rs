@@ -22,7 +22,6 @@ pub struct Defaults {
     pub children: BTreeMap<String, Defaults>,
 }
 
-
 /// Why a type expression is not one.
 #[derive(Debug, Clone, PartialEq)]
 pub struct TypeError {
@@ -31,14 +30,20 @@ pub struct TypeError {
 }
 
 fn err(e: &Expr, message: impl Into<String>) -> TypeError {
-    TypeError { message: message.into(), span: e.span }
+    TypeError {
+        message: message.into(),
+        span: e.span,
+    }
 }
 
 /// A `variable` block's `type`, as Terraform decodes it (`internal/configs/named_values.go`
 /// `decodeVariableType`): the bare keywords `list` and `map` mean `list(any)` and
 /// `map(any)` (pre-0.12 shorthands), quoted types (`"string"`) are refused with
 /// Terraform's message, anything else is a type constraint.
-pub fn variable_type(e: &Expr, default: &dyn Fn(&Expr) -> Option<Value>) -> Result<Constraint, TypeError> {
+pub fn variable_type(
+    e: &Expr,
+    default: &dyn Fn(&Expr) -> Option<Value>,
+) -> Result<Constraint, TypeError> {
     if let Some(quoted) = e.as_str() {
         let advice = match quoted {
             "string" => "Remove the quotes around \"string\".".to_string(),
@@ -46,17 +51,28 @@ pub fn variable_type(e: &Expr, default: &dyn Fn(&Expr) -> Option<Value>) -> Resu
                 "Remove the quotes around \"{quoted}\" and write {quoted}(string) instead to explicitly indicate that the {quoted} elements are strings."
             ),
             _ => {
-                return Err(err(e, "Invalid legacy variable type hint: to provide a full type expression, remove the surrounding quotes and give the type expression directly."));
+                return Err(err(
+                    e,
+                    "Invalid legacy variable type hint: to provide a full type expression, remove the surrounding quotes and give the type expression directly.",
+                ));
             }
         };
         return Err(err(
             e,
-            format!("Invalid quoted type constraints: Terraform 0.11 and earlier required type constraints to be given in quotes, but that form is now deprecated and will be removed in a future version of Terraform. {advice}"),
+            format!(
+                "Invalid quoted type constraints: Terraform 0.11 and earlier required type constraints to be given in quotes, but that form is now deprecated and will be removed in a future version of Terraform. {advice}"
+            ),
         ));
     }
     match keyword(e) {
-        Some("list") => Ok(Constraint { ty: Type::list(Type::Dynamic), defaults: None }),
-        Some("map") => Ok(Constraint { ty: Type::map(Type::Dynamic), defaults: None }),
+        Some("list") => Ok(Constraint {
+            ty: Type::list(Type::Dynamic),
+            defaults: None,
+        }),
+        Some("map") => Ok(Constraint {
+            ty: Type::map(Type::Dynamic),
+            defaults: None,
+        }),
         _ => parse(e, default),
     }
 }
@@ -75,26 +91,54 @@ fn keyword(e: &Expr) -> Option<&str> {
     }
 }
 
-fn parse_type(e: &Expr, default: &dyn Fn(&Expr) -> Option<Value>, defaults: &mut Option<Defaults>, in_object: bool) -> Result<Type, TypeError> {
+fn parse_type(
+    e: &Expr,
+    default: &dyn Fn(&Expr) -> Option<Value>,
+    defaults: &mut Option<Defaults>,
+    in_object: bool,
+) -> Result<Type, TypeError> {
     if let Some(k) = keyword(e) {
         return match k {
             "string" => Ok(Type::String),
             "number" => Ok(Type::Number),
             "bool" => Ok(Type::Bool),
             "any" => Ok(Type::Dynamic),
-            "list" | "set" | "map" => Err(err(e, format!("The {k} type constructor requires one argument specifying the element type."))),
-            "object" => Err(err(e, "The object type constructor requires one argument specifying the attribute types as a map.")),
-            "tuple" => Err(err(e, "The tuple type constructor requires one argument specifying the element types as a list.")),
-            other => Err(err(e, format!("The keyword {other:?} is not a valid type specification."))),
+            "list" | "set" | "map" => Err(err(
+                e,
+                format!(
+                    "The {k} type constructor requires one argument specifying the element type."
+                ),
+            )),
+            "object" => Err(err(
+                e,
+                "The object type constructor requires one argument specifying the attribute types as a map.",
+            )),
+            "tuple" => Err(err(
+                e,
+                "The tuple type constructor requires one argument specifying the element types as a list.",
+            )),
+            other => Err(err(
+                e,
+                format!("The keyword {other:?} is not a valid type specification."),
+            )),
         };
     }
     let ExprKind::Call(c) = &e.kind else {
-        return Err(err(e, "A type specification is either a primitive type keyword (bool, number, string) or a complex type constructor call, like list(string)."));
+        return Err(err(
+            e,
+            "A type specification is either a primitive type keyword (bool, number, string) or a complex type constructor call, like list(string).",
+        ));
     };
     let one = |what: &str| -> Result<&Expr, TypeError> {
         match &c.args[..] {
             [a] => Ok(a),
-            _ => Err(err(e, format!("The {} type constructor requires one argument specifying {what}.", c.name))),
+            _ => Err(err(
+                e,
+                format!(
+                    "The {} type constructor requires one argument specifying {what}.",
+                    c.name
+                ),
+            )),
         }
     };
     match &*c.name {
@@ -108,14 +152,21 @@ fn parse_type(e: &Expr, default: &dyn Fn(&Expr) -> Option<Value>, defaults: &mut
             };
             if let Some(child) = child {
                 // Defaults inside collections apply to each element.
-                *defaults = Some(Defaults { ty: ty.clone(), values: BTreeMap::new(), children: BTreeMap::from([("".into(), child)]) });
+                *defaults = Some(Defaults {
+                    ty: ty.clone(),
+                    values: BTreeMap::new(),
+                    children: BTreeMap::from([("".into(), child)]),
+                });
             }
             Ok(ty)
         }
         "tuple" => {
             let a = one("the element types as a list")?;
             let ExprKind::Tuple(items) = &a.kind else {
-                return Err(err(a, "The tuple type constructor requires a list of element types."));
+                return Err(err(
+                    a,
+                    "The tuple type constructor requires a list of element types.",
+                ));
             };
             let mut tys = Vec::new();
             let mut children = BTreeMap::new();
@@ -128,14 +179,21 @@ fn parse_type(e: &Expr, default: &dyn Fn(&Expr) -> Option<Value>, defaults: &mut
             }
             let ty = Type::tuple(tys);
             if !children.is_empty() {
-                *defaults = Some(Defaults { ty: ty.clone(), values: BTreeMap::new(), children });
+                *defaults = Some(Defaults {
+                    ty: ty.clone(),
+                    values: BTreeMap::new(),
+                    children,
+                });
             }
             Ok(ty)
         }
         "object" => {
             let a = one("the attribute types as a map")?;
             let ExprKind::Object(items) = &a.kind else {
-                return Err(err(a, "The object type constructor requires a map whose keys are attribute names and whose values are the corresponding attribute types."));
+                return Err(err(
+                    a,
+                    "The object type constructor requires a map whose keys are attribute names and whose values are the corresponding attribute types.",
+                ));
             };
             let mut attrs = BTreeMap::new();
             let mut optional = std::collections::BTreeSet::new();
@@ -146,7 +204,12 @@ fn parse_type(e: &Expr, default: &dyn Fn(&Expr) -> Option<Value>, defaults: &mut
                     ObjectKey::Name(n) => n.to_string(),
                     ObjectKey::Expr(ke) => match ke.as_str() {
                         Some(s) => s.to_string(),
-                        None => return Err(err(ke, "Object constructor map keys must be attribute names.")),
+                        None => {
+                            return Err(err(
+                                ke,
+                                "Object constructor map keys must be attribute names.",
+                            ));
+                        }
                     },
                 };
                 let mut child = None;
@@ -158,12 +221,27 @@ fn parse_type(e: &Expr, default: &dyn Fn(&Expr) -> Option<Value>, defaults: &mut
                             [t, d] => {
                                 let t = parse_type(t, default, &mut child, true)?;
                                 if let Some(dv) = default(d) {
-                                    let dv = crate::source::terraform::cty::convert::convert(&dv, &t).map_err(|e| err(d, format!("Invalid default value for optional attribute: {e}.")))?;
+                                    let dv = crate::source::terraform::cty::convert::convert(
+                                        &dv, &t,
+                                    )
+                                    .map_err(|e| {
+                                        err(
+                                            d,
+                                            format!(
+                                                "Invalid default value for optional attribute: {e}."
+                                            ),
+                                        )
+                                    })?;
                                     values.insert(name.clone(), dv);
                                 }
                                 t
                             }
-                            _ => return Err(err(v, "Optional attribute modifier expects at most two arguments: the attribute type, and a default value.")),
+                            _ => {
+                                return Err(err(
+                                    v,
+                                    "Optional attribute modifier expects at most two arguments: the attribute type, and a default value.",
+                                ));
+                            }
                         }
                     }
                     _ => parse_type(v, default, &mut child, true)?,
@@ -175,12 +253,26 @@ fn parse_type(e: &Expr, default: &dyn Fn(&Expr) -> Option<Value>, defaults: &mut
             }
             let ty = Type::Object(Arc::new(ObjectType { attrs, optional }));
             if !values.is_empty() || !children.is_empty() {
-                *defaults = Some(Defaults { ty: ty.clone(), values, children });
+                *defaults = Some(Defaults {
+                    ty: ty.clone(),
+                    values,
+                    children,
+                });
             }
             Ok(ty)
         }
-        "optional" => Err(err(e, if in_object { "Optional attribute modifier is only for attribute types." } else { "Keyword \"optional\" is valid only as a modifier for object type attributes." })),
-        other => Err(err(e, format!("Keyword {other:?} is not a valid type constructor."))),
+        "optional" => Err(err(
+            e,
+            if in_object {
+                "Optional attribute modifier is only for attribute types."
+            } else {
+                "Keyword \"optional\" is valid only as a modifier for object type attributes."
+            },
+        )),
+        other => Err(err(
+            e,
+            format!("Keyword {other:?} is not a valid type constructor."),
+        )),
     }
 }
 
@@ -195,7 +287,9 @@ impl Defaults {
             return v;
         }
         let v = match (&self.ty, &v) {
-            (Type::Object(_) | Type::Map(_), Value::Object(_) | Value::Map(_)) if !self.values.is_empty() => {
+            (Type::Object(_) | Type::Map(_), Value::Object(_) | Value::Map(_))
+                if !self.values.is_empty() =>
+            {
                 let mut attrs = v.entries().cloned().unwrap_or_default();
                 for (name, default) in &self.values {
                     if attrs.get(name).is_none_or(Value::is_null) {
@@ -218,7 +312,10 @@ impl Defaults {
                             Type::Object(_) => self.children.get(k),
                             _ => self.children.get(""),
                         };
-                        (k.clone(), child.map_or_else(|| e.clone(), |c| c.apply(e.clone())))
+                        (
+                            k.clone(),
+                            child.map_or_else(|| e.clone(), |c| c.apply(e.clone())),
+                        )
                     })
                     .collect(),
             ),
@@ -226,9 +323,19 @@ impl Defaults {
                 let items: BTreeMap<String, Value> = m
                     .items
                     .iter()
-                    .map(|(k, e)| (k.clone(), self.children.get("").map_or_else(|| e.clone(), |c| c.apply(e.clone()))))
+                    .map(|(k, e)| {
+                        (
+                            k.clone(),
+                            self.children
+                                .get("")
+                                .map_or_else(|| e.clone(), |c| c.apply(e.clone())),
+                        )
+                    })
                     .collect();
-                let ety = crate::source::terraform::cty::convert::common_type(&items.values().cloned().collect::<Vec<_>>()).unwrap_or(m.ety.clone());
+                let ety = crate::source::terraform::cty::convert::common_type(
+                    &items.values().cloned().collect::<Vec<_>>(),
+                )
+                .unwrap_or(m.ety.clone());
                 Value::map(ety, items)
             }
             Value::Tuple(items) => Value::tuple(
@@ -236,8 +343,14 @@ impl Defaults {
                     .iter()
                     .enumerate()
                     .map(|(i, e)| {
-                        let key = if self.ty.is_tuple() { i.to_string() } else { String::new() };
-                        self.children.get(&key).map_or_else(|| e.clone(), |c| c.apply(e.clone()))
+                        let key = if self.ty.is_tuple() {
+                            i.to_string()
+                        } else {
+                            String::new()
+                        };
+                        self.children
+                            .get(&key)
+                            .map_or_else(|| e.clone(), |c| c.apply(e.clone()))
                     })
                     .collect(),
             ),
@@ -245,10 +358,19 @@ impl Defaults {
                 let items: Vec<Value> = s
                     .items
                     .iter()
-                    .map(|e| self.children.get("").map_or_else(|| e.clone(), |c| c.apply(e.clone())))
+                    .map(|e| {
+                        self.children
+                            .get("")
+                            .map_or_else(|| e.clone(), |c| c.apply(e.clone()))
+                    })
                     .collect();
-                let ety = crate::source::terraform::cty::convert::common_type(&items).unwrap_or(s.ety.clone());
-                if v.ty().is_set() { Value::set(ety, items) } else { Value::list(ety, items) }
+                let ety = crate::source::terraform::cty::convert::common_type(&items)
+                    .unwrap_or(s.ety.clone());
+                if v.ty().is_set() {
+                    Value::set(ety, items)
+                } else {
+                    Value::list(ety, items)
+                }
             }
             _ => v,
         }
@@ -272,7 +394,8 @@ mod tests {
 
     #[test]
     fn optional_attributes_get_defaults() {
-        let c = constraint("object({ mode = optional(string, \"Active\"), name = optional(string) })");
+        let c =
+            constraint("object({ mode = optional(string, \"Active\"), name = optional(string) })");
         let v = c.defaults.unwrap().apply(Value::object(BTreeMap::new()));
         let v = crate::source::terraform::cty::convert::convert(&v, &c.ty).unwrap();
         let attrs = v.entries().unwrap();
@@ -282,7 +405,9 @@ mod tests {
 
     #[test]
     fn nested_optional_object_default_applies_inner_defaults() {
-        let c = constraint("object({ tracing_config = optional(object({ mode = optional(string, \"x\") }), {}) })");
+        let c = constraint(
+            "object({ tracing_config = optional(object({ mode = optional(string, \"x\") }), {}) })",
+        );
         let v = c.defaults.unwrap().apply(Value::object(BTreeMap::new()));
         let v = crate::source::terraform::cty::convert::convert(&v, &c.ty).unwrap();
         let tc = v.entries().unwrap()["tracing_config"].clone();
@@ -291,8 +416,13 @@ mod tests {
 
     #[test]
     fn defaults_apply_to_each_element_of_a_collection() {
-        let c = constraint("map(object({ p = optional(object({ k = optional(string), r = optional(bool, false) }), {}) }))");
-        let v = Value::object(BTreeMap::from([("a".into(), Value::object(BTreeMap::new()))]));
+        let c = constraint(
+            "map(object({ p = optional(object({ k = optional(string), r = optional(bool, false) }), {}) }))",
+        );
+        let v = Value::object(BTreeMap::from([(
+            "a".into(),
+            Value::object(BTreeMap::new()),
+        )]));
         let v = c.defaults.unwrap().apply(v);
         let v = crate::source::terraform::cty::convert::convert(&v, &c.ty).unwrap();
         let p = v.entries().unwrap()["a"].entries().unwrap()["p"].clone();
@@ -305,8 +435,18 @@ mod tests {
         let t = |src: &str| variable_type(&parse_expr(src).unwrap(), &|_| None);
         assert_eq!(t("list").unwrap().ty, Type::list(Type::Dynamic));
         assert_eq!(t("map").unwrap().ty, Type::map(Type::Dynamic));
-        assert!(t("\"string\"").unwrap_err().message.contains("Invalid quoted type constraints"));
-        assert!(t("\"foo\"").unwrap_err().message.contains("legacy variable type hint"));
+        assert!(
+            t("\"string\"")
+                .unwrap_err()
+                .message
+                .contains("Invalid quoted type constraints")
+        );
+        assert!(
+            t("\"foo\"")
+                .unwrap_err()
+                .message
+                .contains("legacy variable type hint")
+        );
     }
 
     #[test]

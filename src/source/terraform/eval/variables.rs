@@ -228,12 +228,7 @@ impl Evaluator<'_> {
             return Ok(self.not_on_disk(id));
         };
         let Some(idx) = m.locals.get_index_of(name) else {
-            return Err(EvalError::new(
-                ErrorKind::Undeclared,
-                "Reference to undeclared local value",
-                format!("A local value with the name {name:?} has not been declared."),
-                span,
-            ));
+            return Err(super::references::undeclared_local(name, span));
         };
         let local = &m.locals[idx];
         self.memo(
@@ -251,15 +246,7 @@ impl Evaluator<'_> {
         match inst.kind {
             InstKind::Module(m, _) => {
                 let Some(idx) = m.outputs.get_index_of(name) else {
-                    return Err(EvalError::new(
-                        ErrorKind::Undeclared,
-                        "Unsupported attribute",
-                        format!(
-                            "This object does not have an attribute named {name:?}: {} has no output {name:?}.",
-                            inst.address
-                        ),
-                        span,
-                    ));
+                    return Err(super::references::no_output(&inst.address, name, span));
                 };
                 let out = &m.outputs[idx];
                 self.memo(

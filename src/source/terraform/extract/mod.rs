@@ -79,7 +79,8 @@ impl<'e, 't> Extractor<'e, 't> {
     fn walk(&mut self, id: InstId) {
         let inst = self.ev.inst(id);
         match inst.kind {
-            InstKind::Module(m, _) => {
+            InstKind::Module(m, index) => {
+                self.ev.validate_module(index);
                 for decl in m.resources.values() {
                     if !decl.key.data && AUDITED_TYPES.contains(&&*decl.key.rtype) {
                         self.resource(id, decl);

@@ -3,11 +3,11 @@
 //! `templatestring` (Terraform's).
 
 use super::{Bindings, Engine, FirstError, lookup, with_binding};
+use crate::model::Span;
 use crate::source::terraform::cty::convert::convert;
 use crate::source::terraform::cty::{Type, Value, Why};
 use crate::source::terraform::eval::error::{ErrorKind, EvalError, R, dynamic};
 use crate::source::terraform::eval::functions::{self, Function};
-use crate::model::Span;
 use crate::source::terraform::ir::{Expr, ExprKind, FuncCall, TemplatePart, Traverse};
 
 impl Engine<'_> {
@@ -19,11 +19,20 @@ impl Engine<'_> {
             "templatestring" => return self.templatestring(c, span, b),
             _ => {}
         }
-        let Some(f) = self.env.extra_function(&c.name).or_else(|| functions::lookup(&c.name)) else {
+        let Some(f) = self
+            .env
+            .extra_function(&c.name)
+            .or_else(|| functions::lookup(&c.name))
+        else {
             if let Some(rest) = c.name.strip_prefix("provider::") {
                 // Provider-defined functions run in the provider: not known offline.
                 let _ = rest;
-                return Ok(Value::unknown(Type::Dynamic, Why::Function { name: c.name.to_string() }));
+                return Ok(Value::unknown(
+                    Type::Dynamic,
+                    Why::Function {
+                        name: c.name.to_string(),
+                    },
+                ));
             }
             return Err(EvalError::new(
                 ErrorKind::UnknownFunction,
@@ -37,10 +46,17 @@ impl Engine<'_> {
             Err(result) => return result,
         };
         f.call(self.env.host(), &args).map_err(|e| {
-            let (summary, detail) = match e.arg.and_then(|i| f.params.get(i).or(f.var_param.as_ref())) {
-                Some(p) => ("Invalid function argument", format!("Invalid value for {:?} parameter: {}.", p.name, e.message)),
-                None => ("Error in function call", format!("Call to function {:?} failed: {}.", &*c.name, e.message)),
-            };
+            let (summary, detail) =
+                match e.arg.and_then(|i| f.params.get(i).or(f.var_param.as_ref())) {
+                    Some(p) => (
+                        "Invalid function argument",
+                        format!("Invalid value for {:?} parameter: {}.", p.name, e.message),
+                    ),
+                    None => (
+                        "Error in function call",
+                        format!("Call to function {:?} failed: {}.", &*c.name, e.message),
+                    ),
+                };
             let at = e.arg.and_then(|i| c.args.get(i)).map_or(span, |a| a.span);
             EvalError::new(ErrorKind::FunctionCall, summary, detail, at)
         })
@@ -49,7 +65,13 @@ impl Engine<'_> {
     /// The arguments of a call: the last one expanded with `...`, each evaluated and
     /// converted to its parameter's type. `Err(Ok(v))`: the call's result is `v` already
     /// (an expansion whose elements are not known).
-    fn arguments(&self, c: &FuncCall, f: &Function, span: Span, b: Bindings<'_>) -> Result<Vec<Value>, Result<Value, Box<EvalError>>> {
+    fn arguments(
+        &self,
+        c: &FuncCall,
+        f: &Function,
+        span: Span,
+        b: Bindings<'_>,
+    ) -> Result<Vec<Value>, Result<Value, Box<EvalError>>> {
         let (fixed, expanded) = if c.expand_final {
             let (last, rest) = c.args.split_last().expect("`...` follows an argument");
             (rest, Some(last))
@@ -61,11 +83,18 @@ impl Engine<'_> {
         if let Some(last) = expanded {
             let v = self.eval(last, b).map_err(Err)?;
             let expand_err = |detail: &str| {
-                Err(EvalError::new(ErrorKind::FunctionCall, "Invalid expanding argument value", detail, last.span))
+                Err(EvalError::new(
+                    ErrorKind::FunctionCall,
+                    "Invalid expanding argument value",
+                    detail,
+                    last.span,
+                ))
             };
             match v.ty() {
                 Type::List(_) | Type::Set(_) | Type::Tuple(_) | Type::Dynamic if v.is_null() => {
-                    return Err(expand_err("The expanding argument (indicated by ...) must not be null."));
+                    return Err(expand_err(
+                        "The expanding argument (indicated by ...) must not be null.",
+                    ));
                 }
                 Type::Dynamic => return Err(Ok(v.unknown_like(Type::Dynamic))),
                 Type::List(_) | Type::Set(_) | Type::Tuple(_) => {
@@ -85,7 +114,11 @@ impl Engine<'_> {
         }
         let count = fixed.len() + tail.len();
         if count < f.params.len() {
-            let qual = if f.var_param.is_some() { " at least" } else { "" };
+            let qual = if f.var_param.is_some() {
+                " at least"
+            } else {
+                ""
+            };
             return Err(Err(EvalError::new(
                 ErrorKind::FunctionCall,
                 "Not enough function arguments",
@@ -102,16 +135,27 @@ impl Engine<'_> {
             return Err(Err(EvalError::new(
                 ErrorKind::FunctionCall,
                 "Too many function arguments",
-                format!("Function {:?} expects only {} argument(s).", &*c.name, f.params.len()),
+                format!(
+                    "Function {:?} expects only {} argument(s).",
+                    &*c.name,
+                    f.params.len()
+                ),
                 span,
             )));
         }
         let mut first = FirstError::default();
-        let mut values: Vec<(Value, Span)> = fixed.iter().map(|a| (first.take(self.eval(a, b)), a.span)).collect();
+        let mut values: Vec<(Value, Span)> = fixed
+            .iter()
+            .map(|a| (first.take(self.eval(a, b)), a.span))
+            .collect();
         values.extend(tail);
         let mut args = Vec::with_capacity(values.len());
         for (i, (v, at)) in values.into_iter().enumerate() {
-            let param = f.params.get(i).or(f.var_param.as_ref()).expect("arity checked");
+            let param = f
+                .params
+                .get(i)
+                .or(f.var_param.as_ref())
+                .expect("arity checked");
             match convert(&v, &param.ty) {
                 Ok(v) => args.push(v),
                 Err(e) => {
@@ -125,7 +169,9 @@ impl Engine<'_> {
                 }
             }
         }
-        first.finish(Value::null()).map_err(|e| Err(e.with_placeholder(dynamic())))?;
+        first
+            .finish(Value::null())
+            .map_err(|e| Err(e.with_placeholder(dynamic())))?;
         Ok(args)
     }
 
@@ -168,7 +214,11 @@ impl Engine<'_> {
         let [a] = &c.args[..] else {
             return Err(EvalError::new(
                 ErrorKind::FunctionCall,
-                if c.args.is_empty() { "Not enough function arguments" } else { "Too many function arguments" },
+                if c.args.is_empty() {
+                    "Not enough function arguments"
+                } else {
+                    "Too many function arguments"
+                },
                 "Function \"can\" expects 1 argument(s).",
                 span,
             ));
@@ -193,7 +243,10 @@ impl Engine<'_> {
             }
             let v = match lookup(b, root) {
                 Some(v) => self.traverse(v.clone(), ops, span, b),
-                None => self.env.resolve(root, ops, span, b).and_then(|(v, used)| self.traverse(v, &ops[used..], span, b)),
+                None => self
+                    .env
+                    .resolve(root, ops, span, b)
+                    .and_then(|(v, used)| self.traverse(v, &ops[used..], span, b)),
             };
             if let Ok(v) = v
                 && let Some(u) = v.first_unknown()
@@ -211,7 +264,8 @@ impl Engine<'_> {
         };
         let path_v = self.eval(path, b)?;
         let vars_v = self.eval(vars, b)?;
-        let path_v = convert(&path_v, &Type::String).map_err(|e| invalid_arg("path", e, path.span))?;
+        let path_v =
+            convert(&path_v, &Type::String).map_err(|e| invalid_arg("path", e, path.span))?;
         let Some(p) = path_v.as_str() else {
             return Ok(path_v.unknown_like(Type::Dynamic));
         };
@@ -237,7 +291,8 @@ impl Engine<'_> {
         };
         let t = self.eval(template, b)?;
         let vars_v = self.eval(vars, b)?;
-        let t = convert(&t, &Type::String).map_err(|e| invalid_arg("template", e, template.span))?;
+        let t =
+            convert(&t, &Type::String).map_err(|e| invalid_arg("template", e, template.span))?;
         let Some(text) = t.as_str() else {
             return Ok(t.unknown_like(Type::String));
         };
@@ -258,18 +313,31 @@ impl Engine<'_> {
                 vars_span,
             ));
         };
-        let vars: Vec<(String, Value)> = entries.iter().map(|(k, v)| (k.clone(), v.clone())).collect();
-        fn bind_all(engine: &Engine<'_>, vars: &[(String, Value)], b: Bindings<'_>, parts: &[TemplatePart], span: Span) -> R {
+        let vars: Vec<(String, Value)> = entries
+            .iter()
+            .map(|(k, v)| (k.clone(), v.clone()))
+            .collect();
+        fn bind_all(
+            engine: &Engine<'_>,
+            vars: &[(String, Value)],
+            b: Bindings<'_>,
+            parts: &[TemplatePart],
+            span: Span,
+        ) -> R {
             match vars.split_first() {
                 None => engine.template(parts, span, b),
-                Some(((name, value), rest)) => {
-                    with_binding(b, name, value.clone(), |b| bind_all(engine, rest, b, parts, span))
-                }
+                Some(((name, value), rest)) => with_binding(b, name, value.clone(), |b| {
+                    bind_all(engine, rest, b, parts, span)
+                }),
             }
         }
         // The template sees only its variables: an empty scope, and an environment that
         // resolves nothing.
-        let isolated = Engine { env: &Isolated { host: self.env.host() } };
+        let isolated = Engine {
+            env: &Isolated {
+                host: self.env.host(),
+            },
+        };
         bind_all(&isolated, &vars, None, &parts, vars_span)
     }
 }
@@ -280,7 +348,13 @@ struct Isolated<'h> {
 }
 
 impl super::Env for Isolated<'_> {
-    fn resolve(&self, root: &str, _ops: &[Traverse], span: Span, _b: Bindings<'_>) -> Result<(Value, usize), Box<EvalError>> {
+    fn resolve(
+        &self,
+        root: &str,
+        _ops: &[Traverse],
+        span: Span,
+        _b: Bindings<'_>,
+    ) -> Result<(Value, usize), Box<EvalError>> {
         Err(EvalError::invalid(
             "Unknown variable",
             format!("There is no variable named {root:?}."),
@@ -302,7 +376,11 @@ fn arity(name: &str, n: usize, span: Span) -> Box<EvalError> {
     )
 }
 
-fn invalid_arg(param: &str, e: crate::source::terraform::cty::convert::ConvError, span: Span) -> Box<EvalError> {
+fn invalid_arg(
+    param: &str,
+    e: crate::source::terraform::cty::convert::ConvError,
+    span: Span,
+) -> Box<EvalError> {
     EvalError::new(
         ErrorKind::FunctionCall,
         "Invalid function argument",
@@ -313,7 +391,11 @@ fn invalid_arg(param: &str, e: crate::source::terraform::cty::convert::ConvError
 
 /// Calls `f` with every static reference in `e` (root name and the attribute and
 /// literal-index steps after it), skipping names a `for` inside `e` binds.
-fn visit_references(e: &Expr, bound: &mut Vec<String>, f: &mut dyn FnMut(&str, &[Traverse], Span)) {
+pub fn visit_references(
+    e: &Expr,
+    bound: &mut Vec<String>,
+    f: &mut dyn FnMut(&str, &[Traverse], Span),
+) {
     let literal = |x: &Expr| matches!(x.kind, ExprKind::Number(_) | ExprKind::String(_));
     match &e.kind {
         ExprKind::Variable(name) => {
@@ -379,17 +461,30 @@ fn visit_references(e: &Expr, bound: &mut Vec<String>, f: &mut dyn FnMut(&str, &
     }
 }
 
-fn visit_template(parts: &[TemplatePart], bound: &mut Vec<String>, f: &mut dyn FnMut(&str, &[Traverse], Span)) {
+fn visit_template(
+    parts: &[TemplatePart],
+    bound: &mut Vec<String>,
+    f: &mut dyn FnMut(&str, &[Traverse], Span),
+) {
     for p in parts {
         match p {
             TemplatePart::Literal(_) => {}
             TemplatePart::Interpolation(e) => visit_references(e, bound, f),
-            TemplatePart::If { cond, then, otherwise } => {
+            TemplatePart::If {
+                cond,
+                then,
+                otherwise,
+            } => {
                 visit_references(cond, bound, f);
                 visit_template(then, bound, f);
                 visit_template(otherwise, bound, f);
             }
-            TemplatePart::For { key_var, value_var, collection, body } => {
+            TemplatePart::For {
+                key_var,
+                value_var,
+                collection,
+                body,
+            } => {
                 visit_references(collection, bound, f);
                 let n = bound.len();
                 bound.push(value_var.to_string());
@@ -398,6 +493,76 @@ fn visit_template(parts: &[TemplatePart], bound: &mut Vec<String>, f: &mut dyn F
                 }
                 visit_template(body, bound, f);
                 bound.truncate(n);
+            }
+        }
+    }
+}
+
+/// Calls `f` with every function call in `e`, nested ones included.
+pub fn visit_calls(e: &Expr, f: &mut dyn FnMut(&FuncCall, Span)) {
+    match &e.kind {
+        ExprKind::Call(c) => {
+            f(c, e.span);
+            c.args.iter().for_each(|a| visit_calls(a, f));
+        }
+        ExprKind::Traversal(t) => {
+            visit_calls(&t.base, f);
+            for op in &t.ops {
+                if let Traverse::Index(k) = op {
+                    visit_calls(k, f);
+                }
+            }
+        }
+        ExprKind::Template(parts) => visit_template_calls(parts, f),
+        ExprKind::Tuple(items) => items.iter().for_each(|i| visit_calls(i, f)),
+        ExprKind::Object(items) => {
+            for (k, v) in items {
+                if let crate::source::terraform::ir::ObjectKey::Expr(k) = k {
+                    visit_calls(k, f);
+                }
+                visit_calls(v, f);
+            }
+        }
+        ExprKind::Conditional(c) => c.iter().for_each(|x| visit_calls(x, f)),
+        ExprKind::Unary(_, x) => visit_calls(x, f),
+        ExprKind::Binary(_, xs) => xs.iter().for_each(|x| visit_calls(x, f)),
+        ExprKind::For(fe) => {
+            visit_calls(&fe.collection, f);
+            if let Some(k) = &fe.key {
+                visit_calls(k, f);
+            }
+            visit_calls(&fe.value, f);
+            if let Some(c) = &fe.cond {
+                visit_calls(c, f);
+            }
+        }
+        ExprKind::Null
+        | ExprKind::Bool(_)
+        | ExprKind::Number(_)
+        | ExprKind::String(_)
+        | ExprKind::Variable(_) => {}
+    }
+}
+
+fn visit_template_calls(parts: &[TemplatePart], f: &mut dyn FnMut(&FuncCall, Span)) {
+    for p in parts {
+        match p {
+            TemplatePart::Literal(_) => {}
+            TemplatePart::Interpolation(e) => visit_calls(e, f),
+            TemplatePart::If {
+                cond,
+                then,
+                otherwise,
+            } => {
+                visit_calls(cond, f);
+                visit_template_calls(then, f);
+                visit_template_calls(otherwise, f);
+            }
+            TemplatePart::For {
+                collection, body, ..
+            } => {
+                visit_calls(collection, f);
+                visit_template_calls(body, f);
             }
         }
     }

@@ -1,10 +1,10 @@
 //! `[for k, v in coll : v if cond]` and `{for k, v in coll : k => v...}` (HCL's ForExpr).
 
 use super::{Bindings, Engine, FirstError, with_binding};
+use crate::model::Span;
 use crate::source::terraform::cty::convert::convert;
 use crate::source::terraform::cty::{Type, Value, Why};
 use crate::source::terraform::eval::error::{EvalError, R, dynamic};
-use crate::model::Span;
 use crate::source::terraform::ir::ForExpr;
 use std::collections::BTreeMap;
 
@@ -19,7 +19,11 @@ enum Step {
 impl Engine<'_> {
     /// The key and value pairs a `for` iterates, `None` when the collection is unknown
     /// or of unknown type, or an error when it cannot be iterated.
-    pub(super) fn for_items(&self, coll: &Value, span: Span) -> Result<Option<Vec<(Value, Value)>>, Box<EvalError>> {
+    pub(super) fn for_items(
+        &self,
+        coll: &Value,
+        span: Span,
+    ) -> Result<Option<Vec<(Value, Value)>>, Box<EvalError>> {
         if coll.is_null() {
             return Err(EvalError::invalid(
                 "Iteration over null value",
@@ -54,17 +58,30 @@ impl Engine<'_> {
         if let Some(cond) = &f.cond {
             // HCL first tries the condition with unknown key and value, to reject a
             // condition that is null or not a bool whatever the element.
-            let probe = Value::unknown(Type::Dynamic, Why::Function { name: "(for)".into() });
+            let probe = Value::unknown(
+                Type::Dynamic,
+                Why::Function {
+                    name: "(for)".into(),
+                },
+            );
             let result = with_binding(b, &f.value_var, probe.clone(), |b| match &f.key_var {
                 Some(kv) => with_binding(b, kv, probe.clone(), |b| self.eval(cond, b)),
                 None => self.eval(cond, b),
             });
             let result = result.map_err(|e| e.with_placeholder(dynamic()))?;
             if result.is_null() {
-                return Err(EvalError::invalid("Condition is null", "The value of the 'if' clause must not be null.", cond.span));
+                return Err(EvalError::invalid(
+                    "Condition is null",
+                    "The value of the 'if' clause must not be null.",
+                    cond.span,
+                ));
             }
             if let Err(e) = convert(&result, &Type::Bool) {
-                return Err(EvalError::invalid("Invalid 'for' condition", format!("The 'if' clause value is invalid: {e}."), cond.span));
+                return Err(EvalError::invalid(
+                    "Invalid 'for' condition",
+                    format!("The 'if' clause value is invalid: {e}."),
+                    cond.span,
+                ));
             }
         }
         let mut first = FirstError::default();
@@ -73,7 +90,9 @@ impl Engine<'_> {
         let mut object: BTreeMap<String, Vec<Value>> = BTreeMap::new();
         for (k, v) in items {
             let step = with_binding(b, &f.value_var, v, |b| match &f.key_var {
-                Some(kv) => with_binding(b, kv, k, |b| self.for_step(f, b, unknown.is_none(), &mut first)),
+                Some(kv) => with_binding(b, kv, k, |b| {
+                    self.for_step(f, b, unknown.is_none(), &mut first)
+                }),
                 None => self.for_step(f, b, unknown.is_none(), &mut first),
             });
             match step {
@@ -127,14 +146,22 @@ impl Engine<'_> {
                 Ok(v) => v,
                 Err(e) => {
                     first.take(Err(e));
-                    return Step::Unknown(Why::Function { name: "(error)".into() });
+                    return Step::Unknown(Why::Function {
+                        name: "(error)".into(),
+                    });
                 }
             };
             if raw.is_null() {
                 if report {
-                    first.take(Err(EvalError::invalid("Invalid 'for' condition", "The value of the 'if' clause must not be null.", cond.span)));
+                    first.take(Err(EvalError::invalid(
+                        "Invalid 'for' condition",
+                        "The value of the 'if' clause must not be null.",
+                        cond.span,
+                    )));
                 }
-                return Step::Unknown(Why::Function { name: "(error)".into() });
+                return Step::Unknown(Why::Function {
+                    name: "(error)".into(),
+                });
             }
             // For a list result HCL checks knownness before converting; for an object
             // result, after: the order decides which error wins, not the outcome.
@@ -144,9 +171,15 @@ impl Engine<'_> {
             match convert(&raw, &Type::Bool) {
                 Err(e) => {
                     if report {
-                        first.take(Err(EvalError::invalid("Invalid 'for' condition", format!("The 'if' clause value is invalid: {e}."), cond.span)));
+                        first.take(Err(EvalError::invalid(
+                            "Invalid 'for' condition",
+                            format!("The 'if' clause value is invalid: {e}."),
+                            cond.span,
+                        )));
                     }
-                    return Step::Unknown(Why::Function { name: "(error)".into() });
+                    return Step::Unknown(Why::Function {
+                        name: "(error)".into(),
+                    });
                 }
                 Ok(c) if !c.is_known() => {
                     return Step::Unknown(c.why().unwrap_or(Why::Function { name: "if".into() }));
@@ -165,26 +198,46 @@ impl Engine<'_> {
                     Ok(v) => v,
                     Err(e) => {
                         first.take(Err(e));
-                        return Step::Unknown(Why::Function { name: "(error)".into() });
+                        return Step::Unknown(Why::Function {
+                            name: "(error)".into(),
+                        });
                     }
                 };
                 if raw.is_null() {
                     if report {
-                        first.take(Err(EvalError::invalid("Invalid object key", "Key expression in 'for' expression must not produce a null value.", ke.span)));
+                        first.take(Err(EvalError::invalid(
+                            "Invalid object key",
+                            "Key expression in 'for' expression must not produce a null value.",
+                            ke.span,
+                        )));
                     }
-                    return Step::Unknown(Why::Function { name: "(error)".into() });
+                    return Step::Unknown(Why::Function {
+                        name: "(error)".into(),
+                    });
                 }
                 if !raw.is_known() {
-                    return Step::Unknown(raw.why().unwrap_or(Why::Function { name: "for".into() }));
+                    return Step::Unknown(
+                        raw.why().unwrap_or(Why::Function { name: "for".into() }),
+                    );
                 }
                 match convert(&raw, &Type::String) {
                     Ok(Value::String(s)) => Some(s.to_string()),
-                    Ok(other) => return Step::Unknown(other.why().unwrap_or(Why::Function { name: "for".into() })),
+                    Ok(other) => {
+                        return Step::Unknown(
+                            other.why().unwrap_or(Why::Function { name: "for".into() }),
+                        );
+                    }
                     Err(e) => {
                         if report {
-                            first.take(Err(EvalError::invalid("Invalid object key", format!("The key expression produced an invalid result: {e}."), ke.span)));
+                            first.take(Err(EvalError::invalid(
+                                "Invalid object key",
+                                format!("The key expression produced an invalid result: {e}."),
+                                ke.span,
+                            )));
                         }
-                        return Step::Unknown(Why::Function { name: "(error)".into() });
+                        return Step::Unknown(Why::Function {
+                            name: "(error)".into(),
+                        });
                     }
                 }
             }

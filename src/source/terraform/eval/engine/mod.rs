@@ -3,6 +3,7 @@
 //! (`var.x`, `aws_iam_role.r.arn`, `count.index`), the engine does the rest.
 
 mod call;
+pub use call::{visit_calls, visit_references};
 mod for_expr;
 mod operators;
 pub mod template;
@@ -10,8 +11,8 @@ mod traverse;
 
 use super::error::{EvalError, R, dynamic};
 use super::functions::Host;
-use crate::source::terraform::cty::{Type, Value};
 use crate::model::Span;
+use crate::source::terraform::cty::{Type, Value};
 use crate::source::terraform::ir::{Expr, ExprKind, ObjectKey, Traverse};
 use std::collections::BTreeMap;
 
@@ -20,7 +21,13 @@ pub trait Env {
     /// Resolves a reference rooted at `root` (not bound by a `for` or template), reading
     /// as many of `ops` as it needs (`var.NAME` reads one; a module output two). Returns
     /// the value and how many operators it consumed.
-    fn resolve(&self, root: &str, ops: &[Traverse], span: Span, b: Bindings<'_>) -> Result<(Value, usize), Box<EvalError>>;
+    fn resolve(
+        &self,
+        root: &str,
+        ops: &[Traverse],
+        span: Span,
+        b: Bindings<'_>,
+    ) -> Result<(Value, usize), Box<EvalError>>;
     fn host(&self) -> &dyn Host;
     /// Functions only this context offers (`type()` in the console), by name.
     fn extra_function(&self, _name: &str) -> Option<&super::functions::Function> {
@@ -49,8 +56,17 @@ pub fn lookup<'a>(mut b: Bindings<'a>, name: &str) -> Option<&'a Value> {
 }
 
 /// Runs `f` with one more binding.
-pub fn with_binding<T>(b: Bindings<'_>, name: &str, value: Value, f: impl FnOnce(Bindings<'_>) -> T) -> T {
-    let binding = Binding { name, value, next: b };
+pub fn with_binding<T>(
+    b: Bindings<'_>,
+    name: &str,
+    value: Value,
+    f: impl FnOnce(Bindings<'_>) -> T,
+) -> T {
+    let binding = Binding {
+        name,
+        value,
+        next: b,
+    };
     f(Some(&binding))
 }
 
@@ -138,7 +154,11 @@ impl Engine<'_> {
                 }
             };
             if key.is_null() {
-                first.take(Err(EvalError::invalid("Null value as key", "Can't use a null value as a key.", key_span)));
+                first.take(Err(EvalError::invalid(
+                    "Null value as key",
+                    "Can't use a null value as a key.",
+                    key_span,
+                )));
                 unknown_key.get_or_insert(dynamic());
                 continue;
             }

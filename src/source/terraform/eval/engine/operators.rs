@@ -1,12 +1,12 @@
 //! Conditionals and operators (HCL's ConditionalExpr, UnaryOpExpr, BinaryOpExpr).
 
 use super::{Bindings, Engine};
-use crate::source::terraform::cty::convert::{convert, conversion};
+use crate::model::Span;
+use crate::source::terraform::cty::convert::{conversion, convert};
 use crate::source::terraform::cty::unify::{Step, unify};
 use crate::source::terraform::cty::{Type, Value, Why};
 use crate::source::terraform::eval::error::{EvalError, R};
 use crate::source::terraform::eval::functions::{Function, operators as op};
-use crate::model::Span;
 use crate::source::terraform::ir::{BinaryOperator, Expr, UnaryOperator};
 use std::sync::LazyLock;
 
@@ -48,16 +48,32 @@ static OPS: LazyLock<Operators> = LazyLock::new(|| Operators {
 
 /// An unknown of `ty` standing in for an operation that failed.
 fn failed(ty: Type) -> Value {
-    Value::unknown(ty, Why::Function { name: "(error)".into() })
+    Value::unknown(
+        ty,
+        Why::Function {
+            name: "(error)".into(),
+        },
+    )
 }
 
 impl Engine<'_> {
-    pub(super) fn conditional(&self, cond: &Expr, yes: &Expr, no: &Expr, span: Span, b: Bindings<'_>) -> R {
+    pub(super) fn conditional(
+        &self,
+        cond: &Expr,
+        yes: &Expr,
+        no: &Expr,
+        span: Span,
+        b: Bindings<'_>,
+    ) -> R {
         // Both results are evaluated for their types; only the taken one's errors count.
         let t = self.eval(yes, b);
         let f = self.eval(no, b);
-        let tv = t.as_ref().map_or_else(|e| e.placeholder.clone(), Value::clone);
-        let fv = f.as_ref().map_or_else(|e| e.placeholder.clone(), Value::clone);
+        let tv = t
+            .as_ref()
+            .map_or_else(|e| e.placeholder.clone(), Value::clone);
+        let fv = f
+            .as_ref()
+            .map_or_else(|e| e.placeholder.clone(), Value::clone);
         let literal_null = |v: &Value| matches!(v, Value::Null(Type::Dynamic));
         let (result_type, steps): (Option<Type>, [Option<Step>; 2]) = if literal_null(&tv) {
             let rt = fv.ty();
@@ -90,7 +106,9 @@ impl Engine<'_> {
                 span,
             ));
         };
-        let c = self.eval(cond, b).map_err(|e| e.with_placeholder(failed(result_type.clone())))?;
+        let c = self
+            .eval(cond, b)
+            .map_err(|e| e.with_placeholder(failed(result_type.clone())))?;
         if c.is_null() {
             return Err(EvalError::invalid(
                 "Null condition",
@@ -110,7 +128,11 @@ impl Engine<'_> {
             )
             .with_placeholder(failed(result_type)));
         };
-        let (taken, step, which) = if c { (t, &steps[0], "true") } else { (f, &steps[1], "false") };
+        let (taken, step, which) = if c {
+            (t, &steps[0], "true")
+        } else {
+            (f, &steps[1], "false")
+        };
         let v = taken?;
         match step {
             None => Ok(v),
@@ -130,18 +152,35 @@ impl Engine<'_> {
             UnaryOperator::Neg => (&OPS.negate, Type::Number),
             UnaryOperator::Not => (&OPS.not, Type::Bool),
         };
-        let given = self.eval(x, b).map_err(|e| e.with_placeholder(failed(ty.clone())))?;
+        let given = self
+            .eval(x, b)
+            .map_err(|e| e.with_placeholder(failed(ty.clone())))?;
         let v = convert(&given, &f.params[0].ty).map_err(|e| {
-            EvalError::invalid("Invalid operand", format!("Unsuitable value for unary operand: {e}."), x.span)
-                .with_placeholder(failed(ty.clone()))
+            EvalError::invalid(
+                "Invalid operand",
+                format!("Unsuitable value for unary operand: {e}."),
+                x.span,
+            )
+            .with_placeholder(failed(ty.clone()))
         })?;
         f.call(self.env.host(), &[v]).map_err(|e| {
-            EvalError::invalid("Operation failed", format!("Error during operation: {}.", e.message), span)
-                .with_placeholder(failed(ty))
+            EvalError::invalid(
+                "Operation failed",
+                format!("Error during operation: {}.", e.message),
+                span,
+            )
+            .with_placeholder(failed(ty))
         })
     }
 
-    pub(super) fn binary(&self, op: BinaryOperator, l: &Expr, r: &Expr, span: Span, b: Bindings<'_>) -> R {
+    pub(super) fn binary(
+        &self,
+        op: BinaryOperator,
+        l: &Expr,
+        r: &Expr,
+        span: Span,
+        b: Bindings<'_>,
+    ) -> R {
         use BinaryOperator::*;
         let (f, ty) = match op {
             Plus => (&OPS.add, Type::Number),
@@ -165,15 +204,23 @@ impl Engine<'_> {
         let rv = rv.map_err(|e| e.with_placeholder(placeholder()))?;
         let operand = |v: &Value, side: &str, at: Span, param: &Type| {
             convert(v, param).map_err(|e| {
-                EvalError::invalid("Invalid operand", format!("Unsuitable value for {side} operand: {e}."), at)
-                    .with_placeholder(placeholder())
+                EvalError::invalid(
+                    "Invalid operand",
+                    format!("Unsuitable value for {side} operand: {e}."),
+                    at,
+                )
+                .with_placeholder(placeholder())
             })
         };
         let lv = operand(&lv, "left", l.span, &f.params[0].ty)?;
         let rv = operand(&rv, "right", r.span, &f.params[1].ty)?;
         f.call(self.env.host(), &[lv, rv]).map_err(|e| {
-            EvalError::invalid("Operation failed", format!("Error during operation: {}.", e.message), span)
-                .with_placeholder(placeholder())
+            EvalError::invalid(
+                "Operation failed",
+                format!("Error during operation: {}.", e.message),
+                span,
+            )
+            .with_placeholder(placeholder())
         })
     }
 }

@@ -3,10 +3,10 @@
 //! its parser makes of directives).
 
 use super::{Bindings, Engine, FirstError, with_binding};
+use crate::model::Span;
 use crate::source::terraform::cty::convert::convert;
 use crate::source::terraform::cty::{Type, Value, Why};
 use crate::source::terraform::eval::error::{EvalError, R};
-use crate::model::Span;
 use crate::source::terraform::ir::TemplatePart;
 
 use crate::model::marks;
@@ -61,14 +61,20 @@ impl Engine<'_> {
                     let v = first.take(self.eval(e, b));
                     self.append(&v, e.span, out, unknown, first, false);
                 }
-                TemplatePart::If { cond, then, otherwise } => {
+                TemplatePart::If {
+                    cond,
+                    then,
+                    otherwise,
+                } => {
                     // A conditional of two templates: both are strings, so only the
                     // condition decides, and only the taken branch's errors count.
                     let c = match self.eval(cond, b) {
                         Ok(c) => c,
                         Err(e) => {
                             first.take(Err(e));
-                            unknown.get_or_insert(Why::Function { name: "(error)".into() });
+                            unknown.get_or_insert(Why::Function {
+                                name: "(error)".into(),
+                            });
                             continue;
                         }
                     };
@@ -81,7 +87,8 @@ impl Engine<'_> {
                         continue;
                     }
                     if !c.is_known() {
-                        unknown.get_or_insert(c.why().unwrap_or(Why::Function { name: "if".into() }));
+                        unknown
+                            .get_or_insert(c.why().unwrap_or(Why::Function { name: "if".into() }));
                         continue;
                     }
                     match convert(&c, &Type::Bool).ok().and_then(|c| c.as_bool()) {
@@ -96,8 +103,23 @@ impl Engine<'_> {
                         }
                     }
                 }
-                TemplatePart::For { key_var, value_var, collection, body } => {
-                    self.render_for(key_var.as_deref(), value_var, collection, body, span, b, out, unknown, first);
+                TemplatePart::For {
+                    key_var,
+                    value_var,
+                    collection,
+                    body,
+                } => {
+                    self.render_for(
+                        key_var.as_deref(),
+                        value_var,
+                        collection,
+                        body,
+                        span,
+                        b,
+                        out,
+                        unknown,
+                        first,
+                    );
                 }
             }
         }
@@ -146,7 +168,15 @@ impl Engine<'_> {
     }
 
     /// Appends one interpolated value, converted to a string.
-    fn append(&self, v: &Value, span: Span, out: &mut String, unknown: &mut Option<Why>, first: &mut FirstError, joined: bool) {
+    fn append(
+        &self,
+        v: &Value,
+        span: Span,
+        out: &mut String,
+        unknown: &mut Option<Why>,
+        first: &mut FirstError,
+        joined: bool,
+    ) {
         if v.is_null() {
             first.take(Err(EvalError::invalid(
                 "Invalid template interpolation value",
@@ -160,7 +190,9 @@ impl Engine<'_> {
             return;
         }
         if !v.is_known() {
-            let why = v.why().unwrap_or(Why::Function { name: "(template)".into() });
+            let why = v.why().unwrap_or(Why::Function {
+                name: "(template)".into(),
+            });
             out.push_str(mark(&why));
             unknown.get_or_insert(why);
             return;
@@ -169,7 +201,9 @@ impl Engine<'_> {
             Ok(Value::String(s)) => out.push_str(&s),
             Ok(other) => {
                 // A part of dynamic type that is unknown after conversion.
-                let why = other.why().unwrap_or(Why::Function { name: "(template)".into() });
+                let why = other.why().unwrap_or(Why::Function {
+                    name: "(template)".into(),
+                });
                 out.push_str(mark(&why));
                 unknown.get_or_insert(why);
             }

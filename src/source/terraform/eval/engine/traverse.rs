@@ -2,10 +2,10 @@
 //! `IndexExpr`, `RelativeTraversalExpr` and `SplatExpr`).
 
 use super::{Bindings, Engine, FirstError, lookup};
+use crate::model::Span;
 use crate::source::terraform::cty::ops::{self, OpError};
 use crate::source::terraform::cty::{Type, Value};
 use crate::source::terraform::eval::error::{EvalError, R, dynamic};
-use crate::model::Span;
 use crate::source::terraform::ir::Traverse;
 
 /// The representative instance of a resource or module call whose instances are not
@@ -13,7 +13,9 @@ use crate::source::terraform::ir::Traverse;
 fn representative(v: &Value) -> Option<Value> {
     match v {
         Value::Unknown(u) => match &u.why {
-            crate::source::terraform::cty::Why::Instances { element, .. } => Some((**element).clone()),
+            crate::source::terraform::cty::Why::Instances { element, .. } => {
+                Some((**element).clone())
+            }
             _ => None,
         },
         _ => None,
@@ -126,7 +128,12 @@ impl Engine<'_> {
         }
         if let Some(e) = first {
             let (rt, _) = self.splat_type(&ty, each, span, b);
-            return Err(e.with_placeholder(Value::unknown(rt, crate::source::terraform::cty::Why::Function { name: "(error)".into() })));
+            return Err(e.with_placeholder(Value::unknown(
+                rt,
+                crate::source::terraform::cty::Why::Function {
+                    name: "(error)".into(),
+                },
+            )));
         }
         match ty {
             Type::List(_) | Type::Set(_) => {
@@ -138,7 +145,8 @@ impl Engine<'_> {
                         None => Ok(v),
                     };
                 }
-                let ety = crate::source::terraform::cty::convert::common_type(&results).unwrap_or(Type::Dynamic);
+                let ety = crate::source::terraform::cty::convert::common_type(&results)
+                    .unwrap_or(Type::Dynamic);
                 Ok(Value::list(ety, results))
             }
             _ => Ok(Value::tuple(results)),
@@ -149,10 +157,21 @@ impl Engine<'_> {
     /// element type (as HCL does).
     /// An element whose probe fails contributes its placeholder's type, and the first
     /// such error is returned beside the type.
-    fn splat_type(&self, ty: &Type, each: &[Traverse], span: Span, b: Bindings<'_>) -> (Type, Option<Box<EvalError>>) {
+    fn splat_type(
+        &self,
+        ty: &Type,
+        each: &[Traverse],
+        span: Span,
+        b: Bindings<'_>,
+    ) -> (Type, Option<Box<EvalError>>) {
         let mut first = None;
         let mut item_type = |ety: &Type| {
-            let probe = Value::unknown(ety.clone(), crate::source::terraform::cty::Why::Function { name: "(type)".into() });
+            let probe = Value::unknown(
+                ety.clone(),
+                crate::source::terraform::cty::Why::Function {
+                    name: "(type)".into(),
+                },
+            );
             match self.traverse(probe, each, span, b) {
                 Ok(v) => v.ty(),
                 Err(e) => {

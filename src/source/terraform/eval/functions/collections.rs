@@ -1262,11 +1262,11 @@ pub(super) fn grapheme_count(s: &str) -> usize {
 
 #[cfg(test)]
 pub(super) mod test_support {
+    use crate::model::Span;
     use crate::source::terraform::cty::{Type, Value, Why};
     use crate::source::terraform::eval::engine::{Bindings, Engine, Env};
     use crate::source::terraform::eval::error::EvalError;
     use crate::source::terraform::eval::functions::Host;
-    use crate::model::Span;
     use crate::source::terraform::ir::Traverse;
     use std::collections::BTreeMap;
 

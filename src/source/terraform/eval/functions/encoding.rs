@@ -170,8 +170,13 @@ pub(super) fn json_quote(s: &str, out: &mut String) {
 /// `Why::Partial`) and the first one is kept in `unknown`.
 fn json_write(v: &Value, out: &mut String, unknown: &mut Option<Why>) -> Result<()> {
     if !v.is_known() {
-        let why = v.why().unwrap_or(Why::Function { name: "jsonencode".into() });
-        json_quote(crate::source::terraform::eval::engine::template::mark(&why), out);
+        let why = v.why().unwrap_or(Why::Function {
+            name: "jsonencode".into(),
+        });
+        json_quote(
+            crate::source::terraform::eval::engine::template::mark(&why),
+            out,
+        );
         unknown.get_or_insert(why);
         return Ok(());
     }

@@ -561,7 +561,10 @@ mod tests {
     fn missing_and_outside_files() {
         // Missing: unknown (a build step may create it), naming the file.
         let v = call("file", &["nope.txt"]).unwrap();
-        assert!(matches!(v.why(), Some(Why::File { path, .. }) if path == "nope.txt"), "{v:?}");
+        assert!(
+            matches!(v.why(), Some(Why::File { path, .. }) if path == "nope.txt"),
+            "{v:?}"
+        );
         let v = call("file", &["outside/x.txt"]).unwrap();
         assert_eq!(
             v.why(),

@@ -134,7 +134,10 @@ impl Function {
                 Some(p) => (p, i),
                 // cty reports variadic argument errors by their index among the
                 // variadic arguments.
-                None => (self.var_param.as_ref().expect("checked above"), i - positional),
+                None => (
+                    self.var_param.as_ref().expect("checked above"),
+                    i - positional,
+                ),
             };
             if v.is_null() && !spec.allow_null {
                 return Err(FnError::arg(i, "argument must not be null"));
@@ -179,5 +182,12 @@ pub fn unknown_result(args: &[Value], ty: Type) -> Value {
     args.iter()
         .find_map(Value::first_unknown)
         .map(|u| u.unknown_like(ty.clone()))
-        .unwrap_or_else(|| Value::unknown(ty, Why::Function { name: "(result)".into() }))
+        .unwrap_or_else(|| {
+            Value::unknown(
+                ty,
+                Why::Function {
+                    name: "(result)".into(),
+                },
+            )
+        })
 }

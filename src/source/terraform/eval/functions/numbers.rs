@@ -1078,13 +1078,23 @@ mod tests {
 
     struct NoHost;
     impl Host for NoHost {
-        fn read_file(&self, _: &str) -> std::result::Result<std::sync::Arc<str>, crate::source::terraform::cty::Why> {
+        fn read_file(
+            &self,
+            _: &str,
+        ) -> std::result::Result<std::sync::Arc<str>, crate::source::terraform::cty::Why> {
             unreachable!()
         }
-        fn file_exists(&self, _: &str) -> std::result::Result<bool, crate::source::terraform::cty::Why> {
+        fn file_exists(
+            &self,
+            _: &str,
+        ) -> std::result::Result<bool, crate::source::terraform::cty::Why> {
             unreachable!()
         }
-        fn fileset(&self, _: &str, _: &str) -> std::result::Result<Vec<String>, crate::source::terraform::cty::Why> {
+        fn fileset(
+            &self,
+            _: &str,
+            _: &str,
+        ) -> std::result::Result<Vec<String>, crate::source::terraform::cty::Why> {
             unreachable!()
         }
         fn base_dir(&self) -> &std::path::Path {

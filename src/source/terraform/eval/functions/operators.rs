@@ -16,7 +16,10 @@ fn boolean(v: &Value) -> bool {
 
 fn binary(ty: Type, ret: Type, imp: super::ImplFn) -> Function {
     Function {
-        params: vec![Param::new("a", ty.clone()).dynamic(), Param::new("b", ty).dynamic()],
+        params: vec![
+            Param::new("a", ty.clone()).dynamic(),
+            Param::new("b", ty).dynamic(),
+        ],
         var_param: None,
         returns: Returns::Static(ret),
         imp,
@@ -24,7 +27,10 @@ fn binary(ty: Type, ret: Type, imp: super::ImplFn) -> Function {
 }
 
 fn arithmetic(
-    op: fn(&BigFloat, &BigFloat) -> std::result::Result<BigFloat, crate::source::terraform::cty::number::NotANumber>,
+    op: fn(
+        &BigFloat,
+        &BigFloat,
+    ) -> std::result::Result<BigFloat, crate::source::terraform::cty::number::NotANumber>,
     nan: &'static str,
     args: &[Value],
 ) -> Result<Value> {
@@ -60,12 +66,19 @@ pub fn multiply() -> Function {
 
 pub fn divide() -> Function {
     binary(Type::Number, Type::Number, |_: &dyn Host, a, _| {
-        arithmetic(BigFloat::quo, "can't divide zero by zero or infinity by infinity", a)
+        arithmetic(
+            BigFloat::quo,
+            "can't divide zero by zero or infinity by infinity",
+            a,
+        )
     })
 }
 
 /// cty's `Modulo`: `a - b * trunc(a / b)` computed at `a`'s precision; `a % 0` is `a`.
-pub fn modulo_of(a: &BigFloat, b: &BigFloat) -> std::result::Result<BigFloat, crate::source::terraform::cty::number::NotANumber> {
+pub fn modulo_of(
+    a: &BigFloat,
+    b: &BigFloat,
+) -> std::result::Result<BigFloat, crate::source::terraform::cty::number::NotANumber> {
     if b.is_zero() {
         return Ok(a.clone());
     }
@@ -120,14 +133,18 @@ pub fn greater_than() -> Function {
 pub fn less_than_or_equal() -> Function {
     binary(Type::Number, Type::Bool, |_: &dyn Host, a, _| {
         let lt = number(&a[0]).cmp(number(&a[1])).is_lt();
-        Ok(Value::Bool(lt || equals(&a[0], &a[1]).as_bool() == Some(true)))
+        Ok(Value::Bool(
+            lt || equals(&a[0], &a[1]).as_bool() == Some(true),
+        ))
     })
 }
 
 pub fn greater_than_or_equal() -> Function {
     binary(Type::Number, Type::Bool, |_: &dyn Host, a, _| {
         let gt = number(&a[0]).cmp(number(&a[1])).is_gt();
-        Ok(Value::Bool(gt || equals(&a[0], &a[1]).as_bool() == Some(true)))
+        Ok(Value::Bool(
+            gt || equals(&a[0], &a[1]).as_bool() == Some(true),
+        ))
     })
 }
 

@@ -1,6 +1,8 @@
 //! Every function Terraform offers, by name: each group's file registers its own.
 
-use super::{Function, collections, conversion, datetime, encoding, filesystem, numbers, sets, strings};
+use super::{
+    Function, collections, conversion, datetime, encoding, filesystem, numbers, sets, strings,
+};
 use std::collections::HashMap;
 use std::sync::LazyLock;
 
