@@ -208,9 +208,19 @@ impl Tree {
         in_tree.sort_unstable();
         in_tree.dedup();
         tree.roots = in_tree
-            .into_iter()
+            .iter()
+            .copied()
             .filter(|m| !called.contains(m))
             .collect();
+        // Modules that only call each other (a cycle nothing else calls) would never be
+        // evaluated: the first of them is a root too, where the cycle is reported.
+        let mut reached = tree.reachable(&tree.roots);
+        for &m in &in_tree {
+            if !reached.contains(&m) {
+                tree.roots.push(m);
+                reached = tree.reachable(&tree.roots);
+            }
+        }
         tree.roots.sort_by(|a, b| {
             tree.modules[*a]
                 .display_dir
@@ -518,20 +528,45 @@ impl Tree {
     /// Modules some other module calls.
     fn called(&self) -> HashSet<usize> {
         let mut called = HashSet::new();
-        for m in &self.modules {
-            for c in m.calls.values() {
-                if let Some(s) = c.source.as_deref().filter(|s| is_local_source(s))
-                    && let Ok(t) = canonical(&m.dir.join(s))
-                    && let Some(&t) = self.by_dir.get(&t)
-                {
-                    called.insert(t);
-                }
-            }
+        for i in 0..self.modules.len() {
+            // A module that calls itself is still a root (where the cycle shows).
+            called.extend(self.callees(i).into_iter().filter(|&t| t != i));
         }
         for map in self.installed.values() {
             called.extend(map.values().copied());
         }
         called
+    }
+
+    /// The modules on disk that module `m` calls through a local source.
+    fn callees(&self, m: usize) -> Vec<usize> {
+        let module = &self.modules[m];
+        module
+            .calls
+            .values()
+            .filter_map(|c| c.source.as_deref().filter(|s| is_local_source(s)))
+            .filter_map(|s| canonical(&module.dir.join(s)).ok())
+            .filter_map(|t| self.by_dir.get(&t).copied())
+            .collect()
+    }
+
+    /// Every module the given ones call, directly or not, themselves included.
+    fn reachable(&self, from: &[usize]) -> HashSet<usize> {
+        let mut seen: HashSet<usize> = from.iter().copied().collect();
+        let mut queue: Vec<usize> = from.to_vec();
+        while let Some(m) = queue.pop() {
+            let installed = self
+                .installed
+                .get(&m)
+                .into_iter()
+                .flat_map(|map| map.values().copied());
+            for t in self.callees(m).into_iter().chain(installed) {
+                if seen.insert(t) {
+                    queue.push(t);
+                }
+            }
+        }
+        seen
     }
 
     /// Resolves a module call's local source from the calling module's directory.

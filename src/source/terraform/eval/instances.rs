@@ -216,6 +216,34 @@ impl<'t> Evaluator<'t> {
             );
             return CallInstances::Failed(self.record(err, call.file));
         }
+        // A module that calls itself, directly or through others, never ends: Terraform
+        // refuses it when it loads the configuration.
+        if let Some(t) = target {
+            let mut at = Some(id);
+            while let Some(a) = at {
+                let ancestor = self.inst(a);
+                if let InstKind::Module(_, index) = ancestor.kind
+                    && index == t
+                {
+                    let which = if ancestor.address.is_empty() {
+                        "the root module".to_string()
+                    } else {
+                        format!("`{}`", ancestor.address)
+                    };
+                    let err = EvalError::invalid(
+                        "Module cycle",
+                        format!(
+                            "module.{} calls {:?}, which is {which} again: a module cannot call itself, directly or through others.",
+                            call.name,
+                            call.source.as_deref().unwrap_or_default()
+                        ),
+                        call.block.header,
+                    );
+                    return CallInstances::Failed(self.record(err, call.file));
+                }
+                at = ancestor.parent.as_ref().map(|p| p.inst);
+            }
+        }
         let kind = match target {
             Some(t) => InstKind::Module(&self.tree.modules[t], t),
             None if is_lambda_module_source(&source) => InstKind::LambdaModule,

@@ -81,6 +81,14 @@ impl<'e, 't> Extractor<'e, 't> {
         match inst.kind {
             InstKind::Module(m, index) => {
                 self.ev.validate_module(index);
+                // Terraform evaluates every local and output of every instance: their
+                // errors (a type error, a cycle) are errors even where no rule reads them.
+                for name in m.locals.keys() {
+                    let _ = self.ev.local(id, name, crate::model::Span::default());
+                }
+                for name in m.outputs.keys() {
+                    let _ = self.ev.output(id, name, crate::model::Span::default());
+                }
                 for decl in m.resources.values() {
                     if !decl.key.data && AUDITED_TYPES.contains(&&*decl.key.rtype) {
                         self.resource(id, decl);

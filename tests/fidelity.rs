@@ -1,0 +1,304 @@
+//! Terraform read as Terraform reads it: what it refuses is an error (XR998), a count
+//! not known offline still leaves one representative instance to audit, workspaces come
+//! from where Terraform takes them, and `xray-setup console` shows the values.
+
+mod common;
+use common::*;
+
+/// The XR998 messages of a tree, with their `file:line`.
+fn refusals(files: &[(&str, &str)]) -> Vec<String> {
+    let dir = tree(files);
+    let (report, _) = audit_path(dir.path(), &[]);
+    findings(&report)
+        .iter()
+        .filter(|f| f["rule"] == "XR998")
+        .map(|f| {
+            format!(
+                "{}:{} {}",
+                f["file"].as_str().unwrap(),
+                f["line"],
+                f["message"].as_str().unwrap()
+            )
+        })
+        .collect()
+}
+
+fn one_refusal(files: &[(&str, &str)], at: &str, words: &str) {
+    let found = refusals(files);
+    assert!(
+        found.iter().any(|r| r.starts_with(at) && r.contains(words)),
+        "want {at} {words:?}, got {found:#?}"
+    );
+}
+
+#[test]
+fn what_terraform_refuses_is_an_error_not_an_unknown() {
+    one_refusal(
+        &[(
+            "main.tf",
+            "resource \"aws_lambda_function\" \"f\" {\n  for_each      = [\"a\", \"b\"]\n  function_name = each.value\n}\n",
+        )],
+        "main.tf:2",
+        "must be a map, or set of strings, and you have provided a value of type tuple",
+    );
+    one_refusal(
+        &[(
+            "main.tf",
+            "resource \"aws_lambda_function\" \"f\" {\n  count         = -1\n  function_name = \"f\"\n}\n",
+        )],
+        "main.tf:2",
+        "greater than or equal to zero",
+    );
+    one_refusal(
+        &[(
+            "main.tf",
+            "resource \"aws_lambda_function\" \"f\" {\n  count         = 1.5\n  function_name = \"f\"\n}\n",
+        )],
+        "main.tf:2",
+        "not a whole number",
+    );
+    one_refusal(
+        &[(
+            "main.tf",
+            "resource \"aws_lambda_function\" \"f\" {\n  count         = 1\n  for_each      = {}\n  function_name = \"f\"\n}\n",
+        )],
+        "main.tf:3",
+        "mutually-exclusive",
+    );
+    one_refusal(
+        &[
+            (
+                "a.tf",
+                "resource \"aws_iam_role\" \"r\" {\n  name = \"a\"\n}\n",
+            ),
+            (
+                "b.tf",
+                "resource \"aws_iam_role\" \"r\" {\n  name = \"b\"\n}\n",
+            ),
+        ],
+        "b.tf:1",
+        "Duplicate resource \"aws_iam_role\" configuration",
+    );
+    one_refusal(
+        &[(
+            "main.tf",
+            "locals {\n  a = local.b\n  b = local.a\n}\noutput \"o\" {\n  value = local.a\n}\n",
+        )],
+        "main.tf:",
+        "depends on itself",
+    );
+    one_refusal(
+        &[("main.tf", "module \"me\" {\n  source = \"./\"\n}\n")],
+        "main.tf:1",
+        "Module cycle",
+    );
+    one_refusal(
+        &[
+            (
+                "main.tf",
+                "module \"m\" {\n  source = \"./m\"\n}\noutput \"o\" {\n  value = module.m.nope\n}\n",
+            ),
+            ("m/main.tf", "output \"arn\" {\n  value = \"x\"\n}\n"),
+        ],
+        "main.tf:5",
+        "no output \"nope\"",
+    );
+    // Checked where nothing evaluates it: a resource with count = 0, a branch not taken.
+    one_refusal(
+        &[(
+            "main.tf",
+            "resource \"aws_lambda_function\" \"f\" {\n  count         = 0\n  function_name = uper(\"f\")\n}\n",
+        )],
+        "main.tf:3",
+        "There is no function named \"uper\"",
+    );
+    one_refusal(
+        &[(
+            "main.tf",
+            "resource \"aws_lambda_function\" \"f\" {\n  function_name = true ? \"f\" : var.nme\n}\n",
+        )],
+        "main.tf:2",
+        "undeclared input variable",
+    );
+    one_refusal(
+        &[(
+            "main.tf",
+            "resource \"aws_lambda_function\" \"f\" {\n  function_name = \"f-${count.index}\"\n}\n",
+        )],
+        "main.tf:2",
+        "non-counted context",
+    );
+    one_refusal(
+        &[(
+            "variables.tf",
+            "variable \"a\" {\n  default = \"x\"\n}\nvariable \"b\" {\n  default = var.a\n}\n",
+        )],
+        "variables.tf:5",
+        "Variables not allowed",
+    );
+    // A valid tree has none.
+    assert!(
+        refusals(&[(
+            "main.tf",
+            "variable \"names\" {\n  type = set(string)\n}\nresource \"aws_lambda_function\" \"f\" {\n  for_each      = var.names\n  function_name = each.key\n  tracing_config {\n    mode = \"Active\"\n  }\n}\n",
+        )])
+        .is_empty()
+    );
+}
+
+#[test]
+fn an_instance_count_not_known_offline_leaves_a_representative() {
+    // cloudposse's pattern: everything gated on a label module that is not on disk.
+    let dir = tree(&[(
+        "main.tf",
+        r#"
+module "this" {
+  source  = "cloudposse/label/null"
+  version = "0.25.0"
+}
+locals {
+  enabled = module.this.enabled
+}
+resource "aws_api_gateway_stage" "this" {
+  count                = local.enabled ? 1 : 0
+  stage_name           = "live"
+  rest_api_id          = "abc"
+  deployment_id        = "d"
+  xray_tracing_enabled = false
+}
+resource "aws_iam_role" "fn" {
+  count              = local.enabled ? 1 : 0
+  name               = "fn"
+  assume_role_policy = "{}"
+}
+resource "aws_lambda_function" "f" {
+  count         = local.enabled ? 1 : 0
+  function_name = "f"
+  role          = aws_iam_role.fn[0].arn
+  tracing_config {
+    mode = "Active"
+  }
+}
+"#,
+    )]);
+    let (report, _) = audit_path(dir.path(), &[]);
+    let stage = findings(&report)
+        .iter()
+        .find(|f| f["rule"] == "XR003")
+        .unwrap_or_else(|| panic!("{report:#}"));
+    assert_eq!(stage["severity"], "warning");
+    assert_eq!(stage["resource"], "aws_api_gateway_stage.this[*]");
+    let message = stage["message"].as_str().unwrap();
+    assert!(
+        message.contains("for each instance") && message.contains("module.this"),
+        "{message}"
+    );
+    // The function's role, referenced as aws_iam_role.fn[0], is the representative role:
+    // it cannot write traces.
+    let role = findings(&report)
+        .iter()
+        .find(|f| f["rule"] == "XR101")
+        .unwrap_or_else(|| panic!("{report:#}"));
+    assert_eq!(role["resource"], "aws_iam_role.fn[*]");
+}
+
+#[test]
+fn cloudposse_api_gateway_stage_is_a_warning() {
+    let Some(dir) = corpus("cloudposse__terraform-aws-api-gateway") else {
+        return;
+    };
+    let (report, _) = audit_path(&dir, &[]);
+    let stages: Vec<_> = findings(&report)
+        .iter()
+        .filter(|f| f["rule"] == "XR003")
+        .collect();
+    assert!(!stages.is_empty(), "{report:#}");
+    assert!(stages.iter().all(|f| f["severity"] == "warning"));
+}
+
+#[test]
+fn the_workspace_comes_from_the_flag_the_environment_or_terraform_environment() {
+    let files = [(
+        "main.tf",
+        "resource \"aws_lambda_function\" \"f\" {\n  function_name = \"f\"\n  tracing_config {\n    mode = terraform.workspace == \"prod\" ? \"Active\" : \"PassThrough\"\n  }\n}\n",
+    )];
+    let xr001 = |dir: &std::path::Path, args: &[&str], env: Option<&str>| -> bool {
+        let mut cmd = xray_setup();
+        cmd.args(["audit", "--format", "json"]).arg(dir).args(args);
+        cmd.env_remove("TF_WORKSPACE");
+        if let Some(w) = env {
+            cmd.env("TF_WORKSPACE", w);
+        }
+        let out = cmd.output().unwrap();
+        let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+        findings(&report).iter().any(|f| f["rule"] == "XR001")
+    };
+    let dir = tree(&files);
+    assert!(xr001(dir.path(), &[], None), "default");
+    assert!(
+        !xr001(dir.path(), &["--workspace", "prod"], None),
+        "--workspace"
+    );
+    assert!(!xr001(dir.path(), &[], Some("prod")), "TF_WORKSPACE");
+    assert!(
+        xr001(dir.path(), &["--workspace", "dev"], Some("prod")),
+        "the flag wins"
+    );
+    let selected = tree(&[files[0], (".terraform/environment", "prod\n")]);
+    assert!(!xr001(selected.path(), &[], None), ".terraform/environment");
+    assert!(
+        xr001(selected.path(), &[], Some("dev")),
+        "TF_WORKSPACE beats it"
+    );
+}
+
+fn console(dir: &std::path::Path, format: &str, input: &str) -> Vec<String> {
+    let out = xray_setup()
+        .args(["console", "--format", format])
+        .arg(dir)
+        .write_stdin(input)
+        .output()
+        .unwrap();
+    assert_success(&out);
+    String::from_utf8(out.stdout)
+        .unwrap()
+        .lines()
+        .map(str::to_string)
+        .collect()
+}
+
+#[test]
+fn console_evaluates_in_the_root_module() {
+    let dir = tree(&[
+        (
+            "main.tf",
+            "variable \"mode\" {\n  default = \"PassThrough\"\n}\nvariable \"arn\" {\n  type = string\n}\nlocals {\n  m = upper(var.mode)\n}\n",
+        ),
+        ("terraform.tfvars", "mode = \"Active\"\n"),
+    ]);
+    let lines = console(
+        dir.path(),
+        "json",
+        "local.m\nvar.arn\nnull\n{ b = 1, a = [1, \"x\"] }\nvar.mod\n0.1 + 0.2\ntype(tolist([\"a\"]))\n",
+    );
+    assert_eq!(
+        lines,
+        vec![
+            "\"ACTIVE\"",
+            "\"(known after apply)\"",
+            "null",
+            "{\"a\":[1,\"x\"],\"b\":1}",
+            "error: Reference to undeclared input variable: An input variable with the name \"mod\" has not been declared. This variable can be declared with a variable \"mod\" {} block.",
+            "0.3",
+            "\"list(string)\"",
+        ]
+    );
+    let text = console(dir.path(), "text", "tolist([\"a\"])\nvar.arn\n");
+    assert_eq!(
+        text,
+        vec!["tolist([", "  \"a\",", "])", "(known after apply)"]
+    );
+    // An empty directory is an empty module.
+    let empty = tempfile::TempDir::new().unwrap();
+    assert_eq!(console(empty.path(), "json", "1 + 1\n"), vec!["2"]);
+}
