@@ -302,3 +302,85 @@ fn console_evaluates_in_the_root_module() {
     let empty = tempfile::TempDir::new().unwrap();
     assert_eq!(console(empty.path(), "json", "1 + 1\n"), vec!["2"]);
 }
+
+fn rule(name: &str, extra: &str, priority: u32) -> String {
+    format!(
+        "resource \"aws_xray_sampling_rule\" \"{name}\" {{\n{extra}  rule_name      = \"api\"\n  priority       = {priority}\n  version        = 1\n  reservoir_size = 1\n  fixed_rate     = 0.05\n  url_path       = \"/{name}\"\n  host           = \"*\"\n  http_method    = \"*\"\n  service_type   = \"*\"\n  service_name   = \"*\"\n  resource_arn   = \"*\"\n}}\n"
+    )
+}
+
+/// The XR201 duplicate-name findings of a tree, by resource.
+fn duplicates(files: &[(&str, &str)], env_region: Option<&str>) -> Vec<String> {
+    let dir = tree(files);
+    let mut cmd = xray_setup();
+    cmd.args(["audit", "--format", "json"]).arg(dir.path());
+    cmd.env_remove("AWS_REGION")
+        .env_remove("AWS_DEFAULT_REGION");
+    if let Some(r) = env_region {
+        cmd.env("AWS_REGION", r);
+    }
+    let report: serde_json::Value = serde_json::from_slice(&cmd.output().unwrap().stdout).unwrap();
+    let mut out: Vec<String> = findings(&report)
+        .iter()
+        .filter(|f| f["rule"] == "XR201" && f["message"].as_str().unwrap().contains("also used"))
+        .map(|f| f["resource"].as_str().unwrap().to_string())
+        .collect();
+    out.sort();
+    out
+}
+
+#[test]
+fn sampling_rule_names_are_unique_per_region() {
+    let providers = "provider \"aws\" {\n  region = \"us-east-1\"\n}\nprovider \"aws\" {\n  alias  = \"west\"\n  region = \"eu-west-1\"\n}\n";
+    // Two regions: the same name twice is fine; a third rule in the first region clashes.
+    let main = format!(
+        "{providers}{}{}{}",
+        rule("east", "", 100),
+        rule("west", "  provider = aws.west\n", 100),
+        rule("again", "", 200)
+    );
+    assert_eq!(
+        duplicates(&[("main.tf", &main)], None),
+        vec!["aws_xray_sampling_rule.again"]
+    );
+    // AWS provider 6: a resource's own region argument.
+    let own = format!(
+        "{providers}{}{}",
+        rule("east", "", 100),
+        rule("eu", "  region = \"eu-central-1\"\n", 100)
+    );
+    assert!(duplicates(&[("main.tf", &own)], None).is_empty());
+    // Passed to a module: `providers = { aws = aws.west }`.
+    let root = format!(
+        "{providers}{}module \"west\" {{\n  source    = \"./m\"\n  providers = {{ aws = aws.west }}\n}}\nmodule \"inherits\" {{\n  source = \"./m\"\n}}\n",
+        rule("east", "", 100)
+    );
+    let module = rule("in_module", "", 100);
+    assert_eq!(
+        duplicates(&[("main.tf", &root), ("m/main.tf", &module)], None),
+        vec!["module.inherits.aws_xray_sampling_rule.in_module"],
+        "the default configuration is inherited, the aliased one passed"
+    );
+    // A provider without a region: AWS_REGION decides; unknown without it, but the same
+    // configuration is still the same region.
+    let bare = format!(
+        "provider \"aws\" {{}}\n{}{}",
+        rule("a", "", 100),
+        rule("b", "", 200)
+    );
+    assert_eq!(
+        duplicates(&[("main.tf", &bare)], None),
+        vec!["aws_xray_sampling_rule.b"]
+    );
+    let two = format!(
+        "provider \"aws\" {{}}\nprovider \"aws\" {{\n  alias  = \"x\"\n  region = \"eu-west-1\"\n}}\n{}{}",
+        rule("a", "", 100),
+        rule("b", "  provider = aws.x\n", 200)
+    );
+    assert!(duplicates(&[("main.tf", &two)], Some("us-east-1")).is_empty());
+    assert_eq!(
+        duplicates(&[("main.tf", &two)], Some("eu-west-1")),
+        vec!["aws_xray_sampling_rule.b"],
+        "AWS_REGION names the same region"
+    );
+}

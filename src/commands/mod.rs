@@ -58,6 +58,9 @@ pub fn variables(
         workspace: workspace
             .map(str::to_string)
             .or_else(|| std::env::var("TF_WORKSPACE").ok().filter(|w| !w.is_empty())),
+        aws_region: ["AWS_REGION", "AWS_DEFAULT_REGION"]
+            .iter()
+            .find_map(|k| std::env::var(k).ok().filter(|r| !r.is_empty())),
     })
 }
 

@@ -606,6 +606,7 @@ mod tests {
             origin: None,
             block: None,
             repeated: None,
+            region: None,
         }
     }
 

@@ -123,6 +123,30 @@ pub struct Meta {
     /// For a representative instance (`aws_lambda_function.f[*]`): what the number of
     /// instances depends on, which is not known offline.
     pub repeated: Option<String>,
+    /// The region the resource is created in, and by which provider configuration.
+    pub region: Option<Region>,
+}
+
+/// Where a resource lives: its region (as far as it is known) and the provider
+/// configuration that decides it. Two resources with the same configuration are in the
+/// same region even when which one is not known offline.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Region {
+    pub name: Field<String>,
+    /// The provider configuration: `aws`, `aws.west`, `module.x: aws.west`; for an
+    /// account, the region itself.
+    pub provider: String,
+}
+
+impl Region {
+    /// What groups resources that share a region: its name when known, else the
+    /// provider configuration that decides it.
+    pub fn key(&self) -> &str {
+        match &self.name {
+            Field::Known(n) => n,
+            _ => &self.provider,
+        }
+    }
 }
 
 /// A setting together with where it is written and how its value got there.

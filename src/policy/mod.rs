@@ -349,6 +349,7 @@ fn note(message: String, origin: Origin) -> Finding {
         origin: Some(origin),
         block: None,
         repeated: None,
+        region: None,
     };
     let mut f = Finding::new(&SUPPRESSION_RULE, &meta, None, message);
     f.severity = Severity::Note;

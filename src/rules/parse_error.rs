@@ -53,6 +53,7 @@ fn check(cx: &Context, out: &mut Vec<Finding>) {
             origin: Some(p.origin.clone()),
             block: None,
             repeated: None,
+            region: None,
         };
         out.push(Finding::new(&RULE, &meta, None, p.message.clone()));
     }

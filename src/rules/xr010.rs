@@ -69,6 +69,7 @@ fn check(cx: &Context, out: &mut Vec<Finding>) {
             }),
             block: None,
             repeated: None,
+            region: None,
         };
         out.push(Finding::new(&RULE, &meta, None, message));
     }

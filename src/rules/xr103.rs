@@ -44,6 +44,7 @@ fn check(cx: &Context, out: &mut Vec<Finding>) {
             origin: l.origin.clone(),
             block: None,
             repeated: None,
+            region: None,
         };
         let message = format!(
             "policy `{}` is not strict JSON: it has a trailing comma (`{}`); xray-setup read it leniently, but IAM rejects malformed documents (MalformedPolicyDocument)",

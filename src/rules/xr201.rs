@@ -9,7 +9,7 @@ pub static RULE: Rule = Rule {
     code: "XR201",
     name: "sampling-rule-invalid",
     severity: Severity::Error,
-    summary: "An aws_xray_sampling_rule that breaks an API constraint, or repeats a rule_name in its root.",
+    summary: "An aws_xray_sampling_rule that breaks an API constraint, or repeats a rule_name in its root and region.",
     doc: r#"# XR201 sampling-rule-invalid (error)
 
 ## What it finds
@@ -29,8 +29,10 @@ broken constraint, each with the value and the allowed range:
 | `resource_arn` | 1–500 characters (required) |
 | `attributes` | at most 5 entries, keys and values of 1–32 characters |
 
-Two rules with the same `rule_name` in one root are reported too: rule names are
-unique in an account.
+Two rules with the same `rule_name` in one root and region are reported too: rule
+names are unique in an account's region. Rules created by different provider
+configurations in different regions (`provider = aws.west`, a per-resource `region`)
+do not clash.
 
 ## Why it matters
 `terraform apply` fails on such a rule (the API answers `InvalidRequestException`); the
@@ -60,7 +62,7 @@ X-Ray API reference, `SamplingRule` (botocore `xray/2016-04-12/service-2.json`).
 
 fn check(cx: &Context, out: &mut Vec<Finding>) {
     let inventory = cx.inventory;
-    let mut names: HashMap<(&str, &str), &crate::model::SamplingRule> = HashMap::new();
+    let mut names: HashMap<(&str, &str, &str), &crate::model::SamplingRule> = HashMap::new();
     for rule in &inventory.sampling_rules {
         let label = rule
             .rule_name
@@ -125,9 +127,11 @@ fn check(cx: &Context, out: &mut Vec<Finding>) {
             }
         }
         if let Field::Known(name) = &rule.rule_name.value {
-            if let Some(first) = names.get(&(rule.meta.root.as_str(), name.as_str())) {
+            if let Some(first) =
+                names.get(&(rule.meta.root.as_str(), region_key(rule), name.as_str()))
+            {
                 let message = format!(
-                    "sampling rule name `{name}` is also used by `{}` in this root; rule names are unique in an account, so one of them fails to apply",
+                    "sampling rule name `{name}` is also used by `{}` in the same region; rule names are unique in an account's region, so one of them fails to apply",
                     first.meta.address
                 );
                 let mut f = Finding::new(&RULE, &rule.meta, rule.rule_name.at.as_ref(), message);
@@ -137,8 +141,17 @@ fn check(cx: &Context, out: &mut Vec<Finding>) {
                 }];
                 out.push(f);
             } else {
-                names.insert((rule.meta.root.as_str(), name.as_str()), rule);
+                names.insert(
+                    (rule.meta.root.as_str(), region_key(rule), name.as_str()),
+                    rule,
+                );
             }
         }
     }
+}
+
+/// Which region a rule is in, as far as that is known: its provider configuration
+/// when the region is not known (rules of one configuration share a region).
+pub(super) fn region_key(rule: &crate::model::SamplingRule) -> &str {
+    rule.meta.region.as_ref().map_or("", |r| r.key())
 }

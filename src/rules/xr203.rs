@@ -39,11 +39,16 @@ priority; the first match applies).
 };
 
 fn check(cx: &Context, out: &mut Vec<Finding>) {
-    let mut by_root: BTreeMap<&str, Vec<Known>> = BTreeMap::new();
+    // Rules apply per account and region: only rules of one root and region shadow
+    // each other.
+    let mut by_root: BTreeMap<(&str, &str), Vec<Known>> = BTreeMap::new();
     for rule in &cx.inventory.sampling_rules {
         // Rules AWS would reject never run, so they neither shadow nor are shadowed.
         if let (true, Some(k)) = (violations(rule).is_empty(), Known::of(rule)) {
-            by_root.entry(rule.meta.root.as_str()).or_default().push(k);
+            by_root
+                .entry((rule.meta.root.as_str(), super::xr201::region_key(rule)))
+                .or_default()
+                .push(k);
         }
     }
     for rules in by_root.into_values() {

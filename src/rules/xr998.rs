@@ -51,6 +51,7 @@ fn check(cx: &Context, out: &mut Vec<Finding>) {
             origin: Some(e.origin.clone()),
             block: None,
             repeated: None,
+            region: None,
         };
         let message = if e.detail.is_empty() {
             e.summary.clone()

@@ -179,6 +179,10 @@ fn meta(account: &str, arn: &str, region: &str) -> Meta {
         }),
         block: None,
         repeated: None,
+        region: Some(crate::model::Region {
+            name: crate::model::Field::Known(region.to_string()),
+            provider: region.to_string(),
+        }),
     }
 }
 

@@ -55,6 +55,7 @@ impl Console {
             command_line: Vec::new(),
             environment: variables.environment.clone(),
             workspace: variables.workspace.clone(),
+            aws_region: variables.aws_region.clone(),
         };
         for arg in &variables.command_line {
             inputs.command_line.push(match arg {

@@ -27,6 +27,8 @@ pub struct Variables {
     /// `terraform.workspace`; `None` reads `TF_WORKSPACE` or the root's
     /// `.terraform/environment`, else `default`.
     pub workspace: Option<String>,
+    /// `AWS_REGION` or `AWS_DEFAULT_REGION`.
+    pub aws_region: Option<String>,
 }
 
 #[derive(Debug, Clone)]
@@ -77,6 +79,7 @@ pub fn scan(targets: &[Target], variables: &Variables) -> Result<Scan, ScanError
             command_line: Vec::new(),
             environment: variables.environment.clone(),
             workspace: variables.workspace.clone(),
+            aws_region: variables.aws_region.clone(),
         };
         for arg in &variables.command_line {
             inputs.command_line.push(match arg {

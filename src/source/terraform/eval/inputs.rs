@@ -18,6 +18,9 @@ pub struct Inputs {
     /// `terraform.workspace` as given (`--workspace`, `TF_WORKSPACE`); `None`: what
     /// the root's `.terraform/environment` records, else `default`.
     pub workspace: Option<String>,
+    /// `AWS_REGION`, else `AWS_DEFAULT_REGION`: the region of an AWS provider
+    /// configuration that sets none.
+    pub aws_region: Option<String>,
 }
 
 /// The workspace of a root: as given, else the one `terraform workspace select` recorded

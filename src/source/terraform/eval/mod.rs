@@ -29,6 +29,7 @@ pub mod json_out;
 pub mod known_modules;
 pub mod lambda_module;
 pub mod marked_json;
+mod providers;
 mod references;
 mod resources;
 mod trace;
@@ -58,6 +59,8 @@ pub struct Evaluator<'t> {
     root: usize,
     root_sources: HashMap<&'t str, RootSource<'t>>,
     workspace: String,
+    /// `AWS_REGION` / `AWS_DEFAULT_REGION`: the region of a provider that sets none.
+    aws_region: Option<String>,
     insts: RefCell<Vec<Rc<Inst<'t>>>>,
     files: RefCell<HashMap<String, Result<Arc<str>, super::cty::Why>>>,
     /// Errors found while evaluating, each once.
@@ -83,6 +86,7 @@ impl<'t> Evaluator<'t> {
             root,
             root_sources: inputs::root_sources(tree, root, inputs),
             workspace: inputs::workspace(inputs.workspace.as_deref(), &tree.modules[root].dir),
+            aws_region: inputs.aws_region.clone(),
             insts: RefCell::new(Vec::new()),
             files: RefCell::new(HashMap::new()),
             errors: RefCell::default(),

@@ -79,6 +79,8 @@ impl Extractor<'_, '_> {
             origin: origin.clone(),
             block: Some(Origin::file(call.file, call.block.span)),
             repeated: inst.representative.as_ref().map(|w| w.describe()),
+            // What the module creates uses its default AWS provider configuration.
+            region: Some(self.ev.resource_region(id, &Default::default(), None)),
         };
         let reference = |name: &str, value: &Value| -> Reference {
             let e = call.block.body.attribute(name).map(|a| &a.expr);

@@ -143,6 +143,7 @@ impl<'e, 't> Extractor<'e, 't> {
                 origin: Some(Origin::file(file, block.header)),
                 block: Some(Origin::file(file, block.span)),
                 repeated: None,
+                region: None,
             },
             subject: subject.into(),
             what: Unresolved {
@@ -439,6 +440,11 @@ impl<'e, 't> Extractor<'e, 't> {
             origin: Some(Origin::file(item.decl.file, item.decl.block.header)),
             block: Some(Origin::file(item.decl.file, item.decl.block.span)),
             repeated: item.repeated.clone(),
+            region: Some(self.ev.resource_region(
+                item.inst,
+                &item.decl.block.body,
+                item.value.attrs.get("region").filter(|v| !v.is_null()),
+            )),
         }
     }
 
