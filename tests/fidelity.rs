@@ -384,3 +384,89 @@ fn sampling_rule_names_are_unique_per_region() {
         "AWS_REGION names the same region"
     );
 }
+
+/// Terraform's own functions, with the examples on their documentation pages
+/// (developer.hashicorp.com/terraform/language/functions/NAME), through the console.
+#[test]
+fn terraform_functions_give_their_documented_results() {
+    let dir = tree(&[
+        (
+            "main.tf",
+            "locals {\n  greeting = \"Hello, $${name}!\"\n}\n",
+        ),
+        ("hello.tpl", "Hello, ${name}!\n"),
+        ("files/a.txt", "a"),
+        ("files/b.txt", "b"),
+    ]);
+    let cases: &[(&str, &str)] = &[
+        // templatestring
+        (
+            "templatestring(local.greeting, { name = \"Jane\" })",
+            "\"Hello, Jane!\"",
+        ),
+        // templatefile
+        (
+            "templatefile(\"hello.tpl\", { name = \"Jane\" })",
+            "\"Hello, Jane!\\n\"",
+        ),
+        // fileset
+        (
+            "fileset(path.module, \"files/*.txt\")",
+            "[\"files/a.txt\",\"files/b.txt\"]",
+        ),
+        // yamldecode, yamlencode
+        ("yamldecode(\"hello: world\")", "{\"hello\":\"world\"}"),
+        (
+            "yamlencode({ a = \"b\", c = \"d\" })",
+            "\"\\\"a\\\": \\\"b\\\"\\n\\\"c\\\": \\\"d\\\"\\n\"",
+        ),
+        // csvdecode
+        (
+            "csvdecode(\"a,b,c\\n1,2,3\\n4,5,6\")",
+            "[{\"a\":\"1\",\"b\":\"2\",\"c\":\"3\"},{\"a\":\"4\",\"b\":\"5\",\"c\":\"6\"}]",
+        ),
+        // setproduct
+        (
+            "setproduct([\"development\", \"staging\"], [\"app1\", \"app2\"])",
+            "[[\"development\",\"app1\"],[\"development\",\"app2\"],[\"staging\",\"app1\"],[\"staging\",\"app2\"]]",
+        ),
+        // transpose
+        (
+            "transpose({ \"a\" = [\"1\", \"2\"], \"b\" = [\"2\", \"3\"] })",
+            "{\"1\":[\"a\"],\"2\":[\"a\",\"b\"],\"3\":[\"b\"]}",
+        ),
+        // matchkeys
+        (
+            "matchkeys([\"i-123\", \"i-abc\", \"i-def\"], [\"us-west\", \"us-east\", \"us-east\"], [\"us-east\"])",
+            "[\"i-abc\",\"i-def\"]",
+        ),
+        // log
+        ("log(16, 2)", "4"),
+        // to* conversions
+        ("tonumber(\"1\")", "1"),
+        ("tostring(true)", "\"true\""),
+        ("tobool(\"false\")", "false"),
+        ("tolist([\"a\", \"b\", 3])", "[\"a\",\"b\",\"3\"]"),
+        ("toset([\"b\", \"a\", \"b\"])", "[\"a\",\"b\"]"),
+        (
+            "tomap({ \"a\" = \"foo\", \"b\" = true })",
+            "{\"a\":\"foo\",\"b\":\"true\"}",
+        ),
+        ("can(tomap({ \"a\" = 1, \"b\" = true }))", "false"),
+        // pathexpand leaves paths without ~ alone
+        ("pathexpand(\"/etc/resolv.conf\")", "\"/etc/resolv.conf\""),
+        // cidrsubnet
+        ("cidrsubnet(\"172.16.0.0/12\", 4, 2)", "\"172.18.0.0/16\""),
+        // Only an apply knows these.
+        ("timestamp()", "\"(known after apply)\""),
+        ("uuid()", "\"(known after apply)\""),
+    ];
+    let input: String = cases.iter().map(|(e, _)| format!("{e}\n")).collect();
+    let lines = console(dir.path(), "json", &input);
+    for ((e, want), got) in cases.iter().zip(&lines) {
+        assert_eq!(got, want, "{e}");
+    }
+    // abspath gives an absolute path with forward slashes.
+    let abs = console(dir.path(), "json", "abspath(path.root)\n");
+    assert!(abs[0].starts_with("\"/"), "{abs:?}");
+}
