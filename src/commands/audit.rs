@@ -1,13 +1,13 @@
 //! `xray-setup audit`.
 
-use super::{colour, count, non_negative, variables, write_atomically};
+use super::{colour, count, limits, non_negative, variables, write_atomically};
 use crate::cli::{AuditArgs, FailOn, Format};
 use anyhow::{Result, bail};
 use std::io::Write;
 use std::process::ExitCode;
 use xray_setup::policy::{self, Baseline, Date, Scopes};
 use xray_setup::report::{self, Reporter};
-use xray_setup::source::terraform::VariableArg;
+use xray_setup::source::terraform::{VariableArg, Variables};
 use xray_setup::{Severity, rules};
 
 pub fn run(args: &AuditArgs, command_line: Result<Vec<VariableArg>>) -> Result<ExitCode> {
@@ -20,6 +20,10 @@ pub fn run(args: &AuditArgs, command_line: Result<Vec<VariableArg>>) -> Result<E
     }
     // Each PATH's own config (or --config for all); an account's from here.
     let scopes = Scopes::load(args.config.as_deref(), &args.paths)?;
+    let variables = Variables {
+        limits: limits(&scopes.configs),
+        ..variables
+    };
     // Read before the audit, so a missing or broken baseline fails fast.
     let baseline = args.baseline.as_deref().map(Baseline::read).transpose()?;
     let options = rules::Options {

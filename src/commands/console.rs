@@ -1,16 +1,22 @@
 //! `xray-setup console`: reads expressions from standard input, prints each value.
 
-use super::variables;
+use super::{limits, variables};
 use crate::cli::{ConsoleArgs, ConsoleFormat};
 use anyhow::Result;
 use std::io::{BufRead, Write};
 use std::process::ExitCode;
-use xray_setup::source::terraform::VariableArg;
+use xray_setup::policy::config;
 use xray_setup::source::terraform::console::Console;
 use xray_setup::source::terraform::eval::{display, json_out};
+use xray_setup::source::terraform::{VariableArg, Variables};
 
 pub fn run(args: &ConsoleArgs, command_line: Result<Vec<VariableArg>>) -> Result<ExitCode> {
-    let variables = variables(command_line, args.workspace.as_deref())?;
+    // The limits of the config an audit of the directory would use.
+    let config = config::load(config::find(&args.dir).as_deref())?;
+    let variables = Variables {
+        limits: limits([&config]),
+        ..variables(command_line, args.workspace.as_deref())?
+    };
     let console = Console::open(&args.dir, &variables)?;
     let stdout = std::io::stdout();
     let mut out = std::io::BufWriter::new(stdout.lock());

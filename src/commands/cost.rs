@@ -1,13 +1,13 @@
 //! `xray-setup cost`.
 
-use super::{non_negative, variables, write_atomically};
+use super::{limits, non_negative, variables, write_atomically};
 use crate::cli::{CostArgs, CostFormat};
 use anyhow::{Context, Result, bail};
 use std::io::Write;
 use std::process::ExitCode;
 use xray_setup::cost::{self, Stream};
 use xray_setup::policy::Scopes;
-use xray_setup::source::terraform::VariableArg;
+use xray_setup::source::terraform::{VariableArg, Variables};
 
 pub fn run(args: &CostArgs, command_line: Result<Vec<VariableArg>>) -> Result<ExitCode> {
     let variables = variables(command_line, args.workspace.as_deref())?;
@@ -76,6 +76,10 @@ pub fn run(args: &CostArgs, command_line: Result<Vec<VariableArg>>) -> Result<Ex
     // A sampling rule in an excluded module that an audited root calls still counts: the
     // root deploys it, and the bill is the bill.
     let scopes = Scopes::load(args.config.as_deref(), &args.paths)?;
+    let variables = Variables {
+        limits: limits(&scopes.configs),
+        ..variables
+    };
     let scan = xray_setup::scan_terraform(&scopes, &variables)?;
     for w in &scan.warnings {
         eprintln!("warning: {w}");

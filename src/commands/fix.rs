@@ -1,7 +1,7 @@
 //! `xray-setup fix`: a diff by default, the files changed with --write, and a summary of
 //! what was fixed, what was left and why.
 
-use super::{colour, count, variables};
+use super::{colour, count, limits, variables};
 use crate::cli::FixArgs;
 use anyhow::{Result, bail};
 use std::io::Write;
@@ -10,7 +10,7 @@ use xray_setup::fix;
 use xray_setup::model::FileId;
 use xray_setup::policy::{self, Date, Scopes};
 use xray_setup::rules::{self, Options};
-use xray_setup::source::terraform::VariableArg;
+use xray_setup::source::terraform::{VariableArg, Variables};
 
 pub fn run(args: &FixArgs, command_line: Result<Vec<VariableArg>>) -> Result<ExitCode> {
     let variables = variables(command_line, args.workspace.as_deref())?;
@@ -27,6 +27,10 @@ pub fn run(args: &FixArgs, command_line: Result<Vec<VariableArg>>) -> Result<Exi
     // not fixed.
     // Each PATH is read and judged with its own config, as the audit does.
     let scopes = Scopes::load(args.config.as_deref(), &args.paths)?;
+    let variables = Variables {
+        limits: limits(&scopes.configs),
+        ..variables
+    };
     let outcome = xray_setup::audit_terraform(&scopes, &variables, &Options::default())?;
     for w in &outcome.warnings {
         eprintln!("warning: {w}");

@@ -12,6 +12,8 @@ pub mod rules;
 
 use anyhow::{Context, Result, bail};
 use std::io::{IsTerminal, Write};
+use xray_setup::policy::Config;
+use xray_setup::source::terraform::eval::budget::Limits;
 use xray_setup::source::terraform::{VariableArg, Variables};
 
 /// `--var` and `--var-file` in command-line order, as Terraform applies them.
@@ -61,7 +63,30 @@ pub fn variables(
         aws_region: ["AWS_REGION", "AWS_DEFAULT_REGION"]
             .iter()
             .find_map(|k| std::env::var(k).ok().filter(|r| !r.is_empty())),
+        limits: Default::default(),
     })
+}
+
+/// The evaluation limits: each the largest any of `configs` sets (a tree that needs more
+/// says so in its own `[limits]`), else the default.
+pub fn limits<'c>(configs: impl IntoIterator<Item = &'c Config>) -> Limits {
+    let mut limits = Limits::default();
+    let mut set: [Option<usize>; 4] = [None; 4];
+    for c in configs {
+        let o = &c.limits;
+        for (slot, v) in
+            set.iter_mut()
+                .zip([o.instances, o.module_instances, o.value_bytes, o.depth])
+        {
+            *slot = (*slot).max(v);
+        }
+    }
+    let [instances, module_instances, value_bytes, depth] = set;
+    limits.instances = instances.unwrap_or(limits.instances);
+    limits.module_instances = module_instances.unwrap_or(limits.module_instances);
+    limits.value_bytes = value_bytes.unwrap_or(limits.value_bytes);
+    limits.depth = depth.unwrap_or(limits.depth);
+    limits
 }
 
 /// Whether to colour output written to standard output.

@@ -31,6 +31,8 @@ pub struct Inventory {
     pub problems: Vec<FileProblem>,
     /// What Terraform would refuse (`terraform validate` or `plan` errors).
     pub invalid: Vec<InvalidConfig>,
+    /// Where evaluation stopped at a limit (`[limits]`): what was not computed.
+    pub limited: Vec<EvaluationLimit>,
     /// Parts of an account that could not be read.
     pub unread: Vec<UnreadPart>,
     /// `files` grouped by directory, built on first use; `add_file` clears it.
@@ -60,6 +62,7 @@ impl Inventory {
         self.unaudited.extend(other.unaudited);
         self.problems.extend(other.problems);
         self.invalid.extend(other.invalid);
+        self.limited.extend(other.limited);
         self.unread.extend(other.unread);
     }
 
@@ -384,6 +387,17 @@ pub struct InvalidConfig {
     pub root: String,
     pub summary: String,
     pub detail: String,
+}
+
+/// An expression or block whose evaluation stopped at a limit: its value is unknown, or
+/// the block was audited through a representative instance, or not at all.
+#[derive(Debug, Clone, PartialEq)]
+pub struct EvaluationLimit {
+    pub origin: Origin,
+    /// The root module whose evaluation stopped.
+    pub root: String,
+    /// Which limit, and what would have been needed.
+    pub what: String,
 }
 
 #[derive(Debug, Clone, PartialEq)]

@@ -12,6 +12,9 @@
 //! resource = "aws_lambda_function.batch_*"   # a glob over the address or ARN
 //! reason = "batch jobs are traced by the orchestrator"
 //! expires = 2027-03-31
+//!
+//! [limits]                             # how far evaluation may go (README, "Limits")
+//! instances = 50000
 //! ```
 //!
 //! Any mistake is an error naming the file, the line and the key.
@@ -54,6 +57,17 @@ pub struct Config {
     pub exclude: Vec<String>,
     pub levels: BTreeMap<&'static str, Level>,
     pub ignores: Vec<Ignore>,
+    pub limits: LimitOverrides,
+}
+
+/// `[limits]`: evaluation limits raised (or lowered) from their defaults; `None` keeps
+/// the default.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct LimitOverrides {
+    pub instances: Option<usize>,
+    pub module_instances: Option<usize>,
+    pub value_bytes: Option<usize>,
+    pub depth: Option<usize>,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -79,6 +93,16 @@ struct Raw {
     exclude: Option<Vec<Spanned<String>>>,
     rules: Option<BTreeMap<String, Spanned<String>>>,
     ignore: Option<Vec<RawIgnore>>,
+    limits: Option<RawLimits>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawLimits {
+    instances: Option<Spanned<toml::Value>>,
+    module_instances: Option<Spanned<toml::Value>>,
+    value_bytes: Option<Spanned<toml::Value>>,
+    depth: Option<Spanned<toml::Value>>,
 }
 
 #[derive(Deserialize)]
@@ -222,6 +246,24 @@ pub fn parse(text: &str, path: &Path) -> Result<Config, ConfigError> {
             expires,
             line,
         });
+    }
+    if let Some(raw) = raw.limits {
+        let limit = |key: &str, v: Option<Spanned<toml::Value>>| match v {
+            None => Ok(None),
+            Some(v) => match v.get_ref() {
+                toml::Value::Integer(n) if *n > 0 => Ok(usize::try_from(*n).ok()),
+                other => Err(at(
+                    v.span(),
+                    format!("limits.{key}: {other} is not a whole number above 0"),
+                )),
+            },
+        };
+        config.limits = LimitOverrides {
+            instances: limit("instances", raw.instances)?,
+            module_instances: limit("module_instances", raw.module_instances)?,
+            value_bytes: limit("value_bytes", raw.value_bytes)?,
+            depth: limit("depth", raw.depth)?,
+        };
     }
     Ok(config)
 }

@@ -23,6 +23,7 @@ mod xr201;
 mod xr202;
 mod xr203;
 mod xr900;
+mod xr997;
 mod xr998;
 
 use crate::finding::{Finding, Severity};
@@ -113,6 +114,7 @@ pub static RULES: &[&Rule] = &[
     &xr202::RULE,
     &xr203::RULE,
     &xr900::RULE,
+    &xr997::RULE,
     &xr998::RULE,
     &parse_error::RULE,
 ];

@@ -56,6 +56,7 @@ impl Console {
             environment: variables.environment.clone(),
             workspace: variables.workspace.clone(),
             aws_region: variables.aws_region.clone(),
+            limits: variables.limits,
         };
         for arg in &variables.command_line {
             inputs.command_line.push(match arg {
@@ -71,16 +72,26 @@ impl Console {
         Ok(Console { tree, root, inputs })
     }
 
-    /// Evaluates one line: the value, or Terraform's error in one sentence.
+    /// Evaluates one line: the value, or Terraform's error in one sentence, or which
+    /// limit stopped the evaluation (Terraform would go on: "known after apply" would
+    /// be untrue).
     pub fn eval(&self, line: &str) -> Result<Value, String> {
         let expr = super::parse::parse_expr(line.trim()).map_err(|e| e.message)?;
         let ev = Evaluator::new(&self.tree, self.root, &self.inputs).with_console();
-        ev.eval_in(
-            &expr,
-            crate::model::FileId(u32::MAX),
-            Evaluator::ROOT,
-            &super::eval::EMPTY,
-        )
-        .map_err(|e| e.message())
+        let value = ev
+            .eval_in(
+                &expr,
+                crate::model::FileId(u32::MAX),
+                Evaluator::ROOT,
+                &super::eval::EMPTY,
+            )
+            .map_err(|e| e.message())?;
+        match ev.limits_reached().into_iter().next() {
+            Some(l) => Err(format!(
+                "not computed: {}; raise the limit in .xray-setup.toml ([limits]) if the tree really needs it",
+                l.what
+            )),
+            None => Ok(value),
+        }
     }
 }

@@ -29,6 +29,8 @@ pub struct Variables {
     pub workspace: Option<String>,
     /// `AWS_REGION` or `AWS_DEFAULT_REGION`.
     pub aws_region: Option<String>,
+    /// How far evaluation may go: `[limits]` in `.xray-setup.toml`.
+    pub limits: eval::budget::Limits,
 }
 
 #[derive(Debug, Clone)]
@@ -80,6 +82,7 @@ pub fn scan(targets: &[Target], variables: &Variables) -> Result<Scan, ScanError
             environment: variables.environment.clone(),
             workspace: variables.workspace.clone(),
             aws_region: variables.aws_region.clone(),
+            limits: variables.limits,
         };
         for arg in &variables.command_line {
             inputs.command_line.push(match arg {

@@ -174,6 +174,25 @@ impl BigFloat {
         }
     }
 
+    /// About how many decimal digits [`to_text`](Self::to_text) prints, at most: what
+    /// printing (or converting to a string) costs. The mantissa's digits plus the zeros
+    /// the exponent adds on either side of the point.
+    pub fn digits(&self) -> usize {
+        match self.form {
+            Form::Zero | Form::Inf => 4,
+            Form::Finite => {
+                let bits = self.mant.bits() as i64;
+                let zeros = if self.exp >= 0 {
+                    self.exp
+                } else {
+                    (-self.exp.saturating_add(bits)).max(0)
+                };
+                let digits = |b: i64| (b as f64 * std::f64::consts::LOG10_2) as usize;
+                digits(bits) + digits(zeros) + 3
+            }
+        }
+    }
+
     pub fn is_zero(&self) -> bool {
         self.form == Form::Zero
     }

@@ -21,9 +21,9 @@ pub enum Value {
     /// Elements in cty's set order, without duplicates.
     Set(Arc<Seq>),
     Map(Arc<MapValue>),
-    Tuple(Arc<Vec<Value>>),
+    Tuple(Arc<Weighed<Vec<Value>>>),
     /// Attributes in name order, as cty iterates them.
-    Object(Arc<Attrs>),
+    Object(Arc<Weighed<Attrs>>),
     Unknown(Arc<Unknown>),
     /// One instance of a resource or data source: its configured arguments; every other
     /// attribute is known only after apply. Behaves as an unknown of dynamic type except
@@ -36,12 +36,44 @@ pub enum Value {
 pub struct Seq {
     pub ety: Type,
     pub items: Vec<Value>,
+    /// See [`Value::weight`].
+    pub weight: usize,
 }
 
 #[derive(Debug)]
 pub struct MapValue {
     pub ety: Type,
     pub items: BTreeMap<String, Value>,
+    /// See [`Value::weight`].
+    pub weight: usize,
+}
+
+/// A tuple's elements or an object's attributes, with their weight (see
+/// [`Value::weight`]), kept so a value's flattened size is known without walking it.
+#[derive(Debug, PartialEq)]
+pub struct Weighed<T> {
+    pub weight: usize,
+    items: T,
+}
+
+impl<T> std::ops::Deref for Weighed<T> {
+    type Target = T;
+    fn deref(&self) -> &T {
+        &self.items
+    }
+}
+
+/// Bytes a value is counted for, besides its contents.
+const SLOT: usize = 16;
+
+fn weigh<'a>(values: impl Iterator<Item = &'a Value>) -> usize {
+    values.fold(SLOT, |w, v| w.saturating_add(v.weight()))
+}
+
+fn weigh_named<'a>(values: impl Iterator<Item = (&'a String, &'a Value)>) -> usize {
+    values.fold(SLOT, |w, (k, v)| {
+        w.saturating_add(k.len()).saturating_add(v.weight())
+    })
 }
 
 /// A value only an apply (or a missing input) can tell: its type, and why.
@@ -80,6 +112,9 @@ pub enum Why {
         cause: Box<Why>,
         element: Box<Value>,
     },
+    /// Not computed: computing it would pass one of the run's limits (`what` says which
+    /// and by how much; see `eval::budget`).
+    Limit { what: String },
 }
 
 impl PartialEq for Value {
@@ -142,29 +177,67 @@ impl Value {
     }
 
     pub fn tuple(items: Vec<Value>) -> Value {
-        Value::Tuple(Arc::new(items))
+        Value::Tuple(Arc::new(Weighed {
+            weight: weigh(items.iter()),
+            items,
+        }))
     }
 
     pub fn object(attrs: Attrs) -> Value {
-        Value::Object(Arc::new(attrs))
+        Value::Object(Arc::new(Weighed {
+            weight: weigh_named(attrs.iter()),
+            items: attrs,
+        }))
     }
 
     /// A list; the caller guarantees every element has type `ety` (or is null or
     /// unknown of it).
     pub fn list(ety: Type, items: Vec<Value>) -> Value {
-        Value::List(Arc::new(Seq { ety, items }))
+        Value::List(Arc::new(Seq {
+            weight: weigh(items.iter()),
+            ety,
+            items,
+        }))
     }
 
     /// A set of the given elements, ordered and deduplicated as cty does.
     pub fn set(ety: Type, items: Vec<Value>) -> Value {
+        let items = set::normalize(&ety, items);
         Value::Set(Arc::new(Seq {
-            items: set::normalize(&ety, items),
+            weight: weigh(items.iter()),
+            items,
             ety,
         }))
     }
 
     pub fn map(ety: Type, items: BTreeMap<String, Value>) -> Value {
-        Value::Map(Arc::new(MapValue { ety, items }))
+        Value::Map(Arc::new(MapValue {
+            weight: weigh_named(items.iter()),
+            ety,
+            items,
+        }))
+    }
+
+    /// How many bytes the value flattens to, roughly: what serializing or walking it
+    /// costs. An element shared by reference counts each time it appears, so a value
+    /// built by doubling a list twenty times weighs what its million elements would.
+    /// `eval::budget` keeps every value's weight under a limit.
+    pub fn weight(&self) -> usize {
+        match self {
+            Value::Null(_) | Value::Bool(_) => SLOT,
+            Value::Number(n) => SLOT.saturating_add(n.digits()),
+            Value::String(s) => SLOT.saturating_add(s.len()),
+            Value::List(s) | Value::Set(s) => s.weight,
+            Value::Map(m) => m.weight,
+            Value::Tuple(t) => t.weight,
+            Value::Object(o) => o.weight,
+            Value::Unknown(u) => match &u.why {
+                Why::Instances { element, .. } => SLOT.saturating_add(element.weight()),
+                Why::Partial { text, .. } => SLOT.saturating_add(text.len()),
+                _ => SLOT,
+            },
+            Value::Resource(r) => weigh_named(r.attrs.iter()),
+        }
     }
 
     /// The value's type. A resource instance's is `Dynamic`.
@@ -360,6 +433,7 @@ impl Why {
                     cause.describe()
                 )
             }
+            Why::Limit { what } => format!("not computed: {what}"),
         }
     }
 
@@ -372,6 +446,9 @@ impl Why {
             Why::Partial { cause, .. } | Why::Instance { cause, .. } | Why::Instances { cause, .. } => cause.hint(),
             Why::ModuleNotOnDisk { .. } => Some(
                 "run `terraform init` so `.terraform/modules/modules.json` records where it was downloaded".into(),
+            ),
+            Why::Limit { .. } => Some(
+                "raise the limit in `.xray-setup.toml` (`[limits]`) if the tree really needs it".into(),
             ),
             _ => None,
         }

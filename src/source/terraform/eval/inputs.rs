@@ -21,6 +21,8 @@ pub struct Inputs {
     /// `AWS_REGION`, else `AWS_DEFAULT_REGION`: the region of an AWS provider
     /// configuration that sets none.
     pub aws_region: Option<String>,
+    /// How far evaluation may go (see `budget`).
+    pub limits: super::budget::Limits,
 }
 
 /// The workspace of a root: as given, else the one `terraform workspace select` recorded

@@ -83,6 +83,8 @@ pub enum CallInstances {
     },
     /// `count` or `for_each` is refused.
     Failed(Box<EvalError>),
+    /// Not instantiated: the root has as many module instances as the limit allows.
+    Limited(Why),
 }
 
 #[derive(Clone, Debug, PartialEq)]
@@ -128,9 +130,6 @@ impl<'t> Inst<'t> {
         }
     }
 }
-
-/// Modules nested deeper than this are treated as a mistake (a module calling itself).
-const MAX_MODULE_DEPTH: usize = 24;
 
 impl<'t> Evaluator<'t> {
     pub(super) fn push_inst(&self, inst: Inst<'t>) -> InstId {
@@ -205,16 +204,11 @@ impl<'t> Evaluator<'t> {
                 .and_then(|m| m.get(&key_path))
                 .copied(),
         };
-        if inst.depth >= MAX_MODULE_DEPTH {
-            let err = EvalError::invalid(
-                "Module nesting too deep",
-                format!(
-                    "Modules nest more than {MAX_MODULE_DEPTH} deep at module.{}: does a module call itself?",
-                    call.name
-                ),
-                call.block.header,
-            );
-            return CallInstances::Failed(self.record(err, call.file));
+        // Without cycles (refused below), nesting is bounded by the modules on disk; the
+        // depth limit only keeps a pathological tree from exhausting the stack.
+        if let Some(what) = self.limits.too_deep(inst.depth + 1) {
+            self.limit_at(call.file, call.block.header, what.clone());
+            return CallInstances::Limited(Why::Limit { what });
         }
         // A module that calls itself, directly or through others, never ends: Terraform
         // refuses it when it loads the configuration.
@@ -259,6 +253,7 @@ impl<'t> Evaluator<'t> {
             format!("{}.", inst.address)
         };
         let make = |key: &InstanceKey, iteration: Iteration, representative: Option<Why>| {
+            self.module_instances.set(self.module_instances.get() + 1);
             self.push_inst(Inst {
                 kind,
                 address: format!("{prefix}module.{}{}", call.name, key.suffix()),
@@ -277,7 +272,24 @@ impl<'t> Evaluator<'t> {
             })
         };
         let address = format!("{prefix}module.{}", call.name);
-        match self.expand(&call.block.body, id, call.file, &address) {
+        let expansion = self.expand(&call.block.body, id, call.file);
+        // Module calls can fan out exponentially (each module calling the next twice):
+        // past the limit, a call is not instantiated at all, or its representative would
+        // fan out the same way.
+        let n = match &expansion {
+            Ok(Expansion::Keys(keys)) => keys.len(),
+            Ok(Expansion::Unknown { .. }) => 1,
+            Err(_) => 0,
+        };
+        if let Some(what) = self
+            .limits
+            .too_many_module_instances(self.module_instances.get(), n)
+            .filter(|_| n > 0)
+        {
+            self.limit_at(call.file, call.block.header, what.clone());
+            return CallInstances::Limited(Why::Limit { what });
+        }
+        match expansion {
             Err(e) => CallInstances::Failed(e),
             Ok(Expansion::Keys(keys)) => CallInstances::Known(
                 keys.into_iter()
@@ -302,7 +314,6 @@ impl<'t> Evaluator<'t> {
         body: &Body,
         id: InstId,
         file: FileId,
-        address: &str,
     ) -> Result<Expansion, Box<EvalError>> {
         let count = body.attribute("count");
         let for_each = body.attribute("for_each");
@@ -393,7 +404,9 @@ impl<'t> Evaluator<'t> {
                     )));
                 }
             };
-            self.budget_instances(address, n, span, file)?;
+            if let Some(what) = self.limits.too_many_instances(n) {
+                return Ok(self.limited(what, false, span, file));
+            }
             return Ok(Expansion::Keys(
                 (0..n)
                     .map(|i| {
@@ -483,7 +496,9 @@ impl<'t> Evaluator<'t> {
                     )));
                 }
             };
-            self.budget_instances(address, keys.len(), span, file)?;
+            if let Some(what) = self.limits.too_many_instances(keys.len()) {
+                return Ok(self.limited(what, true, span, file));
+            }
             return Ok(Expansion::Keys(keys));
         }
         Ok(Expansion::Keys(vec![(
@@ -492,15 +507,14 @@ impl<'t> Evaluator<'t> {
         )]))
     }
 
-    /// Room for more instances (a placeholder for the budgets to come).
-    fn budget_instances(
-        &self,
-        _address: &str,
-        _n: usize,
-        _span: Span,
-        _file: FileId,
-    ) -> Result<(), Box<EvalError>> {
-        Ok(())
+    /// More instances than the limit: audited through a representative, as when the
+    /// count is not known, and noted.
+    fn limited(&self, what: String, keyed: bool, span: Span, file: FileId) -> Expansion {
+        self.limit_at(file, span, what.clone());
+        Expansion::Unknown {
+            why: Why::Limit { what },
+            keyed,
+        }
     }
 
     /// `module.CALL` as a whole: an object, or a tuple (`count`) or object (`for_each`) of
@@ -511,6 +525,7 @@ impl<'t> Evaluator<'t> {
         };
         match &*instances {
             CallInstances::Failed(e) => Err(e.clone()),
+            CallInstances::Limited(why) => Ok(Value::unknown(Type::Dynamic, why.clone())),
             CallInstances::Representative { inst, why } => Ok(Value::unknown(
                 Type::Dynamic,
                 Why::Instances {

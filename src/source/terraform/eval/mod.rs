@@ -18,6 +18,7 @@
 //! other modules' outputs in both directions (Terraform's graph is per value, not per
 //! module), so a value is evaluated only when first read.
 
+pub mod budget;
 pub mod data_sources;
 pub mod display;
 pub mod engine;
@@ -70,6 +71,24 @@ pub struct Evaluator<'t> {
     console: bool,
     /// Modules whose configuration `validate_module` has checked.
     validated: RefCell<HashSet<usize>>,
+    limits: budget::Limits,
+    /// Limits reached by the evaluation under way, not yet placed in a file.
+    pending_limits: RefCell<Vec<(Span, String)>>,
+    /// Limits reached, each once per place: what was not computed, and why.
+    limits_reached: RefCell<Vec<LimitReached>>,
+    /// Module instances made so far (see `budget::Limits::module_instances`).
+    module_instances: std::cell::Cell<usize>,
+    /// Values being evaluated, one inside another (see `budget::Limits::depth`).
+    depth: std::cell::Cell<usize>,
+}
+
+/// An expression or block not evaluated in full because of a limit.
+#[derive(Debug, Clone, PartialEq)]
+pub struct LimitReached {
+    pub file: FileId,
+    pub span: Span,
+    /// Which limit, and what the value or block would have needed.
+    pub what: String,
 }
 
 pub const EMPTY: Iteration = Iteration {
@@ -93,6 +112,11 @@ impl<'t> Evaluator<'t> {
             reported: RefCell::default(),
             console: false,
             validated: RefCell::default(),
+            limits: inputs.limits,
+            pending_limits: RefCell::default(),
+            limits_reached: RefCell::default(),
+            module_instances: Default::default(),
+            depth: Default::default(),
         };
         ev.push_inst(Inst::root(&tree.modules[root], root));
         ev
@@ -116,9 +140,42 @@ impl<'t> Evaluator<'t> {
             inst: id,
             iteration,
         };
-        Engine { env: &ctx }
-            .eval(e, None)
-            .map_err(|err| self.record(err, file))
+        self.placed(file, || {
+            Engine { env: &ctx }
+                .eval(e, None)
+                .map_err(|err| self.record(err, file))
+        })
+    }
+
+    /// Runs `f`, an evaluation of an expression in `file`, and places the limits it
+    /// reached (the engine knows spans, not files). Limits reached in values it read
+    /// were placed by their own evaluation, which runs nested inside this one.
+    pub(super) fn placed(&self, file: FileId, f: impl FnOnce() -> R) -> R {
+        let start = self.pending_limits.borrow().len();
+        let r = f();
+        let pending: Vec<(Span, String)> = {
+            let mut p = self.pending_limits.borrow_mut();
+            let start = start.min(p.len());
+            p.drain(start..).collect()
+        };
+        for (span, what) in pending {
+            self.limit_at(file, span, what);
+        }
+        r
+    }
+
+    /// Notes that what is at `span` in `file` was not evaluated in full, once per place.
+    pub fn limit_at(&self, file: FileId, span: Span, what: String) {
+        let mut reached = self.limits_reached.borrow_mut();
+        if !reached.iter().any(|l| l.file == file && l.span == span) {
+            reached.push(LimitReached { file, span, what });
+        }
+    }
+
+    /// Every limit reached so far, once per place (an expression can stop in every
+    /// instance of its module).
+    pub fn limits_reached(&self) -> Vec<LimitReached> {
+        self.limits_reached.borrow().clone()
     }
 
     /// Records an error (with the file it is in, if not known yet), once per place.

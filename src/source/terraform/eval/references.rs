@@ -197,6 +197,12 @@ impl Ctx<'_, '_> {
                 e.consequential = true;
                 return Err(e);
             }
+            (CallInstances::Limited(why), _, _) => {
+                return Ok((
+                    Value::unknown(super::super::cty::Type::Dynamic, why.clone()),
+                    0,
+                ));
+            }
             (CallInstances::Known(list), false, [Traverse::Attr(_), ..]) => {
                 list.first().map(|(_, i)| (*i, 0))
             }
@@ -307,6 +313,16 @@ impl Host for Evaluator<'_> {
     fn base_dir(&self) -> &Path {
         &self.root_module().dir
     }
+
+    fn limits(&self) -> super::budget::Limits {
+        self.limits
+    }
+
+    fn limit_reached(&self, span: crate::model::Span, what: &str) {
+        self.pending_limits
+            .borrow_mut()
+            .push((span, what.to_string()));
+    }
 }
 
 impl Evaluator<'_> {
@@ -327,6 +343,16 @@ impl Evaluator<'_> {
 
     fn read_inside_tree(&self, path: &str) -> Result<Arc<str>, Why> {
         let real = self.resolve_inside_tree(path)?;
+        // Checked before reading: what a file flattens to is at least its size.
+        if let Ok(meta) = std::fs::metadata(&real)
+            && let Some(what) = self
+                .limits
+                .too_heavy(usize::try_from(meta.len()).unwrap_or(usize::MAX))
+        {
+            return Err(Why::Limit {
+                what: format!("{path}: {what}"),
+            });
+        }
         std::fs::read_to_string(&real)
             .map(Arc::from)
             .map_err(|e| Why::File {

@@ -63,7 +63,7 @@ impl Evaluator<'_> {
                     }))
                 };
                 let body = &decl.block.body;
-                match self.expand(body, id, decl.file, &address)? {
+                match self.expand(body, id, decl.file)? {
                     Expansion::Unknown { why, keyed } => {
                         let iteration = representative_iteration(&address, &why, keyed);
                         Ok(Value::unknown(
@@ -283,8 +283,10 @@ impl Evaluator<'_> {
             inst: id,
             iteration,
         };
-        Engine { env: &ctx }
-            .eval(e, b)
-            .map_err(|err| self.record(err, file))
+        self.placed(file, || {
+            Engine { env: &ctx }
+                .eval(e, b)
+                .map_err(|err| self.record(err, file))
+        })
     }
 }

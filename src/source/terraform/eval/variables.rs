@@ -9,6 +9,11 @@ use super::typeexpr::{self, Constraint};
 use super::{EMPTY, Evaluator, InstId, lambda_module};
 use crate::model::{FileId, Span};
 
+/// Stack left below which a nested evaluation continues on a new segment, and the size
+/// of a segment: one level of a chain takes a few kilobytes.
+pub(super) const STACK_RED_ZONE: usize = 256 * 1024;
+pub(super) const STACK_SEGMENT: usize = 8 * 1024 * 1024;
+
 impl Evaluator<'_> {
     /// Looks a value up in an instance's memo, computing it once. A value that depends
     /// on itself is an error, as in Terraform.
@@ -34,8 +39,19 @@ impl Evaluator<'_> {
             }
             None => {}
         }
+        // A chain of values each waiting on the next (a local reading a local...) is
+        // evaluated by recursion: bounded by the depth limit, on a stack that grows as
+        // it needs to on any thread. Past the limit the value is unknown for this chain
+        // (not remembered: read from nearer the top of a chain, it is computed).
+        let depth = self.depth.get() + 1;
+        if let Some(what) = self.limits.too_deep(depth) {
+            self.limit_at(at.0, at.1, what.clone());
+            return Ok(super::budget::unknown(Type::Dynamic, what));
+        }
         inst.memo.borrow_mut().insert(key, Slot::InProgress);
-        let v = compute();
+        self.depth.set(depth);
+        let v = stacker::maybe_grow(STACK_RED_ZONE, STACK_SEGMENT, compute);
+        self.depth.set(depth - 1);
         inst.memo.borrow_mut().insert(key, Slot::Done(v.clone()));
         v
     }

@@ -8,13 +8,13 @@ use super::cty::{Type, Value, Why};
 use super::eval::{CallInstances, Evaluator, InstId, InstKind, known_modules};
 use super::ir::{Block, Expr};
 use super::module::Resource;
-use crate::model::InvalidConfig;
 use crate::model::{
     AppSyncApi, EventSourceMapping, Exclusive, ExclusiveAttachments, ExclusivePolicies, Field,
     FileId, Function, HttpStage, Inventory, LambdaPermission, Meta, Origin, PolicyAttachment,
     Reference, RestIntegration, RestStage, Role, RolePolicy, SamplingRule, Setting, StateMachine,
     Unaudited, Unresolved,
 };
+use crate::model::{EvaluationLimit, InvalidConfig};
 use std::sync::Arc;
 
 /// Resource types the audit reads.
@@ -73,6 +73,13 @@ impl<'e, 't> Extractor<'e, 't> {
                 detail: e.detail.clone(),
             });
         }
+        for l in ev.limits_reached() {
+            x.out.limited.push(EvaluationLimit {
+                origin: Origin::file(l.file, l.span),
+                root: x.root.clone(),
+                what: l.what,
+            });
+        }
         x.out
     }
 
@@ -105,8 +112,9 @@ impl<'e, 't> Extractor<'e, 't> {
                             }
                         }
                         CallInstances::Representative { inst, .. } => self.walk(*inst),
-                        // Refused by Terraform: an XR998 finding says why.
-                        CallInstances::Failed(_) => {}
+                        // Refused by Terraform (an XR998 finding says why), or past
+                        // a limit (XR997).
+                        CallInstances::Failed(_) | CallInstances::Limited(_) => {}
                     }
                 }
             }

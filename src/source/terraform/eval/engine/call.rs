@@ -15,6 +15,17 @@ impl Engine<'_> {
         match &*c.name {
             "try" => return self.try_(c, span, b),
             "can" => return self.can(c, span, b),
+            // Terraform stubs both out inside a template: a template that renders
+            // itself would never end.
+            name @ ("templatefile" | "templatestring") if self.env.in_template() => {
+                return Err(EvalError::invalid(
+                    "Error in function call",
+                    format!(
+                        "Call to function {name:?} failed: cannot recursively call {name} from inside another template function."
+                    ),
+                    span,
+                ));
+            }
             "templatefile" => return self.templatefile(c, span, b),
             "templatestring" => return self.templatestring(c, span, b),
             _ => {}
@@ -45,7 +56,18 @@ impl Engine<'_> {
             Ok(args) => args,
             Err(result) => return result,
         };
-        f.call(self.env.host(), &args).map_err(|e| {
+        let result = f.call(self.env.host(), &args);
+        if let Err(e) = &result
+            && e.limit
+        {
+            self.env.host().limit_reached(span, &e.message);
+            let ty = f.return_type(&args).unwrap_or(Type::Dynamic);
+            return Ok(crate::source::terraform::eval::budget::unknown(
+                ty,
+                e.message.clone(),
+            ));
+        }
+        result.map_err(|e| {
             let (summary, detail) =
                 match e.arg.and_then(|i| f.params.get(i).or(f.var_param.as_ref())) {
                     Some(p) => (
@@ -271,7 +293,12 @@ impl Engine<'_> {
         };
         let text = match self.env.host().read_file(p) {
             Ok(t) => t,
-            Err(why) => return Ok(Value::unknown(Type::Dynamic, why)),
+            Err(why) => {
+                if let Why::Limit { what } = &why {
+                    self.env.host().limit_reached(span, what);
+                }
+                return Ok(Value::unknown(Type::Dynamic, why));
+            }
         };
         self.render_template_text(&text, vars_v, vars.span)
             .map_err(|e| {
@@ -364,6 +391,10 @@ impl super::Env for Isolated<'_> {
 
     fn host(&self) -> &dyn crate::source::terraform::eval::functions::Host {
         self.host
+    }
+
+    fn in_template(&self) -> bool {
+        true
     }
 }
 

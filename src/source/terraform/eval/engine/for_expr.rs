@@ -88,6 +88,10 @@ impl Engine<'_> {
         let mut unknown: Option<Why> = None;
         let mut list = Vec::new();
         let mut object: BTreeMap<String, Vec<Value>> = BTreeMap::new();
+        // What the result weighs so far: a loop stops as soon as its result would pass
+        // the limit, rather than building it all first.
+        let mut weight = 0usize;
+        let limits = self.env.host().limits();
         for (k, v) in items {
             let step = with_binding(b, &f.value_var, v, |b| match &f.key_var {
                 Some(kv) => with_binding(b, kv, k, |b| {
@@ -95,6 +99,16 @@ impl Engine<'_> {
                 }),
                 None => self.for_step(f, b, unknown.is_none(), &mut first),
             });
+            if let Step::Item(_, value) = &step {
+                weight = weight.saturating_add(value.weight());
+                if let Some(what) = limits.too_heavy(weight) {
+                    self.env.host().limit_reached(span, &what);
+                    return first.finish(crate::source::terraform::eval::budget::unknown(
+                        Type::Dynamic,
+                        what,
+                    ));
+                }
+            }
             match step {
                 Step::Skip => {}
                 Step::Unknown(why) => {

@@ -33,6 +33,11 @@ pub trait Env {
     fn extra_function(&self, _name: &str) -> Option<&super::functions::Function> {
         None
     }
+    /// Whether this is the scope of a template being rendered by `templatefile` or
+    /// `templatestring`, where Terraform refuses both.
+    fn in_template(&self) -> bool {
+        false
+    }
 }
 
 /// A name bound by a `for` expression, a `dynamic` block's iterator or a template's
@@ -100,7 +105,26 @@ impl FirstError {
 }
 
 impl Engine<'_> {
+    /// The value of `e`, or the error Terraform would report. A value heavier than the
+    /// run's limit is not kept: it becomes unknown, and the limit is noted at `e`.
     pub fn eval(&self, e: &Expr, b: Bindings<'_>) -> R {
+        let v = self.eval_node(e, b)?;
+        Ok(self.bounded(v, e.span))
+    }
+
+    /// `v`, or the unknown that stands for it when it passes a limit.
+    fn bounded(&self, v: Value, span: Span) -> Value {
+        let host = self.env.host();
+        match host.limits().exceeded_by(&v) {
+            None => v,
+            Some(what) => {
+                host.limit_reached(span, &what);
+                super::budget::unknown(Type::Dynamic, what)
+            }
+        }
+    }
+
+    fn eval_node(&self, e: &Expr, b: Bindings<'_>) -> R {
         match &e.kind {
             ExprKind::Null => Ok(Value::null()),
             ExprKind::Bool(v) => Ok(Value::Bool(*v)),

@@ -158,6 +158,9 @@ impl Engine<'_> {
             }
         };
         for (k, v) in items {
+            if matches!(unknown, Some(Why::Limit { .. })) {
+                return;
+            }
             let piece = with_binding(b, value_var, v, |b| match key_var {
                 Some(kv) => with_binding(b, kv, k, |b| self.template(body, span, b)),
                 None => self.template(body, span, b),
@@ -198,7 +201,17 @@ impl Engine<'_> {
             return;
         }
         match convert(v, &Type::String) {
-            Ok(Value::String(s)) => out.push_str(&s),
+            Ok(Value::String(s)) => {
+                let host = self.env.host();
+                match host.limits().too_heavy(out.len().saturating_add(s.len())) {
+                    None => out.push_str(&s),
+                    Some(what) => {
+                        host.limit_reached(span, &what);
+                        out.push_str(mark(&Why::Limit { what: what.clone() }));
+                        unknown.get_or_insert(Why::Limit { what });
+                    }
+                }
+            }
             Ok(other) => {
                 // A part of dynamic type that is unknown after conversion.
                 let why = other.why().unwrap_or(Why::Function {

@@ -15,7 +15,7 @@
 use super::encoding::{Hash, b64, hash, hex};
 use super::registry::Registry;
 use super::{FnError, Function, Host, Param, Result, Returns};
-use crate::source::terraform::cty::{Type, Value};
+use crate::source::terraform::cty::{Type, Value, Why};
 
 /// A function of one string `path` returning a string: `path_fn!(|host, path| body)`.
 macro_rules! path_fn {
@@ -202,6 +202,8 @@ fn read(
     let p = resolve(path).map_err(|e| FnError::arg(0, e.message))?;
     match host.read_file(&p) {
         Ok(t) => f(&t).map(Value::string),
+        // A file too large to read: the limit is noted where it is called.
+        Err(Why::Limit { what }) => Err(FnError::limit(what)),
         Err(why) => Ok(Value::unknown(Type::String, why)),
     }
 }

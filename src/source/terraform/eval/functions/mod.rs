@@ -18,6 +18,7 @@ pub mod registry;
 mod sets;
 mod strings;
 
+use super::budget::Limits;
 use crate::source::terraform::cty::{Type, Value, Why};
 use std::path::Path;
 use std::sync::Arc;
@@ -71,6 +72,12 @@ pub trait Host {
     fn fileset(&self, path: &str, pattern: &str) -> std::result::Result<Vec<String>, Why>;
     /// The directory relative paths resolve against (the root module's).
     fn base_dir(&self) -> &Path;
+    /// The run's limits (see `eval::budget`).
+    fn limits(&self) -> Limits {
+        Limits::default()
+    }
+    /// Notes that the expression at `span` was not computed because of a limit.
+    fn limit_reached(&self, _span: crate::model::Span, _what: &str) {}
 }
 
 /// A function's refusal: the argument at fault (if one is), and why.
@@ -78,6 +85,9 @@ pub trait Host {
 pub struct FnError {
     pub arg: Option<usize>,
     pub message: String,
+    /// Not a refusal: the result would pass one of the run's limits (`message` says
+    /// which), so it is not computed.
+    pub limit: bool,
 }
 
 impl FnError {
@@ -85,6 +95,25 @@ impl FnError {
         FnError {
             arg: None,
             message: message.into(),
+            limit: false,
+        }
+    }
+
+    /// The result would pass a limit: `what` says which (from `eval::budget`).
+    pub fn limit(what: String) -> FnError {
+        FnError {
+            arg: None,
+            message: what,
+            limit: true,
+        }
+    }
+
+    /// Refuses to build a result of `weight` beyond the limit (for functions that can
+    /// build much more than their arguments weigh).
+    pub fn check_weight(host: &dyn Host, weight: usize) -> Result<()> {
+        match host.limits().too_heavy(weight) {
+            Some(what) => Err(FnError::limit(what)),
+            None => Ok(()),
         }
     }
 
@@ -92,6 +121,7 @@ impl FnError {
         FnError {
             arg: Some(i),
             message: message.into(),
+            limit: false,
         }
     }
 }
@@ -173,6 +203,12 @@ impl Function {
                 return Ok(v.unknown_like(ret));
             }
         }
+        // A result is mostly built from its arguments: arguments that weigh more than
+        // a value may together are not combined (each is within the limit already).
+        let weight = args
+            .iter()
+            .fold(0usize, |w, a| w.saturating_add(a.weight()));
+        FnError::check_weight(host, weight)?;
         (self.imp)(host, args, &ret)
     }
 }

@@ -194,7 +194,7 @@ fn setproduct() -> Function {
                 Type::set(ety)
             })
         }),
-        imp: |_: &dyn Host, a, ret| {
+        imp: |host: &dyn Host, a, ret| {
             let ety = ret.element().cloned().unwrap_or(Type::Dynamic);
             let sub = ety.tuple_elements().unwrap_or_default().to_vec();
             if a.iter().any(|v| !cty_length(v).is_known()) {
@@ -210,6 +210,15 @@ fn setproduct() -> Function {
             if a.iter().any(|v| seq(v).is_empty()) {
                 return empty();
             }
+            // The product has every combination: check what it would weigh first.
+            let mut combinations = 1usize;
+            let mut per_tuple = 16usize;
+            for v in a {
+                let n = seq(v).len();
+                combinations = combinations.saturating_mul(n);
+                per_tuple = per_tuple.saturating_add(v.weight() / n.max(1));
+            }
+            FnError::check_weight(host, combinations.saturating_mul(per_tuple))?;
             // Each argument's elements converted to their place's type.
             let mut columns: Vec<Vec<Value>> = Vec::with_capacity(a.len());
             for (j, v) in a.iter().enumerate() {

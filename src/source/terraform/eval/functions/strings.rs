@@ -205,7 +205,7 @@ fn join() -> Function {
         params: vec![str_param("separator")],
         var_param: Some(Param::new("lists", Type::list(Type::String))),
         returns: Returns::Static(Type::String),
-        imp: |_, a, _| {
+        imp: |host, a, _| {
             let sep = text(&a[0]);
             let lists = &a[1..];
             if lists.is_empty() {
@@ -231,6 +231,11 @@ fn join() -> Function {
                     items.push(text(v));
                 }
             }
+            let joined = items
+                .iter()
+                .fold(0usize, |n, s| n.saturating_add(s.len()))
+                .saturating_add(sep.len().saturating_mul(items.len().saturating_sub(1)));
+            FnError::check_weight(host, joined)?;
             Ok(Value::string(items.join(sep)))
         },
     }
@@ -273,7 +278,7 @@ fn indent() -> Function {
     function(
         vec![Param::new("spaces", Type::Number), str_param("str")],
         Type::String,
-        |_, a, _| {
+        |host, a, _| {
             let n = super::numbers::to_int(number(&a[0]))?;
             let s = text(&a[1]);
             if n < 0 {
@@ -283,6 +288,7 @@ fn indent() -> Function {
             if (n as u128) * lines > 1 << 30 {
                 return Err(FnError::new("strings: Repeat count causes overflow"));
             }
+            FnError::check_weight(host, (s.len() as u128 + n as u128 * lines) as usize)?;
             let pad = format!("\n{}", " ".repeat(if lines == 0 { 0 } else { n as usize }));
             Ok(Value::string(s.replace('\n', &pad)))
         },
@@ -424,14 +430,29 @@ fn replace() -> Function {
     function(
         vec![str_param("str"), str_param("substr"), str_param("replace")],
         Type::String,
-        |_, a, _| {
+        |host, a, _| {
             let (s, search, with) = (text(&a[0]), text(&a[1]), text(&a[2]));
+            let max = host.limits().value_bytes;
             if search.len() > 1 && search.starts_with('/') && search.ends_with('/') {
                 let re = goregex::compile(&search[1..search.len() - 1]).map_err(|e| {
                     FnError::new(format!("error parsing regexp: {}: `{}`", e.code, e.expr))
                 })?;
-                return Ok(Value::string(re.replace_all(s, with)));
+                return match re.replace_all(s, with, max) {
+                    Some(out) => Ok(Value::string(out)),
+                    None => Err(too_long(usize::MAX, max).expect("past the limit")),
+                };
             }
+            // Every match (or, for an empty `search`, every place between characters)
+            // becomes `with`.
+            let places = if search.is_empty() {
+                s.chars().count() + 1
+            } else {
+                s.matches(search).count()
+            };
+            FnError::check_weight(
+                host,
+                places.saturating_mul(with.len()).saturating_add(s.len()),
+            )?;
             Ok(Value::string(s.replace(search, with)))
         },
     )
@@ -452,11 +473,11 @@ fn format() -> Function {
         params: vec![str_param("format")],
         var_param: Some(Param::new("args", Type::Dynamic).null()),
         returns: Returns::Static(Type::String),
-        imp: |_, a, _| {
+        imp: |host, a, _| {
             if a[1..].iter().any(|v| !v.is_wholly_known()) {
                 return Ok(unknown_result(a, Type::String));
             }
-            format_values(text(&a[0]), &a[1..]).map(Value::string)
+            format_values(text(&a[0]), &a[1..], host.limits().value_bytes).map(Value::string)
         },
     }
 }
@@ -471,13 +492,14 @@ fn formatlist() -> Function {
         params: vec![str_param("format")],
         var_param: Some(Param::new("args", Type::Dynamic).null().unknown()),
         returns: Returns::Static(Type::list(Type::String)),
-        imp: |_, a, ret| {
+        imp: |host, a, ret| {
             let spec = text(&a[0]);
             let args = &a[1..];
+            let max = host.limits().value_bytes;
             if args.is_empty() {
                 return Ok(Value::list(
                     Type::String,
-                    vec![Value::string(format_values(spec, &[])?)],
+                    vec![Value::string(format_values(spec, &[], max)?)],
                 ));
             }
             let mut iter_len: Option<(usize, usize)> = None;
@@ -524,6 +546,7 @@ fn formatlist() -> Function {
                 None => 1,
             };
             let mut out = Vec::with_capacity(n);
+            let mut built = 0usize;
             'results: for k in 0..n {
                 let mut values = Vec::with_capacity(args.len());
                 for arg in args {
@@ -543,9 +566,14 @@ fn formatlist() -> Function {
                     }
                     values.push(v);
                 }
-                let s = format_values(spec, &values).map_err(|e| {
-                    FnError::new(format!("error on format iteration {k}: {}", e.message))
+                let s = format_values(spec, &values, max - built.min(max)).map_err(|e| {
+                    if e.limit {
+                        e
+                    } else {
+                        FnError::new(format!("error on format iteration {k}: {}", e.message))
+                    }
                 })?;
+                built += s.len();
                 out.push(Value::string(s));
             }
             Ok(Value::list(Type::String, out))
@@ -595,7 +623,17 @@ impl Verb<'_> {
 
 /// cty's format scanner (format_fsm.rl in go-cty 1.12): literal text, `%%`, and verbs
 /// of the form `%` flags* width? (`.` digits*)? (`[` n `]`)? letter.
-fn format_values(spec: &str, args: &[Value]) -> Result<String> {
+/// The limit a string of `len` bytes would pass, if it is longer than `max`.
+fn too_long(len: usize, max: usize) -> Option<FnError> {
+    (len > max).then(|| {
+        FnError::limit(format!(
+            "the string would be longer than the limit of {max} bytes (limits.value_bytes)"
+        ))
+    })
+}
+
+/// `max`: the most bytes the result may have (the run's limit).
+fn format_values(spec: &str, args: &[Value], max: usize) -> Result<String> {
     let b = spec.as_bytes();
     let mut out: Vec<u8> = Vec::with_capacity(spec.len());
     let mut p = 0usize;
@@ -681,8 +719,16 @@ fn format_values(spec: &str, args: &[Value]) -> Result<String> {
         p += 1;
         verb.raw = &spec[start..p];
         highest = highest.max(verb.arg);
+        // A width or precision pads or prints that many characters: `%999999999d`.
+        let asked = verb.width.unwrap_or(0).max(verb.prec.unwrap_or(0)) as usize;
+        if let Some(what) = too_long(out.len().saturating_add(asked), max) {
+            return Err(what);
+        }
         let piece = format_one(&verb, args)?;
         out.extend_from_slice(piece.as_bytes());
+        if let Some(what) = too_long(out.len(), max) {
+            return Err(what);
+        }
         next_arg = verb.arg.saturating_add(1);
     }
     if highest < args.len() as i64 {
@@ -1093,7 +1139,8 @@ pub(super) mod goregex {
 
         /// Go's `ReplaceAllString`: every match replaced by `template` with its `$`
         /// references expanded; an empty match right after a match is left alone.
-        pub fn replace_all(&self, s: &str, template: &str) -> String {
+        /// `None` once the result would be longer than `max`.
+        pub fn replace_all(&self, s: &str, template: &str, max: usize) -> Option<String> {
             let mut out = String::new();
             let mut last_end = 0usize;
             let mut search = 0usize;
@@ -1106,6 +1153,9 @@ pub(super) mod goregex {
                 if m.end() > last_end || m.start() == 0 {
                     self.expand(&mut out, template, s, &caps);
                 }
+                if out.len() > max {
+                    return None;
+                }
                 last_end = m.end();
                 let width = s[search..].chars().next().map_or(0, char::len_utf8);
                 if search + width > m.end() {
@@ -1117,7 +1167,7 @@ pub(super) mod goregex {
                 }
             }
             out.push_str(&s[last_end..]);
-            out
+            Some(out)
         }
 
         /// Go's `Regexp.expand`.
@@ -2707,7 +2757,7 @@ mod tests {
 
     #[test]
     fn format_as_go() {
-        let f = |spec: &str, args: &[Value]| format_values(spec, args);
+        let f = |spec: &str, args: &[Value]| format_values(spec, args, usize::MAX);
         assert_eq!(f("%v", &[n("1234567")]).unwrap(), "1.234567e+06");
         assert_eq!(f("%q", &[s("<&>")]).unwrap(), "\"\\u003c\\u0026\\u003e\"");
         assert_eq!(
@@ -2812,7 +2862,7 @@ mod tests {
             found.push(c.get(0).unwrap().as_str().to_string())
         });
         assert_eq!(found, ["", "aaa", ""]);
-        assert_eq!(re.replace_all("baaac", "-"), "-b-c-");
+        assert_eq!(re.replace_all("baaac", "-", usize::MAX).unwrap(), "-b-c-");
     }
 
     /// go-textseg's clusters, including where it departs from UAX #29.
