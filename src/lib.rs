@@ -8,6 +8,7 @@
 
 pub mod cost;
 pub mod enable;
+pub mod files;
 pub mod finding;
 pub mod fix;
 pub mod generate;

@@ -167,7 +167,7 @@ fn files_that_cannot_be_written_or_read_are_named_once() {
     assert_eq!(out.status.code(), Some(2));
     let stderr = String::from_utf8(out.stderr).unwrap();
     assert_eq!(
-        stderr.matches("No such file or directory").count(),
+        stderr.matches("no such file or directory").count(),
         1,
         "the cause once, not repeated by the error chain: {stderr}"
     );

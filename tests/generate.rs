@@ -128,7 +128,7 @@ fn existing_files_are_not_overwritten_without_force() {
         .assert()
         .code(2)
         .stderr(predicates::str::contains(
-            "lambda.tf already exists; --force replaces them",
+            "lambda.tf already exists; --force replaces it",
         ));
     assert_eq!(
         std::fs::read_to_string(dir.path().join("lambda.tf")).unwrap(),

@@ -20,12 +20,29 @@ pub fn run(args: &ConsoleArgs, command_line: Result<Vec<VariableArg>>) -> Result
     let console = Console::open(&args.dir, &variables)?;
     let stdout = std::io::stdout();
     let mut out = std::io::BufWriter::new(stdout.lock());
-    for line in std::io::stdin().lock().lines() {
-        let line = line?;
+    let mut input = std::io::stdin().lock();
+    let mut bytes = Vec::new();
+    for number in 1u64.. {
+        bytes.clear();
+        if input
+            .read_until(b'\n', &mut bytes)
+            .map_err(|e| anyhow::anyhow!("cannot read standard input: {e}"))?
+            == 0
+        {
+            break;
+        }
+        let line = match xray_setup::files::utf8(std::mem::take(&mut bytes)) {
+            Ok(line) => line,
+            Err(at) => {
+                out.flush()?;
+                anyhow::bail!("standard input:{number}:{}: not valid UTF-8", at.column);
+            }
+        };
+        let line = line.trim_end_matches(['\n', '\r']);
         if line.trim().is_empty() {
             continue;
         }
-        let shown = match (console.eval(&line), args.format) {
+        let shown = match (console.eval(line), args.format) {
             (Ok(v), ConsoleFormat::Json) => json_out::to_json(&v),
             (Ok(v), ConsoleFormat::Text) => display::show(&v),
             (Err(e), _) => format!("error: {}", e.replace('\n', " ")),

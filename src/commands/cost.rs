@@ -20,7 +20,7 @@ pub fn run(args: &CostArgs, command_line: Result<Vec<VariableArg>>) -> Result<Ex
             .trim()
             .parse()
             .ok()
-            .filter(|r: &f64| *r >= 0.0)
+            .filter(|r: &f64| non_negative(*r))
             .with_context(|| format!("--traffic {raw:?}: RPS must be a number ≥ 0"))?;
         traffic.push(Stream {
             service: Some(service.trim().to_string()),
@@ -28,6 +28,14 @@ pub fn run(args: &CostArgs, command_line: Result<Vec<VariableArg>>) -> Result<Ex
         });
     }
     let split: f64 = traffic.iter().map(|s| s.requests_per_second).sum();
+    for (name, v) in [
+        ("--requests-per-second", args.requests_per_second),
+        ("--requests-per-day", args.requests_per_day),
+    ] {
+        if let Some(v) = v.filter(|v| !non_negative(*v)) {
+            bail!("{name} must be a number ≥ 0, not {v}");
+        }
+    }
     let total = match (args.requests_per_second, args.requests_per_day) {
         (Some(rps), _) => Some(rps),
         (None, Some(per_day)) => Some(per_day / 86400.0),
@@ -35,9 +43,6 @@ pub fn run(args: &CostArgs, command_line: Result<Vec<VariableArg>>) -> Result<Ex
         (None, None) => None,
     };
     if let Some(total) = total {
-        if !non_negative(total) {
-            bail!("the request rate must be a number ≥ 0");
-        }
         if total < split {
             bail!("--traffic adds up to {split} requests/s, more than the total of {total}");
         }

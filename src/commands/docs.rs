@@ -2,9 +2,10 @@
 //! command-line definitions as the parser, so they never drift.
 
 use crate::cli::Cli;
-use anyhow::{Context, Result};
+use anyhow::Result;
 use clap::CommandFactory;
 use std::path::Path;
+use xray_setup::files::io_reason;
 
 pub fn completions(shell: clap_complete::Shell) {
     let mut command = Cli::command();
@@ -13,8 +14,13 @@ pub fn completions(shell: clap_complete::Shell) {
 
 /// Writes `xray-setup.1` and `xray-setup-SUBCOMMAND.1` into `dir`.
 pub fn man(dir: &Path) -> Result<()> {
-    std::fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
-    clap_mangen::generate_to(Cli::command(), dir)
-        .with_context(|| format!("cannot write man pages into {}", dir.display()))?;
+    let fail =
+        |why: String| anyhow::anyhow!("cannot write man pages into {}: {why}", dir.display());
+    match std::fs::metadata(dir) {
+        Ok(meta) if !meta.is_dir() => return Err(fail("not a directory".into())),
+        Ok(_) => {}
+        Err(_) => std::fs::create_dir_all(dir).map_err(|e| fail(io_reason(&e)))?,
+    }
+    clap_mangen::generate_to(Cli::command(), dir).map_err(|e| fail(io_reason(&e)))?;
     Ok(())
 }

@@ -14,15 +14,17 @@ use xray_setup::source::terraform::{VariableArg, Variables};
 
 pub fn run(args: &FixArgs, command_line: Result<Vec<VariableArg>>) -> Result<ExitCode> {
     let variables = variables(command_line, args.workspace.as_deref())?;
-    let codes = |keys: &[String]| -> Result<Vec<&'static str>> {
+    let codes = |flag: &str, keys: &[String]| -> Result<Vec<&'static str>> {
         keys.iter()
             .map(|k| match rules::find(k) {
                 Some(r) => Ok(r.code),
-                None => bail!("no rule {k:?}; `xray-setup rules` lists them"),
+                None => bail!(
+                    "{flag} {k}: no rule has this code or name (`xray-setup rules` lists them)"
+                ),
             })
             .collect()
     };
-    let (only, skip) = (codes(&args.rules)?, codes(&args.skip)?);
+    let (only, skip) = (codes("--rule", &args.rules)?, codes("--skip", &args.skip)?);
     // The team's decisions hold here too: rules turned off and suppressed findings are
     // not fixed.
     // Each PATH is read and judged with its own config, as the audit does.

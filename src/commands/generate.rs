@@ -43,6 +43,12 @@ pub fn run(args: &GenerateArgs) -> Result<ExitCode> {
             .write_all(joined.join("\n").as_bytes())?;
         return Ok(ExitCode::SUCCESS);
     };
+    let shown = dir.display();
+    let is_dir = match std::fs::metadata(dir) {
+        Ok(meta) if meta.is_dir() => true,
+        Ok(_) => bail!("--out {shown}: not a directory"),
+        Err(_) => false,
+    };
     let existing: Vec<String> = files
         .iter()
         .map(|(name, _)| dir.join(name))
@@ -51,12 +57,20 @@ pub fn run(args: &GenerateArgs) -> Result<ExitCode> {
         .collect();
     if !existing.is_empty() && !args.force {
         bail!(
-            "{} already exist{}; --force replaces them",
+            "{} already exist{}; --force replaces {}",
             existing.join(", "),
-            if existing.len() == 1 { "s" } else { "" }
+            if existing.len() == 1 { "s" } else { "" },
+            if existing.len() == 1 { "it" } else { "them" }
         );
     }
-    std::fs::create_dir_all(dir)?;
+    if !is_dir {
+        std::fs::create_dir_all(dir).map_err(|e| {
+            anyhow::anyhow!(
+                "--out {shown}: cannot create the directory: {}",
+                xray_setup::files::io_reason(&e)
+            )
+        })?;
+    }
     for (name, text) in &files {
         write_atomically(&dir.join(name), |out| out.write_all(text.as_bytes()))?;
         println!("wrote {}", dir.join(name).display());

@@ -8,6 +8,7 @@ pub mod docs;
 pub mod enable;
 pub mod fix;
 pub mod generate;
+pub mod preflight;
 pub mod rules;
 
 use anyhow::{Context, Result, bail};
@@ -25,7 +26,8 @@ pub fn ordered_variables(
     let mut ordered: Vec<(usize, VariableArg)> = Vec::new();
     if let Some(indices) = matches.indices_of("vars") {
         for (i, raw) in indices.zip(vars) {
-            let Some((name, value)) = raw.split_once('=') else {
+            let Some((name, value)) = raw.split_once('=').filter(|(n, _)| !n.trim().is_empty())
+            else {
                 bail!("--var {raw:?}: expected NAME=VALUE");
             };
             ordered.push((
@@ -102,58 +104,88 @@ pub fn colour(choice: crate::cli::Color, to_stdout: bool) -> bool {
     }
 }
 
-/// A number ≥ 0 (NaN, which clap accepts as a float, is not).
 /// `1 finding`, `3 findings`.
 pub fn count(n: usize, one: &str, many: &str) -> String {
     format!("{n} {}", if n == 1 { one } else { many })
 }
 
+/// A finite number ≥ 0 (NaN and infinity, which clap accepts as floats, are not).
 pub fn non_negative(x: f64) -> bool {
-    x >= 0.0
+    x.is_finite() && x >= 0.0
 }
 
 /// Writes a report to a temporary file beside its destination, flushes it to disk, then
 /// renames it into place, so a reader never sees half a report and a crash never leaves
 /// one. A new file gets the mode any new file gets (0666 less the umask) and an existing
 /// one keeps its own: the temporary file's 0600 would hide a report, a baseline or
-/// generated Terraform from the rest of a team.
+/// generated Terraform from the rest of a team. A symlink to a file is written through
+/// (the file changes, the link stays); a destination that is not a regular file (a
+/// device such as /dev/stdout or /dev/null, a pipe) is written directly, never replaced.
 pub fn write_atomically(
     path: &std::path::Path,
     write: impl FnOnce(&mut dyn Write) -> std::io::Result<()>,
 ) -> Result<()> {
+    use xray_setup::files::io_reason;
+    let shown = path.display();
+    let fail = |why: String| anyhow::anyhow!("cannot write {shown}: {why}");
+    let mut path = std::borrow::Cow::Borrowed(path);
+    match std::fs::metadata(&path) {
+        Ok(meta) if meta.is_dir() => return Err(fail("a directory, not a file".into())),
+        // /dev/stdout and /proc/self/fd/N name an open file, which a rename would not
+        // reach (and which may be a log written to by others).
+        Ok(meta) if !meta.is_file() || path.starts_with("/dev") || path.starts_with("/proc") => {
+            let file = std::fs::OpenOptions::new()
+                .append(true)
+                .open(&path)
+                .map_err(|e| fail(io_reason(&e)))?;
+            let mut out = std::io::BufWriter::new(file);
+            write(&mut out)
+                .and_then(|()| out.flush())
+                .map_err(|e| fail(io_reason(&e)))?;
+            return Ok(());
+        }
+        Ok(_) if path.is_symlink() => {
+            path = std::borrow::Cow::Owned(
+                std::fs::canonicalize(&path).map_err(|e| fail(io_reason(&e)))?,
+            );
+        }
+        _ => {}
+    }
     let dir = path
         .parent()
         .filter(|d| !d.as_os_str().is_empty())
         .unwrap_or(std::path::Path::new("."));
-    let shown = path.display();
-    if !dir.is_dir() {
-        bail!(
-            "cannot write {shown}: the directory {} does not exist",
-            dir.display()
-        );
+    match std::fs::metadata(dir) {
+        Ok(meta) if meta.is_dir() => {}
+        Ok(_) => return Err(fail(format!("{} is not a directory", dir.display()))),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+            return Err(fail(format!(
+                "the directory {} does not exist",
+                dir.display()
+            )));
+        }
+        Err(e) => return Err(fail(format!("{}: {}", dir.display(), io_reason(&e)))),
     }
-    let existing = std::fs::metadata(path).ok().map(|m| m.permissions());
+    let existing = std::fs::metadata(&path).ok().map(|m| m.permissions());
     let mut builder = tempfile::Builder::new();
     builder.prefix(".xray-setup-").suffix(".tmp");
     #[cfg(unix)]
     builder.permissions(std::os::unix::fs::PermissionsExt::from_mode(0o666));
-    let tmp = builder
-        .tempfile_in(dir)
-        .with_context(|| format!("cannot write {shown}"))?;
+    let tmp = builder.tempfile_in(dir).map_err(|e| {
+        fail(format!(
+            "cannot create a file in {}: {}",
+            dir.display(),
+            io_reason(&e)
+        ))
+    })?;
     let mut out = std::io::BufWriter::new(tmp);
-    write(&mut out).with_context(|| format!("cannot write {shown}"))?;
-    let tmp = out
-        .into_inner()
-        .map_err(|e| e.into_error())
-        .with_context(|| format!("cannot write {shown}"))?;
-    tmp.as_file()
-        .sync_all()
-        .with_context(|| format!("cannot write {shown}"))?;
+    write(&mut out).map_err(|e| fail(io_reason(&e)))?;
+    let tmp = out.into_inner().map_err(|e| fail(io_reason(e.error())))?;
+    tmp.as_file().sync_all().map_err(|e| fail(io_reason(&e)))?;
     if let Some(permissions) = existing {
         std::fs::set_permissions(tmp.path(), permissions)
             .with_context(|| format!("cannot keep the permissions of {shown}"))?;
     }
-    tmp.persist(path)
-        .with_context(|| format!("cannot write {shown}"))?;
+    tmp.persist(&*path).map_err(|e| fail(io_reason(&e.error)))?;
     Ok(())
 }

@@ -196,9 +196,18 @@ fn check(p: &Params) -> Result<(), ParamError> {
         ("runtime", &p.runtime),
         ("handler", &p.handler),
         ("stage-name", &p.stage_name),
-    ] {
+    ]
+    .into_iter()
+    .chain(
+        [
+            ("function-name", &p.function_name),
+            ("api-name", &p.api_name),
+        ]
+        .into_iter()
+        .filter_map(|(flag, value)| Some((flag, value.as_ref()?))),
+    ) {
         if value.trim().is_empty() {
-            return Err(err(flag, value, "not empty"));
+            return Err(err(flag, &format!("{value:?}"), "some text, not empty"));
         }
     }
     let rule_name = p

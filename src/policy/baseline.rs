@@ -44,11 +44,8 @@ fn is_one(n: &usize) -> bool {
 
 #[derive(Debug, thiserror::Error)]
 pub enum BaselineError {
-    #[error("cannot read the baseline {path}: {error}")]
-    Read {
-        path: PathBuf,
-        error: std::io::Error,
-    },
+    #[error("cannot read the baseline {path}: {why}")]
+    Read { path: PathBuf, why: String },
     #[error("{path}:{line}:{column}: not an xray-setup baseline: {message}")]
     Invalid {
         path: PathBuf,
@@ -93,9 +90,9 @@ impl Baseline {
     }
 
     pub fn read(path: &Path) -> Result<Baseline, BaselineError> {
-        let text = std::fs::read_to_string(path).map_err(|error| BaselineError::Read {
+        let bytes = crate::files::read(path).map_err(|why| BaselineError::Read {
             path: path.to_path_buf(),
-            error,
+            why,
         })?;
         let invalid = |line, column, message: String| BaselineError::Invalid {
             path: path.to_path_buf(),
@@ -103,8 +100,17 @@ impl Baseline {
             column,
             message,
         };
-        let file: File = serde_json::from_str(&text)
-            .map_err(|e| invalid(e.line(), e.column(), e.to_string()))?;
+        let text = crate::files::utf8(bytes)
+            .map_err(|at| invalid(at.line, at.column, "not valid UTF-8".into()))?;
+        let file: File = serde_json::from_str(&text).map_err(|e| {
+            // serde_json ends its message with the place, said here before it.
+            let message = e.to_string();
+            let message = match message.rfind(" at line ") {
+                Some(i) => message[..i].to_string(),
+                None => message,
+            };
+            invalid(e.line(), e.column(), message)
+        })?;
         if file.format != FORMAT || file.version != VERSION {
             return Err(invalid(
                 1,

@@ -72,11 +72,8 @@ pub struct LimitOverrides {
 
 #[derive(Debug, thiserror::Error)]
 pub enum ConfigError {
-    #[error("cannot read {path}: {error}")]
-    Read {
-        path: PathBuf,
-        error: std::io::Error,
-    },
+    #[error("cannot read {path}: {why}")]
+    Read { path: PathBuf, why: String },
     #[error("{path}:{line}:{column}: {message}")]
     Invalid {
         path: PathBuf,
@@ -119,9 +116,15 @@ pub fn load(file: Option<&Path>) -> Result<Config, ConfigError> {
     let Some(path) = file else {
         return Ok(Config::default());
     };
-    let text = std::fs::read_to_string(path).map_err(|error| ConfigError::Read {
+    let bytes = crate::files::read(path).map_err(|why| ConfigError::Read {
         path: path.to_path_buf(),
-        error,
+        why,
+    })?;
+    let text = crate::files::utf8(bytes).map_err(|at| ConfigError::Invalid {
+        path: path.to_path_buf(),
+        line: at.line,
+        column: at.column,
+        message: "not valid UTF-8".into(),
     })?;
     parse(&text, path)
 }

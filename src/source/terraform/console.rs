@@ -34,6 +34,16 @@ impl Console {
     /// The root module in `dir` (an empty module when it holds no configuration), with
     /// root variables from the command line, tfvars and the environment.
     pub fn open(dir: &Path, variables: &Variables) -> Result<Console, ScanError> {
+        // A file would load as a module of its own: not what DIR means.
+        if let Ok(meta) = std::fs::metadata(dir)
+            && !meta.is_dir()
+        {
+            return Err(LoadError::Io {
+                path: dir.display().to_string(),
+                error: std::io::Error::new(std::io::ErrorKind::NotADirectory, "not a directory"),
+            }
+            .into());
+        }
         let mut tree = match Tree::load(&[Target::all(dir)]) {
             Ok(t) => t,
             Err(LoadError::NoTerraform { .. }) => Tree::empty(dir)?,

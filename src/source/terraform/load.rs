@@ -619,9 +619,9 @@ fn is_auto_tfvars(name: &str) -> bool {
 fn read_text(path: &Path) -> Result<Arc<str>, String> {
     let meta =
         std::fs::metadata(path).map_err(|e| format!("cannot read file: {}", io_reason(&e)))?;
-    if !meta.is_file() {
-        // Reading a FIFO or device would block or never end.
-        return Err("not a regular file (a FIFO, socket or device); skipped".into());
+    // Reading a FIFO or device would block or never end.
+    if let Some(why) = crate::files::not_a_file(&meta) {
+        return Err(why.into());
     }
     if meta.len() > MAX_FILE_BYTES {
         return Err(format!(
