@@ -80,7 +80,7 @@ fn assert_matches_seed(report: &Value, expected: &Value) {
 
 #[test]
 fn the_report_equals_what_was_seeded_across_pages_with_read_only_calls() {
-    let Some(moto) = Moto::start() else { return };
+    let moto = Moto::start();
     let expected = moto.seed(&["--functions", "300", "--roles", "40", "--apis", "6"]);
     // Small pages everywhere, so every paged call takes several.
     moto.config(r#"{"page_size": 4}"#);
@@ -110,7 +110,7 @@ fn the_report_equals_what_was_seeded_across_pages_with_read_only_calls() {
 
 #[test]
 fn account_findings_make_valid_sarif() {
-    let Some(moto) = Moto::start() else { return };
+    let moto = Moto::start();
     moto.seed(&["--functions", "12", "--roles", "8", "--apis", "1"]);
     let out = moto
         .xray_setup()
@@ -133,7 +133,7 @@ fn account_findings_make_valid_sarif() {
 
 #[test]
 fn throttling_is_survived() {
-    let Some(moto) = Moto::start() else { return };
+    let moto = Moto::start();
     let expected = moto.seed(&[
         "--functions",
         "120",
@@ -160,7 +160,7 @@ fn throttling_is_survived() {
 
 #[test]
 fn a_denied_service_is_reported_and_the_rest_audited() {
-    let Some(moto) = Moto::start() else { return };
+    let moto = Moto::start();
     let expected = moto.seed(&[
         "--functions",
         "40",
@@ -199,7 +199,7 @@ fn a_denied_service_is_reported_and_the_rest_audited() {
 
 #[test]
 fn authorization_details_denied_falls_back_to_reading_roles_one_by_one() {
-    let Some(moto) = Moto::start() else { return };
+    let moto = Moto::start();
     let expected = moto.seed(&[
         "--functions",
         "30",
@@ -246,7 +246,7 @@ fn authorization_details_denied_falls_back_to_reading_roles_one_by_one() {
 
 #[test]
 fn tag_filters_limit_the_functions() {
-    let Some(moto) = Moto::start() else { return };
+    let moto = Moto::start();
     moto.seed(&[
         "--functions",
         "20",

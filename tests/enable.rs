@@ -72,7 +72,7 @@ const WRITE_POLICY: &str = "arn:aws:iam::aws:policy/AWSXRayDaemonWriteAccess";
 
 #[test]
 fn enable_all_on_300_functions_then_undo_restores_the_seed() {
-    let Some(moto) = Moto::start() else { return };
+    let moto = Moto::start();
     let expected = moto.seed(&[
         "--functions",
         "300",
@@ -157,7 +157,7 @@ fn enable_all_on_300_functions_then_undo_restores_the_seed() {
 
 #[test]
 fn without_apply_nothing_is_written() {
-    let Some(moto) = Moto::start() else { return };
+    let moto = Moto::start();
     moto.seed(&["--functions", "40", "--roles", "8", "--apis", "2"]);
     let seeded = moto.state();
     let dir = tempfile::tempdir().unwrap();
@@ -192,7 +192,7 @@ fn without_apply_nothing_is_written() {
 
 #[test]
 fn the_cli_script_reaches_the_same_end_state_and_runs_twice() {
-    let Some(moto) = Moto::start() else { return };
+    let moto = Moto::start();
     let seed = [
         "--functions",
         "24",
@@ -255,7 +255,7 @@ fn the_cli_script_reaches_the_same_end_state_and_runs_twice() {
 
 #[test]
 fn injected_failures_exit_nonzero_with_a_true_journal_and_undo_still_works() {
-    let Some(moto) = Moto::start() else { return };
+    let moto = Moto::start();
     let expected = moto.seed(&[
         "--functions",
         "60",
@@ -337,7 +337,7 @@ fn injected_failures_exit_nonzero_with_a_true_journal_and_undo_still_works() {
 
 #[test]
 fn roles_a_grant_cannot_fix_are_left_to_a_person() {
-    let Some(moto) = Moto::start() else { return };
+    let moto = Moto::start();
     let expected = moto.seed(&[
         "--functions",
         "24",
@@ -380,7 +380,7 @@ fn roles_a_grant_cannot_fix_are_left_to_a_person() {
 
 #[test]
 fn selection_and_bad_journals_are_explained() {
-    let Some(moto) = Moto::start() else { return };
+    let moto = Moto::start();
     moto.seed(&[
         "--functions",
         "12",

@@ -49,11 +49,10 @@ fn case(files: &[(&str, &str)], show: &[&str], args: &[&str]) -> String {
         snapshot.push_str(&format!("=== fixed {name}\n{after}"));
     }
     // The inputs are terraform fmt-clean, so the results must be too, and valid HCL.
-    if let Some(hcl) = hcl_tools() {
-        let fixed: Vec<_> = files.iter().map(|(p, _)| dir.path().join(p)).collect();
-        for v in hcl.parse(&fixed).into_iter().chain(hcl.fmt_clean(&fixed)) {
-            assert!(v.ok, "{}: {}", v.file, v.detail);
-        }
+    let hcl = hcl_tools();
+    let fixed: Vec<_> = files.iter().map(|(p, _)| dir.path().join(p)).collect();
+    for v in hcl.parse(&fixed).into_iter().chain(hcl.fmt_clean(&fixed)) {
+        assert!(v.ok, "{}: {}", v.file, v.detail);
     }
     snapshot
 }
@@ -285,23 +284,19 @@ resource "aws_lambda_function" "worker" { # trailing comment
 
 #[test]
 fn synthetic_tree_converges_and_stays_valid_and_formatted() {
-    let Some((dir, expected)) = gen_tree(300, 3, 25) else {
-        return;
-    };
+    let (dir, expected) = gen_tree(300, 3, 25);
     let hcl = hcl_tools();
     let files = || files_under(dir.path(), &[".tf", ".tfvars"]);
-    if let Some(hcl) = &hcl {
-        let unformatted: Vec<_> = hcl
-            .fmt_clean(&files())
-            .into_iter()
-            .filter(|v| !v.ok)
-            .map(|v| v.file)
-            .collect();
-        assert!(
-            unformatted.is_empty(),
-            "gen_tree output is fmt-clean to begin with: {unformatted:?}"
-        );
-    }
+    let unformatted: Vec<_> = hcl
+        .fmt_clean(&files())
+        .into_iter()
+        .filter(|v| !v.ok)
+        .map(|v| v.file)
+        .collect();
+    assert!(
+        unformatted.is_empty(),
+        "gen_tree output is fmt-clean to begin with: {unformatted:?}"
+    );
     xray_setup()
         .arg("fix")
         .arg(dir.path())
@@ -328,17 +323,15 @@ fn synthetic_tree_converges_and_stays_valid_and_formatted() {
             "{f}"
         );
     }
-    if let Some(hcl) = &hcl {
-        for v in hcl.parse(&files()) {
-            assert!(
-                v.ok,
-                "{} does not parse with HashiCorp's parser: {}",
-                v.file, v.detail
-            );
-        }
-        for v in hcl.fmt_clean(&files()) {
-            assert!(v.ok, "{} is not terraform fmt-clean after fix", v.file);
-        }
+    for v in hcl.parse(&files()) {
+        assert!(
+            v.ok,
+            "{} does not parse with HashiCorp's parser: {}",
+            v.file, v.detail
+        );
+    }
+    for v in hcl.fmt_clean(&files()) {
+        assert!(v.ok, "{} is not terraform fmt-clean after fix", v.file);
     }
     let snapshot = read_all(dir.path());
     xray_setup()
@@ -443,9 +436,7 @@ fn nothing_outside_the_path_and_no_symlink_is_written() {
 
 #[test]
 fn a_crash_between_writes_never_leaves_a_half_written_file() {
-    let Some((original, _)) = gen_tree(1000, 9, 25) else {
-        return;
-    };
+    let (original, _) = gen_tree(1000, 9, 25);
     // The fully fixed tree, to compare against.
     let fixed = tempfile::TempDir::new().unwrap();
     copy_dir(original.path(), fixed.path());

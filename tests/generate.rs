@@ -63,12 +63,10 @@ fn every_output_is_valid_formatted_and_audits_clean() {
             }
             let (report, status) = audit_path(&out, &["--fail-on", "warning"]);
             assert_eq!(status, 0, "generate {kind} {args:?}: {report:#}");
-            if let Some(hcl) = &hcl {
-                let files = files_under(&out, &[".tf"]);
-                assert!(!files.is_empty());
-                for v in hcl.parse(&files).into_iter().chain(hcl.fmt_clean(&files)) {
-                    assert!(v.ok, "generate {kind} {args:?}: {} {}", v.file, v.detail);
-                }
+            let files = files_under(&out, &[".tf"]);
+            assert!(!files.is_empty());
+            for v in hcl.parse(&files).into_iter().chain(hcl.fmt_clean(&files)) {
+                assert!(v.ok, "generate {kind} {args:?}: {} {}", v.file, v.detail);
             }
         }
     }

@@ -183,26 +183,24 @@ fn an_override_without_a_primary_block_is_xr999_in_terraforms_words() {
 #[test]
 fn corpus_trees_with_real_override_files_still_audit() {
     // Toyeeb29: three override files that sort before main.tf merge into its blocks.
-    if let Some(dir) = corpus("Toyeeb29__cgep-app-starter") {
-        let (report, _) = audit_path(&dir, &[]);
-        assert_eq!(
-            rules(&report),
-            ["XR001", "XR001", "XR004", "XR101", "XR101"],
-            "{report:#}"
-        );
-        // The stage is declared in main.tf; apigw_override.tf only adds blocks to it.
-        let xr004 = finding(&report, "XR004", "aws_apigatewayv2_stage.default");
-        assert_eq!(xr004["file"], "terraform/main.tf");
-    }
+    let dir = corpus("Toyeeb29__cgep-app-starter");
+    let (report, _) = audit_path(&dir, &[]);
+    assert_eq!(
+        rules(&report),
+        ["XR001", "XR001", "XR004", "XR101", "XR101"],
+        "{report:#}"
+    );
+    // The stage is declared in main.tf; apigw_override.tf only adds blocks to it.
+    let xr004 = finding(&report, "XR004", "aws_apigatewayv2_stage.default");
+    assert_eq!(xr004["file"], "terraform/main.tf");
     // No-op overrides, one of them of for_each'd resources: nothing to report.
     for name in [
         "Azure__terraform-azurerm-aks",
         "techservicesillinois__terraform-aws-cognito",
     ] {
-        if let Some(dir) = corpus(name) {
-            let (report, status) = audit_path(&dir, &[]);
-            assert_eq!(status, 0, "{name}: {report:#}");
-            assert!(findings(&report).is_empty(), "{name}: {report:#}");
-        }
+        let dir = corpus(name);
+        let (report, status) = audit_path(&dir, &[]);
+        assert_eq!(status, 0, "{name}: {report:#}");
+        assert!(findings(&report).is_empty(), "{name}: {report:#}");
     }
 }

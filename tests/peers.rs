@@ -9,25 +9,23 @@ const TRIVY: &str = "aquasecurity__trivy-checks";
 
 /// The report on a fixture, keeping only the findings of the tracing rules these peers'
 /// checks correspond to (the fixtures' roles are outside them, which XR000 notes).
-fn audit_fixture(repo: &str, dir: &str) -> Option<serde_json::Value> {
-    let path = corpus(repo)?.join(dir);
+fn audit_fixture(repo: &str, dir: &str) -> serde_json::Value {
+    let path = corpus(repo).join(dir);
     let (mut report, _) = audit_path(&path, &[]);
     let tracing = ["XR001", "XR002", "XR003", "XR005"];
     report["findings"]
         .as_array_mut()
         .unwrap()
         .retain(|f| tracing.contains(&f["rule"].as_str().unwrap()));
-    Some(report)
+    report
 }
 
 #[test]
 fn checkov_lambda_xray_enabled_and_passthrough_is_stricter_on_purpose() {
-    let Some(r) = audit_fixture(
+    let r = audit_fixture(
         CHECKOV,
         "tests/terraform/checks/resource/aws/example_LambdaXrayEnabled",
-    ) else {
-        return;
-    };
+    );
     let flagged = resources(&r, "XR001");
     // checkov fails `default` (no tracing_config): so do we.
     assert!(flagged.contains(&"aws_lambda_function.default".to_string()));
@@ -50,12 +48,10 @@ fn checkov_lambda_xray_enabled_and_passthrough_is_stricter_on_purpose() {
 
 #[test]
 fn checkov_state_machine_xray() {
-    let Some(r) = audit_fixture(
+    let r = audit_fixture(
         CHECKOV,
         "tests/terraform/checks/resource/aws/example_StateMachineXray",
-    ) else {
-        return;
-    };
+    );
     assert_eq!(
         resources(&r, "XR005"),
         vec![
@@ -81,55 +77,45 @@ fn checkov_stage_fixtures_without_xray_fail() {
             2,
         ),
     ] {
-        let Some(r) = audit_fixture(CHECKOV, dir) else {
-            return;
-        };
+        let r = audit_fixture(CHECKOV, dir);
         assert_eq!(resources(&r, "XR003").len(), count, "{dir}");
     }
 }
 
 #[test]
 fn checkov_passthrough_functions_are_flagged_as_stricter() {
-    let Some(r) = audit_fixture(
+    let r = audit_fixture(
         CHECKOV,
         "tests/terraform/checks/resource/aws/example_LambdaEnvironmentEncryptionSettings",
-    ) else {
-        return;
-    };
+    );
     // All five use PassThrough, which CKV_AWS_50 passes and XR001 does not.
     assert_eq!(resources(&r, "XR001").len(), 5);
 }
 
 #[test]
 fn checkov_dynamic_lambda_without_tracing_fails() {
-    let Some(r) = audit_fixture(
+    let r = audit_fixture(
         CHECKOV,
         "tests/terraform/graph/resources/dynamic_lambda_function",
-    ) else {
-        return;
-    };
+    );
     assert_eq!(resources(&r, "XR001"), vec!["aws_lambda_function.lambda"]);
 }
 
 #[test]
 fn checkov_count_zero_lambda_reports_nothing() {
-    let Some(r) = audit_fixture(
+    let r = audit_fixture(
         CHECKOV,
         "tests/terraform/graph/resources/modules/linked_modules/external_modules/terraform-aws-modules/lambda",
-    ) else {
-        return;
-    };
+    );
     assert!(findings(&r).is_empty(), "{r:#}");
 }
 
 #[test]
 fn trivy_lambda_examples() {
     let base = "checks/cloud/aws/lambda/enable_tracing.examples";
-    let Some(good) = audit_fixture(TRIVY, &format!("{base}/AWS-0066_good_1.tf")) else {
-        return;
-    };
+    let good = audit_fixture(TRIVY, &format!("{base}/AWS-0066_good_1.tf"));
     assert!(findings(&good).is_empty());
-    let bad = audit_fixture(TRIVY, &format!("{base}/AWS-0066_bad_1.tf")).unwrap();
+    let bad = audit_fixture(TRIVY, &format!("{base}/AWS-0066_bad_1.tf"));
     // "Passthrough" (lower-case t) is not a mode Lambda accepts: an error, with the fix.
     assert_eq!(
         resources(&bad, "XR002"),
@@ -145,11 +131,9 @@ fn trivy_lambda_examples() {
 #[test]
 fn trivy_apigateway_examples() {
     let base = "checks/cloud/aws/apigateway/enable_tracing.examples";
-    let Some(good) = audit_fixture(TRIVY, &format!("{base}/AWS-0003_good_1.tf")) else {
-        return;
-    };
+    let good = audit_fixture(TRIVY, &format!("{base}/AWS-0003_good_1.tf"));
     assert!(findings(&good).is_empty());
-    let bad = audit_fixture(TRIVY, &format!("{base}/AWS-0003_bad_1.tf")).unwrap();
+    let bad = audit_fixture(TRIVY, &format!("{base}/AWS-0003_bad_1.tf"));
     assert_eq!(
         resources(&bad, "XR003"),
         vec!["aws_api_gateway_stage.bad_example"]

@@ -26,24 +26,34 @@ pub fn assert_success(out: &std::process::Output) {
     );
 }
 
-/// `../shared` beside the checkout, or `None` (and a note on stderr) when it is absent.
-/// Under CI it must be there.
-pub fn shared() -> Option<PathBuf> {
+/// `../shared` beside the checkout. A test that needs it fails without it: none passes by
+/// doing nothing.
+pub fn shared() -> PathBuf {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared");
-    if dir.is_dir() {
-        return Some(dir);
-    }
-    assert!(!in_ci(), "../shared is missing, but CI provides it");
-    eprintln!("skipped: ../shared is not beside the checkout");
-    None
+    assert!(
+        dir.is_dir(),
+        "{} is missing: the tests read the corpus, benchmarks and schemas in it; check the project out beside ../shared, as CI does",
+        dir.display()
+    );
+    dir
 }
 
-pub fn corpus(dir: &str) -> Option<PathBuf> {
-    shared().map(|s| s.join("corpus").join(dir))
+pub fn corpus(dir: &str) -> PathBuf {
+    shared().join("corpus").join(dir)
 }
 
-pub fn in_ci() -> bool {
-    std::env::var("CI").is_ok_and(|v| v == "true")
+/// Where `scripts/install-test-tools.sh` (run by `.ci/run`) installs `rel`; fails the
+/// test, naming the command that installs it, when it is not there.
+pub fn test_tool(rel: &str, what: &str) -> PathBuf {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("target/test-tools")
+        .join(rel);
+    assert!(
+        path.exists(),
+        "{what} is missing ({}): run .ci/run, or scripts/install-test-tools.sh, which installs it",
+        path.display()
+    );
+    path
 }
 
 /// Runs `xray-setup audit --format json ARGS...`; returns the report and exit status.
@@ -116,8 +126,8 @@ pub fn tree(files: &[(&str, &str)]) -> TempDir {
 }
 
 /// A synthetic tree from `../shared/bench/gen_tree.py`, with its `expected.json`.
-pub fn gen_tree(functions: usize, seed: u64, per_dir: usize) -> Option<(TempDir, Value)> {
-    let script = shared()?.join("bench/gen_tree.py");
+pub fn gen_tree(functions: usize, seed: u64, per_dir: usize) -> (TempDir, Value) {
+    let script = shared().join("bench/gen_tree.py");
     let dir = TempDir::new().unwrap();
     let status = std::process::Command::new("python3")
         .arg(&script)
@@ -132,7 +142,7 @@ pub fn gen_tree(functions: usize, seed: u64, per_dir: usize) -> Option<(TempDir,
     let expected =
         serde_json::from_str(&std::fs::read_to_string(dir.path().join("expected.json")).unwrap())
             .unwrap();
-    Some((dir, expected))
+    (dir, expected)
 }
 
 pub fn strings(v: &Value) -> Vec<String> {
@@ -146,19 +156,19 @@ pub fn strings(v: &Value) -> Vec<String> {
     out
 }
 
-/// HashiCorp's parser and formatter from `scripts/install-test-tools.sh`, or `None` (with
-/// a note) when they are not installed. Under CI they must be.
-pub fn hcl_tools() -> Option<HclTools> {
-    let npm = Path::new(env!("CARGO_MANIFEST_DIR")).join("target/test-tools/npm/node_modules");
-    if npm.join("@cdktf/hcl2json").is_dir() && npm.join("@cdktf/hcl-tools").is_dir() {
-        return Some(HclTools { npm });
-    }
-    assert!(
-        !in_ci(),
-        "HashiCorp's HCL tools are missing: .ci/run installs them"
+/// HashiCorp's parser and formatter, from `scripts/install-test-tools.sh`.
+pub fn hcl_tools() -> HclTools {
+    test_tool(
+        "npm/node_modules/@cdktf/hcl2json",
+        "HashiCorp's HCL parser (npm @cdktf/hcl2json)",
     );
-    eprintln!("skipped: run scripts/install-test-tools.sh for HashiCorp's HCL parser");
-    None
+    test_tool(
+        "npm/node_modules/@cdktf/hcl-tools",
+        "HashiCorp's HCL formatter (npm @cdktf/hcl-tools)",
+    );
+    HclTools {
+        npm: test_tool("npm/node_modules", "the npm tools"),
+    }
 }
 
 pub struct HclTools {
@@ -241,20 +251,14 @@ pub struct Moto {
     port: u16,
 }
 
-fn venv_python() -> Option<PathBuf> {
-    let python = Path::new(env!("CARGO_MANIFEST_DIR")).join("target/test-tools/venv/bin/python");
-    if python.exists() {
-        return Some(python);
-    }
-    assert!(!in_ci(), "the moto venv is missing: .ci/run installs it");
-    eprintln!("skipped: run scripts/install-test-tools.sh for moto");
-    None
+fn venv_python() -> PathBuf {
+    test_tool("venv/bin/python", "the test venv (moto, boto3, jsonschema)")
 }
 
 impl Moto {
-    pub fn start() -> Option<Moto> {
+    pub fn start() -> Moto {
         use std::io::BufRead;
-        let python = venv_python()?;
+        let python = venv_python();
         let mut child = std::process::Command::new(python)
             .arg(Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/moto/harness.py"))
             .stdout(std::process::Stdio::piped())
@@ -271,16 +275,16 @@ impl Moto {
             .expect("READY port")
             .parse()
             .unwrap();
-        Some(Moto {
+        Moto {
             child,
             url: format!("http://127.0.0.1:{port}"),
             port,
-        })
+        }
     }
 
     /// Seeds the account (`tests/moto/seed.py ARGS`) and returns what an audit must find.
     pub fn seed(&self, args: &[&str]) -> Value {
-        let out = std::process::Command::new(venv_python().unwrap())
+        let out = std::process::Command::new(venv_python())
             .arg(Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/moto/seed.py"))
             .args(["--endpoint", &self.url])
             .args(args)
@@ -292,7 +296,7 @@ impl Moto {
 
     /// What `enable` changes, keyed by names (`tests/moto/state.py`).
     pub fn state(&self) -> Value {
-        let out = std::process::Command::new(venv_python().unwrap())
+        let out = std::process::Command::new(venv_python())
             .arg(Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/moto/state.py"))
             .args(["--endpoint", &self.url])
             .output()
@@ -308,7 +312,7 @@ impl Moto {
 
     /// The venv's `bin` directory, where the AWS CLI is.
     pub fn venv_bin() -> PathBuf {
-        venv_python().unwrap().parent().unwrap().to_path_buf()
+        venv_python().parent().unwrap().to_path_buf()
     }
 
     pub fn config(&self, json: &str) {
@@ -361,18 +365,8 @@ impl Drop for Moto {
 /// Asserts that a SARIF document validates against the official SARIF 2.1.0 schema
 /// (`../shared/sarif-schema-2.1.0.json`, draft 4) with Python's jsonschema from the test venv.
 pub fn validate_sarif(sarif: &str) {
-    let Some(schema) = shared().map(|s| s.join("sarif-schema-2.1.0.json")) else {
-        return;
-    };
-    let python = Path::new(env!("CARGO_MANIFEST_DIR")).join("target/test-tools/venv/bin/python");
-    if !python.exists() {
-        assert!(
-            !in_ci(),
-            "the test venv (jsonschema) is missing: .ci/run installs it"
-        );
-        eprintln!("skipped: run scripts/install-test-tools.sh for jsonschema");
-        return;
-    }
+    let schema = shared().join("sarif-schema-2.1.0.json");
+    let python = venv_python();
     let dir = tempfile::tempdir().unwrap();
     let doc = dir.path().join("report.sarif");
     std::fs::write(&doc, sarif).unwrap();
