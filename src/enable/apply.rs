@@ -7,7 +7,7 @@
 //! yet) and "another update is in progress" are retried with backoff for a while; after
 //! each update, the function-updated waiter waits for it to finish.
 
-use super::journal::Journal;
+use super::journal::{Journal, Outcome as JournalOutcome};
 use super::plan::{Plan, Step};
 use super::{Outcome, Progress, State, Status, Target};
 use crate::source::aws::api::{UpdateError, Writer};
@@ -141,7 +141,7 @@ impl<W: Writer> Run<'_, W> {
             }
         };
         if now.state != step.before {
-            return outcome(step, self.moved(step, &now.state, "since"));
+            return outcome(step, self.moved(step, &now.state, false));
         }
         // What the journal records as before is what was just read.
         let step = Step {
@@ -151,19 +151,22 @@ impl<W: Writer> Run<'_, W> {
         self.journaled(&step, now.revision.as_deref()).await
     }
 
-    /// The status of a target found at `now`, not at the step's `before`.
-    fn moved(&self, step: &Step, now: &State, when: &str) -> Status {
-        match self.expect {
-            Expect::Journaled if *now == step.after => Status::AlreadyFine,
-            Expect::Planned => Status::LeftAlone(format!(
-                "changed {when} the plan: it is {now} now, not {} as planned; left alone",
+    /// The status of a target found at `now`, not at the step's `before`: before the
+    /// change, or `during` it (Lambda refused the update's revision).
+    fn moved(&self, step: &Step, now: &State, during: bool) -> Status {
+        let expected = match self.expect {
+            Expect::Journaled if *now == step.after => return Status::AlreadyFine,
+            Expect::Planned => "as planned",
+            Expect::Journaled => "as the journal left it",
+        };
+        Status::LeftAlone(if during {
+            format!("left alone: it is {now} now; someone changed it while it was being updated")
+        } else {
+            format!(
+                "left alone: it is {now} now, not {} {expected}",
                 step.before
-            )),
-            Expect::Journaled => Status::LeftAlone(format!(
-                "changed {when} the journal was written: it is {now} now, not {}; left alone",
-                step.before
-            )),
-        }
+            )
+        })
     }
 
     /// Makes one change, recorded in the journal before and after. A function's update
@@ -189,26 +192,28 @@ impl<W: Writer> Run<'_, W> {
             self.settings,
         )
         .await;
-        let error = match &result {
-            Ok(()) => None,
-            Err(Refused::Failed(e)) => Some(e.clone()),
-            Err(Refused::Moved(now)) => Some(format!(
-                "not changed: someone else changed it while it was being updated; it is {now} now"
-            )),
+        let (ending, why) = match &result {
+            Ok(()) => (JournalOutcome::Done, None),
+            Err(Refused::Failed(e)) => (JournalOutcome::Failed, Some(e.clone())),
+            Err(Refused::Moved(now)) => (
+                JournalOutcome::LeftAlone,
+                Some(format!(
+                    "not changed: someone else changed it while it was being updated; it is {now} now"
+                )),
+            ),
         };
         let recorded = self.journal.ended(
             seq,
             &step.target,
             &step.before,
             &step.after,
-            error.as_deref(),
+            ending,
+            why.as_deref(),
         );
         let status = match (result, recorded) {
             (Ok(()), Ok(())) => Status::Changed,
             (Err(Refused::Failed(e)), Ok(())) => Status::Failed(e),
-            (Err(Refused::Moved(now)), Ok(())) => {
-                self.moved(step, &now, "while updating it, after")
-            }
+            (Err(Refused::Moved(now)), Ok(())) => self.moved(step, &now, true),
             (result, Err(e)) => {
                 self.journal_broken.store(true, Ordering::SeqCst);
                 let made = if result.is_ok() { "made" } else { "failed" };

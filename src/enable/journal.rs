@@ -1,6 +1,8 @@
 //! The journal: every change `enable` makes, appended to a JSON-lines file before it is
-//! made (`pending`) and after (`done` or `failed`), each line flushed to disk before the
-//! call it records, so a crash leaves a journal true up to the crash. `--undo` reads it.
+//! made (`pending`) and after (`done`, `failed`, or `left-alone` when someone else changed
+//! the target while it was being changed, so it was not), each line flushed to disk
+//! before the call it records, so a crash leaves a journal true up to the crash. `--undo`
+//! reads it.
 //!
 //! Version 2 records the account and partition the changes were made in (from
 //! `GetCallerIdentity`), in the header and on every line, so an undo can refuse
@@ -46,6 +48,11 @@ pub enum Outcome {
     Pending,
     Done,
     Failed,
+    /// Not made: the target was found changed by someone else while it was being changed
+    /// (Lambda refused the update's revision), so it was left as they set it. An undo
+    /// has nothing of ours to put back.
+    #[serde(rename = "left-alone")]
+    LeftAlone,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -153,10 +160,6 @@ impl Journal {
         &self.path
     }
 
-    pub fn account(&self) -> &AccountId {
-        &self.account
-    }
-
     /// Records a change about to be made; returns its sequence number.
     pub fn pending(
         &self,
@@ -169,21 +172,17 @@ impl Journal {
         Ok(seq)
     }
 
-    /// Records how the change `seq` ended.
+    /// Records how the change `seq` ended: `Done`, or `Failed` or `LeftAlone` with why.
     pub fn ended(
         &self,
         seq: u64,
         target: &Target,
         before: &State,
         after: &State,
-        error: Option<&str>,
+        outcome: Outcome,
+        why: Option<&str>,
     ) -> Result<(), JournalError> {
-        let outcome = if error.is_some() {
-            Outcome::Failed
-        } else {
-            Outcome::Done
-        };
-        self.record(seq, outcome, target, before, after, error)
+        self.record(seq, outcome, target, before, after, why)
     }
 
     fn record(
@@ -382,10 +381,28 @@ mod tests {
         let j = Journal::create(&path, &here()).unwrap();
         let (before, after) = (State::text("PassThrough"), State::text("Active"));
         let seq = j.pending(&target(), &before, &after).unwrap();
-        j.ended(seq, &target(), &before, &after, None).unwrap();
-        let seq2 = j.pending(&target(), &before, &after).unwrap();
-        j.ended(seq2, &target(), &before, &after, Some("boom"))
+        j.ended(seq, &target(), &before, &after, Outcome::Done, None)
             .unwrap();
+        let seq2 = j.pending(&target(), &before, &after).unwrap();
+        j.ended(
+            seq2,
+            &target(),
+            &before,
+            &after,
+            Outcome::Failed,
+            Some("boom"),
+        )
+        .unwrap();
+        let seq3 = j.pending(&target(), &before, &after).unwrap();
+        j.ended(
+            seq3,
+            &target(),
+            &before,
+            &after,
+            Outcome::LeftAlone,
+            Some("it is Active now"),
+        )
+        .unwrap();
         drop(j);
         let read_back = read(&path).unwrap();
         let outcomes: Vec<_> = read_back
@@ -399,11 +416,18 @@ mod tests {
                 (1, Outcome::Pending),
                 (1, Outcome::Done),
                 (2, Outcome::Pending),
-                (2, Outcome::Failed)
+                (2, Outcome::Failed),
+                (3, Outcome::Pending),
+                (3, Outcome::LeftAlone)
             ]
         );
         assert_eq!(read_back.entries[3].error.as_deref(), Some("boom"));
         assert!(read_back.warnings.is_empty());
+        assert!(
+            std::fs::read_to_string(&path)
+                .unwrap()
+                .contains(r#""outcome":"left-alone""#)
+        );
         assert_eq!(read_back.account, Some(here()));
         assert!(
             read_back
@@ -420,11 +444,11 @@ mod tests {
         }
 
         let mut text = std::fs::read_to_string(&path).unwrap();
-        text.push_str(r#"{"seq":3,"time":"x","outc"#);
+        text.push_str(r#"{"seq":4,"time":"x","outc"#);
         std::fs::write(&path, &text).unwrap();
         let cut = read(&path).unwrap();
-        assert_eq!(cut.entries.len(), 4);
-        assert!(cut.warnings[0].ends_with(":6: skipped a last line cut off mid-write"));
+        assert_eq!(cut.entries.len(), 6);
+        assert!(cut.warnings[0].ends_with(":8: skipped a last line cut off mid-write"));
     }
 
     #[test]

@@ -139,8 +139,9 @@ pub enum Status {
     Changed,
     /// Already in the wanted state (found so when undoing).
     AlreadyFine,
-    /// Read again just before the change, it was no longer as the plan (or the journal)
-    /// saw it: someone else changed it, so it was left alone. Says what it is now.
+    /// Read again just before the change (or refused by Lambda during it), it was no
+    /// longer as the plan (or the journal) saw it: someone else changed it, so it was
+    /// left alone. Says what it is now: "left alone: it is Active now, ...".
     LeftAlone(String),
     Failed(String),
 }

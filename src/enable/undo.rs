@@ -10,7 +10,7 @@
 //! reach that account, in the same partition.
 
 use super::apply::{Expect, Run};
-use super::journal::{AccountId, Entry, Journal, Read};
+use super::journal::{self, AccountId, Entry, Journal, Read};
 use super::plan::Step;
 use super::{Outcome, Progress, State, Target};
 use crate::source::aws::api::{Identity, Writer, arn_partition};
@@ -90,15 +90,22 @@ pub fn check_caller(journal: &AccountId, caller: &Identity, name: &str) -> Resul
 
 /// The changes back, in the order to make them: policies attached (when undoing an
 /// undo), then functions and stages, then policies detached. Each target once: from the
-/// state it had before its first change to the state after its last.
+/// state it had before its first change to the state after its last. A change recorded
+/// as left alone was never made, and is not put back: its target is as someone else set
+/// it. A failed or cut-off change may have been made, so it is put back where the account
+/// shows it was.
 pub fn reversals(entries: &[Entry]) -> Vec<Step> {
     let mut order: Vec<Target> = Vec::new();
     // target -> (first before, last after)
     let mut span: HashMap<Target, (State, State)> = HashMap::new();
-    let mut seen: HashSet<u64> = HashSet::new();
+    let mut seen: HashSet<u64> = entries
+        .iter()
+        .filter(|e| e.outcome == journal::Outcome::LeftAlone)
+        .map(|e| e.seq)
+        .collect();
     for e in entries {
         if !seen.insert(e.seq) {
-            continue; // the done/failed line of a change already counted
+            continue; // the end line of a change already counted, or one not made
         }
         match span.get_mut(&e.target) {
             Some((_, after)) => *after = e.after.clone(),
