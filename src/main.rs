@@ -15,6 +15,7 @@ use commands::ordered_variables;
 use std::process::ExitCode;
 
 fn main() -> ExitCode {
+    commands::remove_temporary_files_on_signal();
     let matches = Cli::command().get_matches();
     let cli = match Cli::from_arg_matches(&matches) {
         Ok(cli) => cli,

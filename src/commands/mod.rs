@@ -12,6 +12,7 @@ pub mod rules;
 
 use anyhow::{Context, Result, bail};
 use std::io::{IsTerminal, Write};
+use xray_setup::atomic;
 use xray_setup::source::terraform::{VariableArg, Variables};
 
 /// `--var` and `--var-file` in command-line order, as Terraform applies them.
@@ -87,11 +88,33 @@ pub fn non_negative(x: f64) -> bool {
     x >= 0.0
 }
 
-/// Writes a report to a temporary file beside its destination, flushes it to disk, then
-/// renames it into place, so a reader never sees half a report and a crash never leaves
-/// one. A new file gets the mode any new file gets (0666 less the umask) and an existing
-/// one keeps its own: the temporary file's 0600 would hide a report, a baseline or
-/// generated Terraform from the rest of a team.
+/// On SIGINT, SIGTERM or SIGHUP: deletes the temporary files being written
+/// ([`atomic::remove_live`]), then ends the process as the signal would have, so that an
+/// interrupted `fix --write` or report leaves none in the user's tree. If the handler
+/// cannot be installed, signals keep their default action (and the next `fix` sweeps).
+#[cfg(unix)]
+pub fn remove_temporary_files_on_signal() {
+    use signal_hook::consts::{SIGHUP, SIGINT, SIGTERM};
+    let Ok(mut signals) = signal_hook::iterator::Signals::new([SIGINT, SIGTERM, SIGHUP]) else {
+        return;
+    };
+    std::thread::spawn(move || {
+        if let Some(signal) = signals.forever().next() {
+            atomic::remove_live();
+            let _ = signal_hook::low_level::emulate_default_handler(signal);
+            // Only if the signal's default action did not end the process.
+            std::process::exit(128 + signal);
+        }
+    });
+}
+
+#[cfg(not(unix))]
+pub fn remove_temporary_files_on_signal() {}
+
+/// Writes a report atomically ([`xray_setup::atomic`]): a reader never sees half a report,
+/// and no temporary file outlives the run. A new file gets the mode any new file gets
+/// (0666 less the umask) and an existing one keeps its own: a temporary file's 0600 would
+/// hide a report, a baseline or generated Terraform from the rest of a team.
 pub fn write_atomically(
     path: &std::path::Path,
     write: impl FnOnce(&mut dyn Write) -> std::io::Result<()>,
@@ -107,28 +130,9 @@ pub fn write_atomically(
             dir.display()
         );
     }
-    let existing = std::fs::metadata(path).ok().map(|m| m.permissions());
-    let mut builder = tempfile::Builder::new();
-    builder.prefix(".xray-setup-").suffix(".tmp");
-    #[cfg(unix)]
-    builder.permissions(std::os::unix::fs::PermissionsExt::from_mode(0o666));
-    let tmp = builder
-        .tempfile_in(dir)
-        .with_context(|| format!("cannot write {shown}"))?;
-    let mut out = std::io::BufWriter::new(tmp);
-    write(&mut out).with_context(|| format!("cannot write {shown}"))?;
-    let tmp = out
-        .into_inner()
-        .map_err(|e| e.into_error())
-        .with_context(|| format!("cannot write {shown}"))?;
-    tmp.as_file()
-        .sync_all()
-        .with_context(|| format!("cannot write {shown}"))?;
-    if let Some(permissions) = existing {
-        std::fs::set_permissions(tmp.path(), permissions)
-            .with_context(|| format!("cannot keep the permissions of {shown}"))?;
-    }
-    tmp.persist(path)
-        .with_context(|| format!("cannot write {shown}"))?;
-    Ok(())
+    let mode = match std::fs::metadata(path) {
+        Ok(existing) => atomic::Mode::Keep(existing.permissions()),
+        Err(_) => atomic::Mode::New,
+    };
+    atomic::replace(path, mode, write).with_context(|| format!("cannot write {shown}"))
 }
