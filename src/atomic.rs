@@ -340,7 +340,8 @@ mod tests {
             [old_root.clone(), old_sub.clone()]
         );
         // A file given as the root: its own directory, not below it.
-        assert_eq!(stale(&[tf.clone()], started), [old_sub.clone()]);
+        let own_directory = stale(std::slice::from_ref(&tf), started);
+        assert_eq!(own_directory, vec![old_sub.clone()]);
         assert_eq!(
             stale(&[dir.path().to_path_buf(), sub.clone()], started),
             [old_root, old_sub]

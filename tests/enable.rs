@@ -271,6 +271,45 @@ fn the_cli_script_reaches_the_same_end_state_and_runs_twice() {
         );
         assert_eq!(moto.state(), by_enable, "run {run}");
     }
+    // With credentials for another account (holding the same names), it stops first.
+    moto.reset();
+    moto.seed(&seed);
+    let mut other_seed = seed.to_vec();
+    other_seed.extend(["--role-arn", OTHER_ROLE]);
+    moto.seed(&other_seed);
+    let (here_seeded, other_seeded) = (moto.state(), moto.state_in(OTHER_ROLE));
+    let other = assume(&moto, OTHER_ROLE);
+    moto.take_log();
+    let ran = std::process::Command::new("bash")
+        .arg(&script)
+        .env("PATH", &path)
+        .env("AWS_ACCESS_KEY_ID", &other[0])
+        .env("AWS_SECRET_ACCESS_KEY", &other[1])
+        .env("AWS_SESSION_TOKEN", &other[2])
+        .env("AWS_DEFAULT_REGION", "us-east-1")
+        .env("AWS_ENDPOINT_URL", &moto.url)
+        .env("AWS_EC2_METADATA_DISABLED", "true")
+        .env_remove("AWS_PROFILE")
+        .output()
+        .unwrap();
+    assert_eq!(ran.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&ran.stderr).to_string();
+    assert!(
+        stderr.starts_with(&format!(
+            "these credentials reach account {OTHER} (partition aws)"
+        )) && stderr.ends_with(&format!(
+            "but this script was written for account {HERE} (partition aws): nothing was changed\n"
+        )),
+        "{stderr}"
+    );
+    let log = moto.take_log();
+    let calls: Vec<&str> = log
+        .iter()
+        .map(|e| e["operation"].as_str().unwrap())
+        .collect();
+    assert_eq!(calls, ["GetCallerIdentity"]);
+    assert_eq!(moto.state(), here_seeded);
+    assert_eq!(moto.state_in(OTHER_ROLE), other_seeded);
 }
 
 #[test]

@@ -88,7 +88,7 @@ async fn run_enable(args: &EnableArgs) -> Result<ExitCode> {
     let bar = StepBar::new(changes);
     let outcomes = enable::apply(&sdk, &plan, &journal, &settings(args), &bar).await;
     bar.finish();
-    let failed = print_closing(&mut stdout, &outcomes, &plan, "the plan")?;
+    let failed = print_closing(&mut stdout, &outcomes, &plan, "the plan was read")?;
     writeln!(
         stdout,
         "\nJournal: {0}\nTo put everything back: xray-setup enable --undo {0}",
@@ -150,7 +150,12 @@ async fn run_undo(args: &EnableArgs, path: &Path) -> Result<ExitCode> {
     let bar = StepBar::new(steps.len());
     let outcomes = undo::undo(&sdk, &steps, &journal, &settings(args), &bar).await;
     bar.finish();
-    let failed = print_closing(&mut stdout, &outcomes, &Plan::default(), "the journal")?;
+    let failed = print_closing(
+        &mut stdout,
+        &outcomes,
+        &Plan::default(),
+        "the journal was written",
+    )?;
     writeln!(stdout, "\nJournal of the undo: {}", undo_journal.display())?;
     Ok(exit(failed, false))
 }
@@ -286,13 +291,13 @@ fn print_plan(
     Ok(())
 }
 
-/// The closing table; returns whether anything failed or was left alone. `read` names
-/// what the targets were compared with ("the plan", "the journal").
+/// The closing table; returns whether anything failed or was left alone. `since` says
+/// when the targets were last seen as expected ("the plan was read").
 fn print_closing(
     out: &mut impl Write,
     outcomes: &[Outcome],
     plan: &Plan,
-    read: &str,
+    since: &str,
 ) -> Result<bool> {
     let kinds = ["role policies", "functions", "REST stages"];
     let kind = |t: &Target| match t {
@@ -339,7 +344,7 @@ fn print_closing(
     if !left.is_empty() {
         writeln!(
             out,
-            "\nChanged by someone else since {read} was read, so left alone ({}):",
+            "\nChanged by someone else since {since}, so left alone ({}):",
             left.len()
         )?;
         for o in &left {
