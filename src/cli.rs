@@ -143,9 +143,12 @@ arn:aws:iam::aws:policy/AWSXRayDaemonWriteAccess (once each), then each function
 (retried while IAM propagates, waited on until the update finishes), then REST stages get tracing \
 (--stages).
 
-Without --apply it prints the plan and changes nothing. With --apply every change is written to a \
-journal before and after it is made; `--undo JOURNAL` puts back what a journal recorded. \
---emit cli prints the same changes as an AWS CLI script instead.";
+Without --apply it prints the plan and changes nothing. With --apply each target is read again just \
+before it changes (one changed by someone since the plan is left alone), and every change is written \
+to a journal (in $XDG_STATE_HOME/xray-setup, ~/.local/state/xray-setup, or the platform's equivalent) \
+before and after it is made, with the account it was made in; `--undo JOURNAL` puts back what a \
+journal recorded, and only with credentials for that account. --emit cli prints the same changes as \
+an AWS CLI script instead, which checks the account before changing anything.";
 
 #[derive(Debug, Args)]
 pub struct EnableArgs {
@@ -173,13 +176,19 @@ pub struct EnableArgs {
     #[arg(long, short)]
     pub yes: bool,
 
-    /// Where the journal goes (default: ./xray-setup-enable-TIMESTAMP.jsonl).
+    /// Where the journal goes (default: $XDG_STATE_HOME/xray-setup/xray-setup-enable-TIMESTAMP.jsonl, else ~/.local/state/xray-setup/ on Linux, ~/Library/Application Support/xray-setup/ on macOS, %LOCALAPPDATA%\xray-setup\ on Windows).
     #[arg(long, value_name = "FILE")]
     pub journal: Option<PathBuf>,
 
-    /// Put back what JOURNAL recorded: modes as they were, policies it attached detached.
+    /// Put back what JOURNAL recorded: modes as they were, policies it attached detached; only with credentials for the account it was made in.
     #[arg(long, value_name = "JOURNAL", conflicts_with_all = ["functions", "all", "stages", "no_iam", "emit", "tags"])]
     pub undo: Option<PathBuf>,
+
+    /// With --undo, for a journal written before journals recorded their account: the
+    /// account it was made in. The credentials must reach it, and every ARN in the
+    /// journal must name it.
+    #[arg(long, value_name = "ACCOUNT_ID", requires = "undo")]
+    pub journal_account: Option<String>,
 
     /// Print the changes as a shell script of AWS CLI commands instead of making them.
     #[arg(long, value_enum, value_name = "KIND")]

@@ -15,6 +15,7 @@ use commands::ordered_variables;
 use std::process::ExitCode;
 
 fn main() -> ExitCode {
+    commands::remove_temporary_files_on_signal();
     let matches = match Cli::command().try_get_matches() {
         Ok(matches) => matches,
         Err(e) => clap_exit(e),

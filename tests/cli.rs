@@ -251,3 +251,39 @@ fn json_contract_on_the_example() {
     let (report, _) = audit_path(std::path::Path::new(&example("serverless-api")), &[]);
     insta::assert_json_snapshot!(report);
 }
+
+/// A report that cannot be renamed into place (a directory stands there) fails with exit
+/// 2 after its temporary file was written, and leaves no temporary file beside it.
+#[test]
+fn a_report_that_cannot_be_put_in_place_leaves_no_temporary_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let blocked = dir.path().join("report.json");
+    std::fs::create_dir(&blocked).unwrap();
+    std::fs::write(blocked.join("inside"), "x").unwrap();
+    let out = xray_setup()
+        .args([
+            "audit",
+            &example("serverless-api"),
+            "--format",
+            "json",
+            "--output",
+        ])
+        .arg(&blocked)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let stderr = String::from_utf8(out.stderr).unwrap();
+    assert!(
+        stderr.starts_with(&format!(
+            "error: cannot write {}: cannot rename the temporary file over it: ",
+            blocked.display()
+        )),
+        "{stderr}"
+    );
+    let mut left: Vec<String> = std::fs::read_dir(dir.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    left.sort();
+    assert_eq!(left, ["report.json"]);
+}

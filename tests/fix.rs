@@ -411,6 +411,10 @@ fn a_read_only_file_is_reported_and_the_rest_fixed() {
         .mode()
         & 0o777;
     assert_eq!(mode, 0o644, "permissions kept");
+    assert_eq!(
+        temporary_files(dir.path()),
+        Vec::<std::path::PathBuf>::new()
+    );
 }
 
 #[test]
@@ -679,4 +683,154 @@ resource "aws_lambda_function" "f" {
     let dir = converged(&[("main.tf", main)], &[]);
     let (report, _) = audit_path(dir.path(), &[]);
     assert!(resources(&report, "XR104").is_empty(), "{report:#}");
+}
+
+/// The `.xray-setup-*.tmp` files under `dir`, sorted.
+fn temporary_files(dir: &Path) -> Vec<std::path::PathBuf> {
+    let mut found: Vec<std::path::PathBuf> = files_under(dir, &[".tmp"])
+        .into_iter()
+        .filter(|p| {
+            p.file_name()
+                .unwrap()
+                .to_string_lossy()
+                .starts_with(".xray-setup-")
+        })
+        .collect();
+    found.sort();
+    found
+}
+
+#[test]
+fn temporary_files_a_killed_run_left_are_swept_by_the_next_write() {
+    let dir = tree(&[
+        ("main.tf", LAMBDA_PASSTHROUGH),
+        (
+            "modules/app/main.tf",
+            &LAMBDA_PASSTHROUGH.replace("worker", "app"),
+        ),
+    ]);
+    let hour = std::time::Duration::from_secs(3600);
+    let now = std::time::SystemTime::now();
+    let make = |rel: &str, modified: std::time::SystemTime| {
+        let path = dir.path().join(rel);
+        std::fs::write(&path, "resource \"aws_lambda_function\" \"half").unwrap();
+        std::fs::File::options()
+            .write(true)
+            .open(&path)
+            .unwrap()
+            .set_modified(modified)
+            .unwrap();
+        path
+    };
+    // Left by a run killed an hour ago, at the root and beside a module's file.
+    let left = [
+        make(".xray-setup-Ab12Cd.tmp", now - hour),
+        make("modules/app/.xray-setup-9z8Y7x.tmp", now - hour),
+    ];
+    // Newer than the run (another run's, being written) and a name that is not ours.
+    let fresh = make(".xray-setup-Fresh1.tmp", now + hour);
+    let notes = make(".xray-setup-notes.txt", now - hour);
+
+    // A dry run names them and removes nothing.
+    let out = xray_setup().arg("fix").arg(dir.path()).output().unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    let stdout = String::from_utf8(out.stdout).unwrap();
+    for p in &left {
+        assert!(
+            stdout.contains(&format!(
+                "Found a temporary file an interrupted run left (--write removes it): {}\n",
+                p.display()
+            )),
+            "{stdout}"
+        );
+        assert!(p.exists());
+    }
+
+    // --write removes them and says so; it leaves the newer one and the other name, and
+    // none of its own.
+    let out = fix_write(dir.path());
+    assert_eq!(out.status.code(), Some(0));
+    let stdout = String::from_utf8(out.stdout).unwrap();
+    for p in &left {
+        assert!(
+            stdout.contains(&format!(
+                "Removed a temporary file an interrupted run left: {}\n",
+                p.display()
+            )),
+            "{stdout}"
+        );
+    }
+    assert!(stdout.contains("Fixed 2 findings in 2 files."), "{stdout}");
+    assert_eq!(temporary_files(dir.path()), [fresh]);
+    assert!(notes.exists());
+    assert!(
+        !stdout.contains("Fresh1") && !stdout.contains("notes"),
+        "{stdout}"
+    );
+}
+
+#[test]
+fn an_interrupted_write_leaves_no_temporary_file() {
+    use std::os::unix::process::ExitStatusExt;
+    let (original, _) = gen_tree(1000, 9, 25);
+    let fixed = tempfile::TempDir::new().unwrap();
+    copy_dir(original.path(), fixed.path());
+    xray_setup()
+        .arg("fix")
+        .arg(fixed.path())
+        .args(["--write", "--unsafe"])
+        .assert()
+        .success();
+    let (before, fixed) = (read_rel(original.path()), read_rel(fixed.path()));
+    let binary = assert_cmd::cargo::cargo_bin("xray-setup");
+    let mut caught = 0;
+    for signal in ["TERM", "INT", "HUP"] {
+        let work = tempfile::TempDir::new().unwrap();
+        copy_dir(original.path(), work.path());
+        let mut child = std::process::Command::new(&binary)
+            .arg("fix")
+            .arg(work.path())
+            .args(["--write", "--unsafe"])
+            .stdout(std::process::Stdio::null())
+            .spawn()
+            .unwrap();
+        // Signalled as soon as a file is being written, that is while a temporary file
+        // exists: no sleeping, no timing.
+        let status = loop {
+            if let Some(status) = child.try_wait().unwrap() {
+                break status;
+            }
+            if !temporary_files(work.path()).is_empty() {
+                let sent = std::process::Command::new("kill")
+                    .arg(format!("-{signal}"))
+                    .arg(child.id().to_string())
+                    .status()
+                    .unwrap();
+                assert!(sent.success());
+                break child.wait().unwrap();
+            }
+        };
+        if status.signal().is_some() {
+            caught += 1;
+            assert!(
+                matches!(
+                    (signal, status.signal()),
+                    ("TERM", Some(15)) | ("INT", Some(2)) | ("HUP", Some(1))
+                ),
+                "SIG{signal}: ended as {status:?}, not by the signal"
+            );
+        }
+        assert_eq!(
+            temporary_files(work.path()),
+            Vec::<std::path::PathBuf>::new(),
+            "SIG{signal}"
+        );
+        // Every file is whole: as it was, or fixed.
+        let after = read_rel(work.path());
+        assert_eq!(after.len(), before.len());
+        for (rel, bytes) in &after {
+            assert!(bytes == &before[rel] || bytes == &fixed[rel], "{rel:?}");
+        }
+    }
+    assert!(caught > 0, "no run was caught while writing");
 }

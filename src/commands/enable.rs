@@ -1,16 +1,19 @@
 //! `xray-setup enable`: reads the account, shows the plan, and with --apply (and a yes)
-//! makes it, journaled; `--undo JOURNAL` puts a journal back; `--emit cli` prints a script.
+//! makes it, journaled; `--undo JOURNAL` puts a journal back, only with credentials for
+//! the account it was written in; `--emit cli` prints a script.
 
 use super::{account, count};
 use crate::cli::{Emit, EnableArgs};
 use anyhow::{Context, Result, bail};
 use std::io::{BufRead, IsTerminal, Write};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use xray_setup::enable::{
-    self, Journal, Outcome, Plan, Selection, Settings, Status, Step, Target, journal, plan, script,
-    undo,
+    self, AccountId, Journal, Outcome, Plan, Selection, Settings, Status, Step, Target, journal,
+    plan, script, undo,
 };
+use xray_setup::source::aws::SdkAccount;
+use xray_setup::source::aws::api::{Identity, Writer};
 
 pub fn run(args: &EnableArgs) -> Result<ExitCode> {
     let runtime = account::runtime()?;
@@ -27,6 +30,11 @@ async fn run_enable(args: &EnableArgs) -> Result<ExitCode> {
         );
     }
     let (sdk, mut options) = account::connect(&args.aws).await?;
+    let identity = caller(&sdk).await?;
+    let here = AccountId {
+        account: identity.account.clone(),
+        partition: identity.partition.clone(),
+    };
     options.names = args.functions.clone();
     options.stages = args.stages;
     options.sampling_rules = false;
@@ -48,10 +56,10 @@ async fn run_enable(args: &EnableArgs) -> Result<ExitCode> {
     let mut stdout = std::io::stdout().lock();
     if let Some(Emit::Cli) = args.emit {
         let iam_region = options.regions.first().map_or("us-east-1", String::as_str);
-        stdout.write_all(script::render(&plan, iam_region, &journal::now()).as_bytes())?;
+        stdout.write_all(script::render(&plan, &here, iam_region, &journal::now()).as_bytes())?;
         return Ok(exit(false, incomplete));
     }
-    print_plan(&mut stdout, &plan, &options.regions)?;
+    print_plan(&mut stdout, &plan, &here, &options.regions)?;
     let blocked = !plan.blocked.is_empty();
     if plan.is_empty() {
         writeln!(stdout, "\nNothing to change.")?;
@@ -74,13 +82,13 @@ async fn run_enable(args: &EnableArgs) -> Result<ExitCode> {
         eprintln!("Nothing was changed.");
         return Ok(ExitCode::from(1));
     }
-    let path = journal_path(&args.journal, "xray-setup-enable");
-    let journal = Journal::create(&path)?;
+    let path = journal_path(&args.journal, "xray-setup-enable")?;
+    let journal = Journal::create(&path, &here)?;
     eprintln!("journal: {}", path.display());
     let bar = StepBar::new(changes);
     let outcomes = enable::apply(&sdk, &plan, &journal, &settings(args), &bar).await;
     bar.finish();
-    let failed = print_closing(&mut stdout, &outcomes, &plan)?;
+    let failed = print_closing(&mut stdout, &outcomes, &plan, "the plan was read")?;
     writeln!(
         stdout,
         "\nJournal: {0}\nTo put everything back: xray-setup enable --undo {0}",
@@ -89,29 +97,43 @@ async fn run_enable(args: &EnableArgs) -> Result<ExitCode> {
     Ok(exit(failed || blocked, incomplete))
 }
 
-async fn run_undo(args: &EnableArgs, path: &std::path::Path) -> Result<ExitCode> {
+/// Whom the credentials reach.
+async fn caller(sdk: &SdkAccount) -> Result<Identity> {
+    sdk.caller_identity().await.map_err(|e| {
+        anyhow::anyhow!(
+            "cannot tell which account the credentials reach: {}: {}",
+            e.operation(),
+            e.message()
+        )
+    })
+}
+
+async fn run_undo(args: &EnableArgs, path: &Path) -> Result<ExitCode> {
     let read = journal::read(path)?;
     for w in &read.warnings {
         eprintln!("warning: {w}");
     }
+    let name = path.display().to_string();
     let steps = undo::reversals(&read.entries);
     let mut stdout = std::io::stdout().lock();
     if steps.is_empty() {
-        writeln!(
-            stdout,
-            "{} records no change: nothing to undo.",
-            path.display()
-        )?;
+        writeln!(stdout, "{name} records no change: nothing to undo.")?;
         return Ok(ExitCode::SUCCESS);
     }
+    // Which account the journal was made in, before anything is asked of AWS.
+    let made_in = undo::journal_account(&read, &name, args.journal_account.as_deref())
+        .map_err(anyhow::Error::msg)?;
     // Regional clients for every region the journal names.
     let mut aws = args.aws.clone();
     aws.regions = regions_of(&steps);
     let (sdk, _) = account::connect(&aws).await?;
+    // Names repeat across accounts: nothing is read or changed by name until the
+    // credentials are known to reach the journal's account.
+    let identity = caller(&sdk).await?;
+    undo::check_caller(&made_in, &identity, &name).map_err(anyhow::Error::msg)?;
     writeln!(
         stdout,
-        "Put back what {} recorded ({}), where the account is still as it left it:",
-        path.display(),
+        "Put back what {name} recorded in {made_in} ({}), where the account is still as it left it:",
         count(steps.len(), "change", "changes")
     )?;
     for s in &steps {
@@ -122,13 +144,18 @@ async fn run_undo(args: &EnableArgs, path: &std::path::Path) -> Result<ExitCode>
         eprintln!("Nothing was changed.");
         return Ok(ExitCode::from(1));
     }
-    let undo_journal = journal_path(&args.journal, "xray-setup-undo");
-    let journal = Journal::create(&undo_journal)?;
+    let undo_journal = journal_path(&args.journal, "xray-setup-undo")?;
+    let journal = Journal::create(&undo_journal, &made_in)?;
     eprintln!("journal: {}", undo_journal.display());
     let bar = StepBar::new(steps.len());
     let outcomes = undo::undo(&sdk, &steps, &journal, &settings(args), &bar).await;
     bar.finish();
-    let failed = print_closing(&mut stdout, &outcomes, &Plan::default())?;
+    let failed = print_closing(
+        &mut stdout,
+        &outcomes,
+        &Plan::default(),
+        "the journal was written",
+    )?;
     writeln!(stdout, "\nJournal of the undo: {}", undo_journal.display())?;
     Ok(exit(failed, false))
 }
@@ -166,10 +193,17 @@ fn exit(failed: bool, incomplete: bool) -> ExitCode {
     }
 }
 
-fn journal_path(chosen: &Option<PathBuf>, prefix: &str) -> PathBuf {
-    chosen
-        .clone()
-        .unwrap_or_else(|| PathBuf::from(journal::default_name(prefix)))
+/// `--journal FILE`, else a new name in the state directory (made 0700 if missing).
+fn journal_path(chosen: &Option<PathBuf>, prefix: &str) -> Result<PathBuf> {
+    if let Some(path) = chosen {
+        return Ok(path.clone());
+    }
+    let dir = journal::default_dir().context(
+        "no state directory for the journal (neither XDG_STATE_HOME nor a home directory is known): pass --journal FILE",
+    )?;
+    journal::create_dir(&dir)
+        .with_context(|| format!("cannot create the journal directory {}", dir.display()))?;
+    Ok(dir.join(journal::default_name(prefix)))
 }
 
 /// Yes with --yes; asks on a terminal; refuses otherwise, since a pipeline cannot answer.
@@ -192,8 +226,18 @@ fn confirmed(yes: bool, question: &str) -> Result<bool> {
     Ok(matches!(answer.trim(), "y" | "Y" | "yes" | "Yes" | "YES"))
 }
 
-fn print_plan(out: &mut impl Write, plan: &Plan, regions: &[String]) -> Result<()> {
-    writeln!(out, "Plan for {}:", regions.join(", "))?;
+fn print_plan(
+    out: &mut impl Write,
+    plan: &Plan,
+    account: &AccountId,
+    regions: &[String],
+) -> Result<()> {
+    writeln!(
+        out,
+        "Plan for account {} ({}):",
+        account.account,
+        regions.join(", ")
+    )?;
     if let Some(first) = plan.grants.first() {
         let Target::RolePolicy { policy_arn, .. } = &first.target else {
             unreachable!("grants are role policies")
@@ -247,21 +291,28 @@ fn print_plan(out: &mut impl Write, plan: &Plan, regions: &[String]) -> Result<(
     Ok(())
 }
 
-/// The closing table; returns whether anything failed.
-fn print_closing(out: &mut impl Write, outcomes: &[Outcome], plan: &Plan) -> Result<bool> {
+/// The closing table; returns whether anything failed or was left alone. `since` says
+/// when the targets were last seen as expected ("the plan was read").
+fn print_closing(
+    out: &mut impl Write,
+    outcomes: &[Outcome],
+    plan: &Plan,
+    since: &str,
+) -> Result<bool> {
     let kinds = ["role policies", "functions", "REST stages"];
     let kind = |t: &Target| match t {
         Target::RolePolicy { .. } => 0,
         Target::FunctionTracing { .. } => 1,
         Target::StageTracing { .. } => 2,
     };
-    // [kind][changed, already fine, failed, not changed]
-    let mut table = [[0usize; 4]; 3];
+    // [kind][changed, already fine, left alone, failed, not changed]
+    let mut table = [[0usize; 5]; 3];
     for o in outcomes {
         let column = match o.status {
             Status::Changed => 0,
             Status::AlreadyFine => 1,
-            Status::Failed(_) => 2,
+            Status::LeftAlone(_) => 2,
+            Status::Failed(_) => 3,
         };
         table[kind(&o.target)][column] += 1;
     }
@@ -269,21 +320,37 @@ fn print_closing(out: &mut impl Write, outcomes: &[Outcome], plan: &Plan) -> Res
         table[kind(t)][1] += 1;
     }
     for b in &plan.blocked {
-        table[0][3] += 1;
-        table[1][3] += b.functions.len();
+        table[0][4] += 1;
+        table[1][4] += b.functions.len();
     }
     writeln!(
         out,
-        "\n{:<14} {:>8} {:>13} {:>7} {:>12}",
-        "", "changed", "already fine", "failed", "not changed"
+        "\n{:<14} {:>8} {:>13} {:>11} {:>7} {:>12}",
+        "", "changed", "already fine", "left alone", "failed", "not changed"
     )?;
     for (k, row) in kinds.iter().zip(table) {
         if row.iter().any(|n| *n > 0) {
             writeln!(
                 out,
-                "{k:<14} {:>8} {:>13} {:>7} {:>12}",
-                row[0], row[1], row[2], row[3]
+                "{k:<14} {:>8} {:>13} {:>11} {:>7} {:>12}",
+                row[0], row[1], row[2], row[3], row[4]
             )?;
+        }
+    }
+    let left: Vec<&Outcome> = outcomes
+        .iter()
+        .filter(|o| matches!(o.status, Status::LeftAlone(_)))
+        .collect();
+    if !left.is_empty() {
+        writeln!(
+            out,
+            "\nChanged by someone else since {since}, so left alone ({}):",
+            left.len()
+        )?;
+        for o in &left {
+            if let Status::LeftAlone(why) = &o.status {
+                writeln!(out, "  {}: {why}", o.target.arn())?;
+            }
         }
     }
     let failures: Vec<&Outcome> = outcomes
@@ -299,7 +366,7 @@ fn print_closing(out: &mut impl Write, outcomes: &[Outcome], plan: &Plan) -> Res
         }
     }
     print_blocked(out, plan)?;
-    Ok(!failures.is_empty())
+    Ok(!failures.is_empty() || !left.is_empty())
 }
 
 fn print_blocked(out: &mut impl Write, plan: &Plan) -> Result<()> {

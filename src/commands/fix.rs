@@ -1,11 +1,14 @@
 //! `xray-setup fix`: a diff by default, the files changed with --write, and a summary of
-//! what was fixed, what was left and why.
+//! what was fixed, what was left and why. Temporary files a killed `fix --write` left in
+//! the PATHs are mentioned, and removed with --write.
 
 use super::{colour, count, limits, variables};
 use crate::cli::FixArgs;
 use anyhow::{Result, bail};
 use std::io::Write;
+use std::path::PathBuf;
 use std::process::ExitCode;
+use xray_setup::atomic;
 use xray_setup::fix;
 use xray_setup::model::FileId;
 use xray_setup::policy::{self, Date, Scopes};
@@ -13,6 +16,8 @@ use xray_setup::rules::{self, Options};
 use xray_setup::source::terraform::{VariableArg, Variables};
 
 pub fn run(args: &FixArgs, command_line: Result<Vec<VariableArg>>) -> Result<ExitCode> {
+    // Temporary files older than this run were left by one that was killed.
+    let started = std::time::SystemTime::now();
     let variables = variables(command_line, args.workspace.as_deref())?;
     let codes = |flag: &str, keys: &[String]| -> Result<Vec<&'static str>> {
         keys.iter()
@@ -87,6 +92,12 @@ pub fn run(args: &FixArgs, command_line: Result<Vec<VariableArg>>) -> Result<Exi
             format!("the fix edits {file}, which the config's `exclude` leaves out"),
         ));
     }
+    let stale = atomic::stale(&args.paths, started);
+    let swept: Vec<(&PathBuf, std::io::Result<()>)> = if args.write {
+        stale.iter().map(|p| (p, std::fs::remove_file(p))).collect()
+    } else {
+        Vec::new()
+    };
     let applied = fix::apply(&outcome.inventory, &plan, args.write, &args.paths);
 
     let colour = colour(args.color, true);
@@ -134,6 +145,29 @@ pub fn run(args: &FixArgs, command_line: Result<Vec<VariableArg>>) -> Result<Exi
     for p in &applied.problems {
         writeln!(out, "Not written: {}: {}", p.display, p.reason)?;
     }
+    if !args.write {
+        for p in &stale {
+            writeln!(
+                out,
+                "Found a temporary file an interrupted run left (--write removes it): {}",
+                p.display()
+            )?;
+        }
+    }
+    for (p, removed) in &swept {
+        match removed {
+            Ok(()) => writeln!(
+                out,
+                "Removed a temporary file an interrupted run left: {}",
+                p.display()
+            )?,
+            Err(e) => writeln!(
+                out,
+                "Not removed: a temporary file an interrupted run left: {}: {e}",
+                p.display()
+            )?,
+        }
+    }
     for p in &outcome.inventory.problems {
         if let xray_setup::model::Origin::File { file, .. } = &p.origin {
             let shown = &outcome.inventory.files[file.0 as usize].display;
@@ -141,7 +175,8 @@ pub fn run(args: &FixArgs, command_line: Result<Vec<VariableArg>>) -> Result<Exi
         }
     }
     out.flush()?;
-    Ok(if applied.problems.is_empty() {
+    let unswept = swept.iter().any(|(_, removed)| removed.is_err());
+    Ok(if applied.problems.is_empty() && !unswept {
         ExitCode::SUCCESS
     } else {
         ExitCode::from(1)

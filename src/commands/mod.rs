@@ -11,8 +11,9 @@ pub mod generate;
 pub mod preflight;
 pub mod rules;
 
-use anyhow::{Context, Result, bail};
+use anyhow::{Result, bail};
 use std::io::{IsTerminal, Write};
+use xray_setup::atomic;
 use xray_setup::policy::Config;
 use xray_setup::source::terraform::eval::budget::Limits;
 use xray_setup::source::terraform::{VariableArg, Variables};
@@ -114,13 +115,36 @@ pub fn non_negative(x: f64) -> bool {
     x.is_finite() && x >= 0.0
 }
 
-/// Writes a report to a temporary file beside its destination, flushes it to disk, then
-/// renames it into place, so a reader never sees half a report and a crash never leaves
-/// one. A new file gets the mode any new file gets (0666 less the umask) and an existing
-/// one keeps its own: the temporary file's 0600 would hide a report, a baseline or
-/// generated Terraform from the rest of a team. A symlink to a file is written through
-/// (the file changes, the link stays); a destination that is not a regular file (a
-/// device such as /dev/stdout or /dev/null, a pipe) is written directly, never replaced.
+/// On SIGINT, SIGTERM or SIGHUP: deletes the temporary files being written
+/// ([`atomic::remove_live`]), then ends the process as the signal would have, so that an
+/// interrupted `fix --write` or report leaves none in the user's tree. If the handler
+/// cannot be installed, signals keep their default action (and the next `fix` sweeps).
+#[cfg(unix)]
+pub fn remove_temporary_files_on_signal() {
+    use signal_hook::consts::{SIGHUP, SIGINT, SIGTERM};
+    let Ok(mut signals) = signal_hook::iterator::Signals::new([SIGINT, SIGTERM, SIGHUP]) else {
+        return;
+    };
+    std::thread::spawn(move || {
+        if let Some(signal) = signals.forever().next() {
+            atomic::remove_live();
+            let _ = signal_hook::low_level::emulate_default_handler(signal);
+            // Only if the signal's default action did not end the process.
+            std::process::exit(128 + signal);
+        }
+    });
+}
+
+#[cfg(not(unix))]
+pub fn remove_temporary_files_on_signal() {}
+
+/// Writes a report atomically ([`xray_setup::atomic`]): a reader never sees half a report,
+/// and no temporary file outlives the run. A new file gets the mode any new file gets
+/// (0666 less the umask) and an existing one keeps its own: a temporary file's 0600 would
+/// hide a report, a baseline or generated Terraform from the rest of a team. A symlink to
+/// a file is written through (the file changes, the link stays); a destination that is
+/// not a regular file (a device such as /dev/stdout or /dev/null, a pipe) is written
+/// directly, never replaced.
 pub fn write_atomically(
     path: &std::path::Path,
     write: impl FnOnce(&mut dyn Write) -> std::io::Result<()>,
@@ -166,26 +190,19 @@ pub fn write_atomically(
         }
         Err(e) => return Err(fail(format!("{}: {}", dir.display(), io_reason(&e)))),
     }
-    let existing = std::fs::metadata(&path).ok().map(|m| m.permissions());
-    let mut builder = tempfile::Builder::new();
-    builder.prefix(".xray-setup-").suffix(".tmp");
-    #[cfg(unix)]
-    builder.permissions(std::os::unix::fs::PermissionsExt::from_mode(0o666));
-    let tmp = builder.tempfile_in(dir).map_err(|e| {
-        fail(format!(
+    let mode = match std::fs::metadata(&path) {
+        Ok(existing) => atomic::Mode::Keep(existing.permissions()),
+        Err(_) => atomic::Mode::New,
+    };
+    atomic::replace(&path, mode, write).map_err(|e| match e {
+        atomic::Error::Create(e) => fail(format!(
             "cannot create a file in {}: {}",
             dir.display(),
             io_reason(&e)
-        ))
-    })?;
-    let mut out = std::io::BufWriter::new(tmp);
-    write(&mut out).map_err(|e| fail(io_reason(&e)))?;
-    let tmp = out.into_inner().map_err(|e| fail(io_reason(e.error())))?;
-    tmp.as_file().sync_all().map_err(|e| fail(io_reason(&e)))?;
-    if let Some(permissions) = existing {
-        std::fs::set_permissions(tmp.path(), permissions)
-            .with_context(|| format!("cannot keep the permissions of {shown}"))?;
-    }
-    tmp.persist(&*path).map_err(|e| fail(io_reason(&e.error)))?;
-    Ok(())
+        )),
+        atomic::Error::Permissions(e) => {
+            fail(format!("cannot keep its permissions: {}", io_reason(&e)))
+        }
+        atomic::Error::Write(e) | atomic::Error::Rename(e) => fail(io_reason(&e)),
+    })
 }

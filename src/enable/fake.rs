@@ -26,9 +26,16 @@ pub struct State {
     /// functions whose updates fail
     pub failing: Vec<String>,
     pub failing_attach: Vec<String>,
+    /// function -> a mode someone else sets just before our next update of it arrives
+    /// (after the re-read): the change lands in the last window.
+    pub set_before_update: HashMap<String, String>,
+    /// function -> its revision, bumped by every change, as Lambda's `RevisionId`
+    pub revisions: HashMap<String, u64>,
 }
 
 const REGION: &str = "r";
+/// The account the fake holds.
+pub const ACCOUNT: &str = "111111111111";
 
 impl Memory {
     pub fn new(state: State) -> Memory {
@@ -58,7 +65,24 @@ impl Memory {
 }
 
 fn role_arn(name: &str) -> String {
-    format!("arn:aws:iam::1:role/{name}")
+    format!("arn:aws:iam::{ACCOUNT}:role/{name}")
+}
+
+/// A function's name from its name or ARN, as Lambda takes either; an ARN in another
+/// account is refused, as Lambda does.
+fn function_name<'a>(operation: &'static str, name_or_arn: &'a str) -> Result<&'a str> {
+    match name_or_arn.strip_prefix("arn:") {
+        None => Ok(name_or_arn),
+        Some(_) => {
+            let (head, name) = name_or_arn
+                .split_once(":function:")
+                .ok_or_else(|| failed(operation, "not a function ARN"))?;
+            if !head.ends_with(&format!(":{ACCOUNT}")) {
+                return Err(failed(operation, "the ARN is in another account"));
+            }
+            Ok(name)
+        }
+    }
 }
 
 fn failed(operation: &'static str, message: &str) -> ApiError {
@@ -78,7 +102,7 @@ impl Account for Memory {
                 .iter()
                 .map(|(name, (role, mode))| FunctionInfo {
                     name: name.clone(),
-                    arn: format!("arn:aws:lambda:{REGION}:1:function:{name}"),
+                    arn: format!("arn:aws:lambda:{REGION}:{ACCOUNT}:function:{name}"),
                     role: role_arn(role),
                     mode: Some(mode.clone()),
                 })
@@ -149,6 +173,29 @@ impl Account for Memory {
 }
 
 impl Writer for Memory {
+    async fn caller_identity(&self) -> Result<Identity> {
+        self.call("GetCallerIdentity");
+        Ok(Identity::new(
+            ACCOUNT,
+            &format!("arn:aws:sts::{ACCOUNT}:assumed-role/Admin/test"),
+        ))
+    }
+    async fn attached_policies(&self, role: &str) -> Result<Vec<String>> {
+        self.call("ListAttachedRolePolicies");
+        let s = self.state.lock().unwrap();
+        s.roles
+            .get(role)
+            .cloned()
+            .ok_or_else(|| failed("iam:ListAttachedRolePolicies", "no such role"))
+    }
+    async fn stage_tracing(&self, _: &str, api: &str, stage: &str) -> Result<bool> {
+        self.call("GetStage");
+        let s = self.state.lock().unwrap();
+        s.stages
+            .get(&(api.to_string(), stage.to_string()))
+            .copied()
+            .ok_or_else(|| failed("apigateway:GetStage", "no such stage"))
+    }
     async fn attach_role_policy(&self, role: &str, policy_arn: &str) -> Result<()> {
         self.call("AttachRolePolicy");
         let mut s = self.state.lock().unwrap();
@@ -175,10 +222,25 @@ impl Writer for Memory {
         _: &str,
         function: &str,
         mode: &str,
+        revision: Option<&str>,
     ) -> std::result::Result<(), UpdateError> {
         self.call("UpdateFunctionConfiguration");
+        let function = function_name("lambda:UpdateFunctionConfiguration", function)
+            .map_err(UpdateError::Other)?;
         let mut guard = self.state.lock().unwrap();
         let s = &mut *guard;
+        if let Some(theirs) = s.set_before_update.remove(function)
+            && let Some((_, m)) = s.functions.get_mut(function)
+        {
+            *m = theirs;
+            *s.revisions.entry(function.into()).or_default() += 1;
+        }
+        let now = s.revisions.get(function).copied().unwrap_or_default();
+        if revision.is_some_and(|r| r != now.to_string()) {
+            return Err(UpdateError::Stale(
+                "The Revision Id provided does not match the latest Revision Id".into(),
+            ));
+        }
         if s.failing.iter().any(|f| f == function) {
             return Err(UpdateError::Other(failed(
                 "lambda:UpdateFunctionConfiguration",
@@ -203,6 +265,7 @@ impl Writer for Memory {
         match s.functions.get_mut(function) {
             Some((_, m)) => {
                 *m = mode.into();
+                *s.revisions.entry(function.into()).or_default() += 1;
                 Ok(())
             }
             None => Err(UpdateError::Other(failed(
@@ -215,12 +278,22 @@ impl Writer for Memory {
         self.call("Wait");
         Ok(())
     }
-    async fn tracing_mode(&self, _: &str, function: &str) -> Result<String> {
+    async fn function_tracing(&self, _: &str, function: &str) -> Result<FunctionTracing> {
         self.call("GetFunctionConfiguration");
+        let function = function_name("lambda:GetFunctionConfiguration", function)?;
         let s = self.state.lock().unwrap();
         s.functions
             .get(function)
-            .map(|(_, m)| m.clone())
+            .map(|(_, m)| FunctionTracing {
+                mode: m.clone(),
+                revision: Some(
+                    s.revisions
+                        .get(function)
+                        .copied()
+                        .unwrap_or_default()
+                        .to_string(),
+                ),
+            })
             .ok_or_else(|| failed("lambda:GetFunctionConfiguration", "no such function"))
     }
     async fn set_stage_tracing(&self, _: &str, api: &str, stage: &str, on: bool) -> Result<()> {

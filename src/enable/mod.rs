@@ -3,6 +3,12 @@
 //! makes its changes in order (grants, then functions, then stages) through
 //! [`Writer`](crate::source::aws::api::Writer), writing each to a [`journal`] before and
 //! after; [`undo`] reverses a journal; [`script`] prints the same plan as AWS CLI commands.
+//!
+//! Targets are addressed by ARN wherever the API takes one (a function), by the name an
+//! ARN gives (a role) or by REST API id and stage name; before a journal is undone the
+//! credentials' account is checked against the journal's, since names repeat across
+//! accounts. Each target is read again just before it changes: one that is no longer as
+//! the plan (or the journal) saw it is left alone.
 
 pub mod apply;
 #[cfg(test)]
@@ -15,7 +21,7 @@ mod tests;
 pub mod undo;
 
 pub use apply::{Settings, apply};
-pub use journal::{Entry, Journal, JournalError, Outcome as JournalOutcome};
+pub use journal::{AccountId, Entry, Journal, JournalError, Outcome as JournalOutcome};
 pub use plan::{Blocked, Plan, Selection, Step};
 
 use serde::{Deserialize, Serialize};
@@ -51,6 +57,27 @@ impl Target {
             Target::FunctionTracing { function_arn, .. } => function_arn,
             Target::StageTracing { stage_arn, .. } => stage_arn,
         }
+    }
+
+    /// The role's name, from its ARN (`arn:aws:iam::123456789012:role/path/NAME`), which
+    /// IAM's calls take instead of the ARN.
+    pub fn role_name(&self) -> Option<&str> {
+        match self {
+            Target::RolePolicy { role, role_arn, .. } => Some(
+                role_arn
+                    .split_once(":role/")
+                    .and_then(|(_, path)| path.rsplit('/').next())
+                    .filter(|n| !n.is_empty())
+                    .unwrap_or(role),
+            ),
+            _ => None,
+        }
+    }
+
+    /// The account its ARN names: a function's or a role's; `None` for a stage, whose
+    /// ARN names none.
+    pub fn account(&self) -> Option<&str> {
+        crate::source::aws::api::arn_account(self.arn())
     }
 
     /// How messages name it.
@@ -112,6 +139,10 @@ pub enum Status {
     Changed,
     /// Already in the wanted state (found so when undoing).
     AlreadyFine,
+    /// Read again just before the change (or refused by Lambda during it), it was no
+    /// longer as the plan (or the journal) saw it: someone else changed it, so it was
+    /// left alone. Says what it is now: "left alone: it is Active now, ...".
+    LeftAlone(String),
     Failed(String),
 }
 

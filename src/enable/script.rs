@@ -1,8 +1,12 @@
 //! `--emit cli`: the plan as a shell script of AWS CLI commands, in the order `enable`
 //! makes them, for teams that want to read or run the change themselves. Every name is
 //! single-quoted, every command names its region, and each command sets a state rather
-//! than adding to one, so the script can run twice.
+//! than adding to one, so the script can run twice. It starts by asking
+//! `aws sts get-caller-identity` which account the credentials reach, and stops, changing
+//! nothing, unless it is the account (and partition) the plan was read from: names repeat
+//! across accounts. Functions are named by ARN, which Lambda also checks.
 
+use super::journal::AccountId;
 use super::plan::{Plan, Step};
 use super::{State, Target};
 use std::fmt::Write;
@@ -10,9 +14,9 @@ use std::fmt::Write;
 /// How long the script retries an update Lambda refuses for now, in seconds.
 const PATIENCE_SECONDS: u32 = 60;
 
-/// The script. `iam_region` is the region IAM commands name (IAM is global; the CLI
-/// wants one all the same).
-pub fn render(plan: &Plan, iam_region: &str, generated_at: &str) -> String {
+/// The script for `account`, the account the plan was read from. `iam_region` is the
+/// region IAM commands name (IAM is global; the CLI wants one all the same).
+pub fn render(plan: &Plan, account: &AccountId, iam_region: &str, generated_at: &str) -> String {
     let mut s = String::new();
     let count =
         |n: usize, one: &str, many: &str| format!("{n} {}", if n == 1 { one } else { many });
@@ -28,10 +32,33 @@ pub fn render(plan: &Plan, iam_region: &str, generated_at: &str) -> String {
         count(plan.functions.len(), "function", "functions"),
         count(plan.stages.len(), "REST stage", "REST stages"),
     );
+    let _ = writeln!(
+        s,
+        "# Written for {account}: it stops, changing nothing, with credentials for any other."
+    );
     s.push_str(
         "# In order: grants, then functions (each waiting for its update to finish), then\n\
          # stages. Safe to run again: each command sets a state rather than adding to one.\n\
          set -euo pipefail\n",
+    );
+    let _ = write!(
+        s,
+        r#"
+expected_account={account_id}
+expected_partition={partition}
+identity=$(aws sts get-caller-identity --region {region} --query '[Account, Arn]' --output text)
+read -r account caller <<<"$identity"
+partition=${{caller#arn:}}
+partition=${{partition%%:*}}
+if [ "$account" != "$expected_account" ] || [ "$partition" != "$expected_partition" ]; then
+  printf 'these credentials reach account %s (partition %s) as %s, but this script was written for account %s (partition %s): nothing was changed\n' \
+    "$account" "$partition" "$caller" "$expected_account" "$expected_partition" >&2
+  exit 2
+fi
+"#,
+        account_id = quote(&account.account),
+        partition = quote(&account.partition),
+        region = quote(iam_region),
     );
     if !plan.functions.is_empty() {
         let _ = write!(
@@ -114,15 +141,17 @@ fn command(s: &mut String, step: &Step, iam_region: &str) {
                 "detach"
             },
             q(iam_region),
-            q(role),
+            q(step.target.role_name().unwrap_or(role)),
             q(policy_arn)
         ),
         (
             Target::FunctionTracing {
-                region, function, ..
+                region,
+                function_arn,
+                ..
             },
             _,
-        ) => writeln!(s, "enable_tracing {} {}", q(region), q(function)),
+        ) => writeln!(s, "enable_tracing {} {}", q(region), q(function_arn)),
         (
             Target::StageTracing {
                 region,

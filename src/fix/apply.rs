@@ -1,7 +1,8 @@
 //! Planning which fixes to apply, and applying them: edits per file from the end
 //! backwards, the result parsed before anything is written, each file written atomically
-//! (a temporary file beside it, then a rename, permissions kept), and never a file that
-//! changed since it was read, one outside the PATHs given, or one behind a symlink.
+//! ([`crate::atomic`]: a temporary file beside it, then a rename, permissions kept; no
+//! temporary file outlives the run), and never a file that changed since it was read, one
+//! outside the PATHs given, or one behind a symlink.
 
 use super::{Edit, Fix, Safety, render};
 use crate::finding::Finding;
@@ -221,21 +222,12 @@ fn write_safely(path: &Path, before: &str, after: &str, roots: &[PathBuf]) -> Re
     if now != before.as_bytes() {
         return Err("it changed since it was read; run fix again".into());
     }
-    let dir = real.parent().ok_or("it has no directory")?;
-    let mut tmp = tempfile::Builder::new()
-        .prefix(".xray-setup-")
-        .suffix(".tmp")
-        .tempfile_in(dir)
-        .map_err(|e| format!("cannot write beside it: {e}"))?;
-    use std::io::Write;
-    tmp.write_all(after.as_bytes())
-        .and_then(|()| tmp.as_file().sync_all())
-        .map_err(|e| format!("cannot write: {e}"))?;
-    std::fs::set_permissions(tmp.path(), meta.permissions())
-        .map_err(|e| format!("cannot keep its permissions: {e}"))?;
-    tmp.persist(&real)
-        .map_err(|e| format!("cannot replace it: {}", e.error))?;
-    Ok(())
+    crate::atomic::replace(
+        &real,
+        crate::atomic::Mode::Keep(meta.permissions()),
+        |out| out.write_all(after.as_bytes()),
+    )
+    .map_err(|e| e.to_string())
 }
 
 /// The change as a unified diff, with `a/` and `b/` paths as git shows them.

@@ -296,9 +296,19 @@ impl Moto {
 
     /// What `enable` changes, keyed by names (`tests/moto/state.py`).
     pub fn state(&self) -> Value {
+        self.state_with(&[])
+    }
+
+    /// The same in the account of `role_arn`, which moto lets anyone assume.
+    pub fn state_in(&self, role_arn: &str) -> Value {
+        self.state_with(&["--role-arn", role_arn])
+    }
+
+    fn state_with(&self, args: &[&str]) -> Value {
         let out = std::process::Command::new(venv_python())
             .arg(Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/moto/state.py"))
             .args(["--endpoint", &self.url])
+            .args(args)
             .output()
             .unwrap();
         assert_success(&out);

@@ -6,15 +6,23 @@
   position/limit (moto returns everything at once);
 - the X-Ray sampling-rule API (Get/Create/Update/DeleteSamplingRule), with the Default
   rule, which moto does not implement;
+- UpdateFunctionConfiguration gives the function a new RevisionId and refuses (412
+  PreconditionFailedException) one naming a RevisionId that is no longer the function's,
+  as Lambda does (moto keeps one revision forever and ignores the parameter);
 - on request, throttling as AWS does it (a rate limit per service) and a random share
   of calls answered with each service's throttling error, calls of a service denied,
-  and chosen UpdateFunctionConfiguration calls failed, to prove retries and failures.
+  and chosen UpdateFunctionConfiguration calls failed, to prove retries and failures;
+- on request, someone else changing a function (in account 123456789012) at the moment
+  xray-setup reads it again before its update ("change_on_read") or at the moment its
+  update arrives ("change_on_update"), to prove that a target changed since the plan is
+  left alone: moto serves requests one by one and cannot interleave them otherwise.
 
     harness.py [--port N]     prints "READY <port>" once it serves on 127.0.0.1
 
 Control endpoints: POST /_harness/config {"throttle": 0.05, "rate_limit": 10, "fail_updates": ["fn-1"],
-"deny": ["xray"], "page_size": 2}; GET /_harness/log (what was served; POST with a body
-to read and clear it); POST /_harness/reset.
+"deny": ["xray"], "page_size": 2, "change_on_read": {"fn-2": "Active"}, "change_on_update": {"fn-3":
+"PassThrough"}} (each change happens once); GET /_harness/log (what was served, with the path
+each call named; POST with a body to read and clear it); POST /_harness/reset.
 """
 import argparse
 import json
@@ -27,27 +35,53 @@ import threading
 import urllib.error
 import urllib.request
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from urllib.parse import parse_qs, urlencode, urlparse
+from urllib.parse import parse_qs, unquote, urlencode, urlparse
 
 os.environ.setdefault("MOTO_IAM_LOAD_MANAGED_POLICIES", "true")
 
+import uuid  # noqa: E402
+
 from moto.awslambda import models as lambda_models  # noqa: E402
+from moto.awslambda.exceptions import PreconditionFailedException  # noqa: E402
 from moto.moto_server.threaded_moto_server import ThreadedMotoServer  # noqa: E402
 
 _update = lambda_models.LambdaFunction.update_configuration
+_configuration = lambda_models.LambdaFunction.get_configuration
+
+
+def revision_of(fn):
+    """The function's RevisionId, which moto's functions do not have."""
+    return fn.__dict__.setdefault("harness_revision", str(uuid.uuid4()))
+
+
+def configuration_with_revision(self, *args, **kwargs):
+    """GetFunctionConfiguration (and each item of ListFunctions) with the RevisionId."""
+    config = _configuration(self, *args, **kwargs)
+    config["RevisionId"] = revision_of(self)
+    return config
 
 
 def update_with_tracing(self, config_updates):
-    """moto drops TracingConfig on update; AWS stores it."""
+    """moto drops TracingConfig on update and ignores RevisionId; AWS stores the one,
+    refuses an update naming a revision that is no longer the function's, and gives each
+    update a new revision."""
+    revision = config_updates.get("RevisionId")
+    if revision and revision != revision_of(self):
+        raise PreconditionFailedException(
+            "The Revision Id provided does not match the latest Revision Id. "
+            "Call the GetFunction/GetAlias API to retrieve the latest Revision Id")
     if "TracingConfig" in config_updates:
         self.tracing_config = {"Mode": config_updates["TracingConfig"].get("Mode", "PassThrough")}
+    self.harness_revision = str(uuid.uuid4())
     return _update(self, config_updates)
 
 
 lambda_models.LambdaFunction.update_configuration = update_with_tracing
+lambda_models.LambdaFunction.get_configuration = configuration_with_revision
 
 STATE = {"throttle": 0.0, "rate_limit": None, "fail_updates": set(), "deny": set(), "page_size": None,
-         "log": [], "rules": {}, "buckets": {}}
+         "change_on_read": {}, "change_on_update": {}, "log": [], "rules": {}, "buckets": {}}
+ACCOUNT = "123456789012"  # moto's default account, where "someone else" changes functions
 LOCK = threading.Lock()
 RANDOM = random.Random(7)
 
@@ -88,6 +122,23 @@ def over_rate(service):
 def service_of(headers):
     m = re.search(r"Credential=[^/]+/[^/]+/[^/]+/([^/]+)/aws4_request", headers.get("Authorization", ""))
     return m.group(1) if m else ""
+
+
+def region_of(headers):
+    m = re.search(r"Credential=[^/]+/[^/]+/([^/]+)/[^/]+/aws4_request", headers.get("Authorization", ""))
+    return m.group(1) if m else "us-east-1"
+
+
+def function_of(url):
+    """The function a Lambda call names in its path, by name or ARN: its name."""
+    return unquote(url.path.split("/functions/")[1].split("/")[0]).split(":")[-1]
+
+
+def someone_else_sets(region, name, mode):
+    """Another hand (a deploy, a console click) updating the function: a new revision, and
+    the mode it sets."""
+    fn = lambda_models.lambda_backends[ACCOUNT][region].get_function(name)
+    update_with_tracing(fn, {"TracingConfig": {"Mode": mode}})
 
 
 THROTTLE = {
@@ -153,7 +204,8 @@ class Handler(BaseHTTPRequestHandler):
         with LOCK:
             throttle = service in THROTTLE and (RANDOM.random() < STATE["throttle"] or over_rate(service))
             denied = service in STATE["deny"]
-            STATE["log"].append({"service": service, "operation": operation, "throttled": throttle, "denied": denied})
+            STATE["log"].append({"service": service, "operation": operation, "path": unquote(url.path),
+                                 "throttled": throttle, "denied": denied})
         if throttle:
             status, code, form = THROTTLE[service]
             return self.error(service, status, code, "Rate exceeded", form)
@@ -161,10 +213,15 @@ class Handler(BaseHTTPRequestHandler):
             form = "xml" if service == "iam" else "json"
             code = "AccessDenied" if service == "iam" else "AccessDeniedException"
             return self.error(service, 403, code, f"not authorized to perform {service}:{operation}", form)
-        if operation == "UpdateFunctionConfiguration":
-            name = url.path.split("/functions/")[1].split("/")[0]
-            if name in STATE["fail_updates"] or name.split(":")[-1] in STATE["fail_updates"]:
-                return self.error(service, 500, "ServiceException", "injected failure")
+        if operation == "UpdateFunctionConfiguration" and function_of(url) in STATE["fail_updates"]:
+            return self.error(service, 500, "ServiceException", "injected failure")
+        change = {"GetFunctionConfiguration": "change_on_read",
+                  "UpdateFunctionConfiguration": "change_on_update"}.get(operation)
+        if change:
+            with LOCK:
+                mode = STATE[change].pop(function_of(url), None)
+            if mode:
+                someone_else_sets(region_of(self.headers), function_of(url), mode)
         if service == "xray":
             return self.xray(url.path, body)
         if operation == "ListFunctions":
@@ -228,6 +285,8 @@ class Handler(BaseHTTPRequestHandler):
                 STATE["deny"] = set(cfg.get("deny", STATE["deny"]))
                 STATE["page_size"] = cfg.get("page_size", STATE["page_size"])
                 STATE["rate_limit"] = cfg.get("rate_limit", STATE["rate_limit"])
+                STATE["change_on_read"] = dict(cfg.get("change_on_read", STATE["change_on_read"]))
+                STATE["change_on_update"] = dict(cfg.get("change_on_update", STATE["change_on_update"]))
                 return self.reply(200, {"ok": True})
             if path == "/_harness/log":
                 log = STATE["log"]
@@ -236,7 +295,7 @@ class Handler(BaseHTTPRequestHandler):
                 return self.reply(200, log)
             if path == "/_harness/reset":
                 STATE.update(throttle=0.0, rate_limit=None, fail_updates=set(), deny=set(), page_size=None, log=[],
-                             buckets={})
+                             buckets={}, change_on_read={}, change_on_update={})
                 reset_rules()
                 forward(self.moto_port, "POST", "/moto-api/reset", {}, b"")
                 return self.reply(200, {"ok": True})
@@ -245,7 +304,7 @@ class Handler(BaseHTTPRequestHandler):
 
 def operation_of(service, method, url, body):
     path = url.path
-    if service == "iam":
+    if service in ("iam", "sts"):
         return parse_qs(body.decode(errors="replace")).get("Action", [""])[0]
     if service == "lambda":
         if re.fullmatch(r"/2015-03-31/functions/?", path):
@@ -259,7 +318,7 @@ def operation_of(service, method, url, body):
         if re.fullmatch(r"/restapis/[^/]+/stages/?", path):
             return "GetStages" if method == "GET" else "CreateStage"
         if re.fullmatch(r"/restapis/[^/]+/stages/[^/]+", path):
-            return "UpdateStage" if method == "PATCH" else method + "Stage"
+            return {"GET": "GetStage", "PATCH": "UpdateStage", "DELETE": "DeleteStage"}.get(method, method + " " + path)
         return method + " " + path
     if service == "xray":
         return path.strip("/")

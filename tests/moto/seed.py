@@ -3,7 +3,9 @@
 an audit must find, as JSON.
 
     seed.py --endpoint http://127.0.0.1:PORT [--functions 300] [--roles 40] [--apis 6] [--seed 1]
-            [--kinds managed,inline,...]
+            [--kinds managed,inline,...] [--role-arn arn:aws:iam::ACCOUNT:role/NAME]
+
+With --role-arn, it seeds the account of that role (moto lets any role be assumed).
 
 Roles come in every kind: the X-Ray managed policy attached, an inline grant, a customer
 managed policy, a grant scoped to a resource (which grants nothing), only the basic
@@ -33,6 +35,7 @@ def doc(actions, resource="*", effect="Allow"):
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--endpoint", required=True)
+    ap.add_argument("--role-arn", help="work in the account of this role")
     ap.add_argument("--functions", type=int, default=300)
     ap.add_argument("--roles", type=int, default=40)
     ap.add_argument("--apis", type=int, default=6)
@@ -45,6 +48,10 @@ def main():
         ap.error(f"unknown kinds: {sorted(unknown)}")
     rnd = random.Random(a.seed)
     kw = dict(endpoint_url=a.endpoint, region_name=REGION, aws_access_key_id="testing", aws_secret_access_key="testing")
+    if a.role_arn:
+        creds = boto3.client("sts", **kw).assume_role(RoleArn=a.role_arn, RoleSessionName="tests")["Credentials"]
+        kw.update(aws_access_key_id=creds["AccessKeyId"], aws_secret_access_key=creds["SecretAccessKey"],
+                  aws_session_token=creds["SessionToken"])
     iam, lam, apigw, xray = (boto3.client(s, **kw) for s in ("iam", "lambda", "apigateway", "xray"))
 
     trust = json.dumps({"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Principal": {"Service": "lambda.amazonaws.com"}, "Action": "sts:AssumeRole"}]})

@@ -31,6 +31,7 @@ struct Regional {
 
 pub struct SdkAccount {
     iam: aws_sdk_iam::Client,
+    sts: aws_sdk_sts::Client,
     regions: HashMap<String, Regional>,
     calls: Mutex<BTreeMap<&'static str, usize>>,
 }
@@ -113,6 +114,7 @@ impl SdkAccount {
             .collect();
         let account = SdkAccount {
             iam: aws_sdk_iam::Client::new(&base),
+            sts: aws_sdk_sts::Client::new(&base),
             regions: regional,
             calls: Mutex::new(BTreeMap::new()),
         };
@@ -155,6 +157,10 @@ impl SdkAccount {
 
     pub(super) fn iam(&self) -> &aws_sdk_iam::Client {
         &self.iam
+    }
+
+    pub(super) fn sts(&self) -> &aws_sdk_sts::Client {
+        &self.sts
     }
 
     pub(super) fn lambda(&self, region: &str) -> &aws_sdk_lambda::Client {

@@ -7,6 +7,22 @@ use aws_sdk_lambda::types::{TracingConfig, TracingMode};
 use std::time::Duration;
 
 impl Writer for SdkAccount {
+    async fn caller_identity(&self) -> Result<Identity> {
+        let out = self
+            .call(
+                "sts:GetCallerIdentity",
+                self.sts().get_caller_identity().send(),
+            )
+            .await?;
+        match (out.account(), out.arn()) {
+            (Some(account), Some(arn)) => Ok(Identity::new(account, arn)),
+            _ => Err(ApiError::Failed {
+                operation: "sts:GetCallerIdentity",
+                message: "the answer names no account".into(),
+            }),
+        }
+    }
+
     async fn attach_role_policy(&self, role: &str, policy_arn: &str) -> Result<()> {
         self.call(
             "iam:AttachRolePolicy",
@@ -38,6 +54,7 @@ impl Writer for SdkAccount {
         region: &str,
         function: &str,
         mode: &str,
+        revision: Option<&str>,
     ) -> std::result::Result<(), UpdateError> {
         use aws_sdk_lambda::operation::update_function_configuration::UpdateFunctionConfigurationError as E;
         self.count("lambda:UpdateFunctionConfiguration");
@@ -50,6 +67,7 @@ impl Writer for SdkAccount {
                     .mode(TracingMode::from(mode))
                     .build(),
             )
+            .set_revision_id(revision.map(str::to_string))
             .send()
             .await;
         match result {
@@ -64,6 +82,9 @@ impl Writer for SdkAccount {
                 }
                 Some(E::ResourceConflictException(c)) => {
                     Err(UpdateError::Conflict(c.message().unwrap_or("").to_string()))
+                }
+                Some(E::PreconditionFailedException(p)) => {
+                    Err(UpdateError::Stale(p.message().unwrap_or("").to_string()))
                 }
                 _ => Err(UpdateError::Other(error(
                     "lambda:UpdateFunctionConfiguration",
@@ -90,7 +111,7 @@ impl Writer for SdkAccount {
             })
     }
 
-    async fn tracing_mode(&self, region: &str, function: &str) -> Result<String> {
+    async fn function_tracing(&self, region: &str, function: &str) -> Result<FunctionTracing> {
         let out = self
             .call(
                 "lambda:GetFunctionConfiguration",
@@ -100,10 +121,56 @@ impl Writer for SdkAccount {
                     .send(),
             )
             .await?;
-        Ok(out
-            .tracing_config()
-            .and_then(|t| t.mode())
-            .map_or("PassThrough".to_string(), |m| m.as_str().to_string()))
+        Ok(FunctionTracing {
+            mode: out
+                .tracing_config()
+                .and_then(|t| t.mode())
+                .map_or("PassThrough".to_string(), |m| m.as_str().to_string()),
+            revision: out.revision_id().map(str::to_string),
+        })
+    }
+
+    async fn attached_policies(&self, role: &str) -> Result<Vec<String>> {
+        let mut attached = Vec::new();
+        let mut marker = None;
+        loop {
+            let page = self
+                .call(
+                    "iam:ListAttachedRolePolicies",
+                    self.iam()
+                        .list_attached_role_policies()
+                        .role_name(role)
+                        .set_marker(marker)
+                        .send(),
+                )
+                .await?;
+            attached.extend(
+                page.attached_policies()
+                    .iter()
+                    .filter_map(|p| p.policy_arn().map(str::to_string)),
+            );
+            marker = page
+                .marker()
+                .filter(|_| page.is_truncated())
+                .map(str::to_string);
+            if marker.is_none() {
+                return Ok(attached);
+            }
+        }
+    }
+
+    async fn stage_tracing(&self, region: &str, api: &str, stage: &str) -> Result<bool> {
+        let out = self
+            .call(
+                "apigateway:GetStage",
+                self.apigateway(region)
+                    .get_stage()
+                    .rest_api_id(api)
+                    .stage_name(stage)
+                    .send(),
+            )
+            .await?;
+        Ok(out.tracing_enabled)
     }
 
     async fn set_stage_tracing(
