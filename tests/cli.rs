@@ -252,10 +252,11 @@ fn json_contract_on_the_example() {
     insta::assert_json_snapshot!(report);
 }
 
-/// A report that cannot be renamed into place (a directory stands there) fails with exit
-/// 2 after its temporary file was written, and leaves no temporary file beside it.
+/// A report that cannot be put in place (a directory stands there) fails with exit 2 and
+/// leaves no temporary file beside it. (A rename failing after the temporary file was
+/// written is tested in `atomic`'s unit tests: here the directory is refused first.)
 #[test]
-fn a_report_that_cannot_be_put_in_place_leaves_no_temporary_file() {
+fn a_report_onto_a_directory_fails_and_leaves_no_temporary_file() {
     let dir = tempfile::tempdir().unwrap();
     let blocked = dir.path().join("report.json");
     std::fs::create_dir(&blocked).unwrap();
@@ -275,7 +276,7 @@ fn a_report_that_cannot_be_put_in_place_leaves_no_temporary_file() {
     let stderr = String::from_utf8(out.stderr).unwrap();
     assert!(
         stderr.starts_with(&format!(
-            "error: cannot write {}: cannot rename the temporary file over it: ",
+            "error: cannot write {}: a directory, not a file",
             blocked.display()
         )),
         "{stderr}"
