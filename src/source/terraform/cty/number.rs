@@ -519,7 +519,8 @@ impl BigFloat {
             if binary {
                 exp2 = e;
             } else {
-                exp10 += e;
+                // Saturating: an exponent near i64's limits overflows below anyway.
+                exp10 = exp10.saturating_add(e);
             }
         }
         let mant: BigUint = digits.parse().ok()?;
@@ -529,8 +530,10 @@ impl BigFloat {
                 ..Self::zero(prec)
             });
         }
-        let top = mant.bits() as i64 + exp2 + exp10 * 10 / 3;
-        if top.abs() > MAX_EXP {
+        // In i128: `exp10 * 10` overflows i64 for exponents past 9.2e17, and wrapped it
+        // could land in range (`1e-1844674407370955162` came out as +Inf).
+        let top = i128::from(mant.bits()) + i128::from(exp2) + i128::from(exp10) * 10 / 3;
+        if top.abs() > i128::from(MAX_EXP) {
             return None; // "exponent overflow"
         }
         // 10^e = 2^e * 5^e: scale by the power of five with Go's precision rules.
