@@ -438,10 +438,10 @@ fn nothing_outside_the_path_and_no_symlink_is_written() {
     );
 }
 
-#[test]
-fn a_crash_between_writes_never_leaves_a_half_written_file() {
+/// A 1,000-function synthetic tree, and its files (by relative path) before and after
+/// `fix --write --unsafe`: what an interrupted fix is compared against.
+fn fixed_tree() -> (tempfile::TempDir, Files, Files) {
     let (original, _) = gen_tree(1000, 9, 25);
-    // The fully fixed tree, to compare against.
     let fixed = tempfile::TempDir::new().unwrap();
     copy_dir(original.path(), fixed.path());
     xray_setup()
@@ -450,8 +450,13 @@ fn a_crash_between_writes_never_leaves_a_half_written_file() {
         .args(["--write", "--unsafe"])
         .assert()
         .success();
-    let before: std::collections::HashMap<_, _> = read_rel(original.path());
-    let after: std::collections::HashMap<_, _> = read_rel(fixed.path());
+    let (before, after) = (read_rel(original.path()), read_rel(fixed.path()));
+    (original, before, after)
+}
+
+#[test]
+fn a_crash_between_writes_never_leaves_a_half_written_file() {
+    let (original, before, after) = fixed_tree();
     let binary = assert_cmd::cargo::cargo_bin("xray-setup");
     let mut interrupted = 0;
     for delay_ms in [5u64, 20, 40, 60, 80, 100, 130, 160, 200, 260] {
@@ -488,7 +493,10 @@ fn copy_dir(from: &Path, to: &Path) {
     }
 }
 
-fn read_rel(dir: &Path) -> std::collections::HashMap<std::path::PathBuf, Vec<u8>> {
+/// Files' contents by path relative to their tree.
+type Files = std::collections::HashMap<std::path::PathBuf, Vec<u8>>;
+
+fn read_rel(dir: &Path) -> Files {
     files_under(dir, &[".tf", ".tfvars"])
         .into_iter()
         .map(|p| {
@@ -772,16 +780,7 @@ fn temporary_files_a_killed_run_left_are_swept_by_the_next_write() {
 #[test]
 fn an_interrupted_write_leaves_no_temporary_file() {
     use std::os::unix::process::ExitStatusExt;
-    let (original, _) = gen_tree(1000, 9, 25);
-    let fixed = tempfile::TempDir::new().unwrap();
-    copy_dir(original.path(), fixed.path());
-    xray_setup()
-        .arg("fix")
-        .arg(fixed.path())
-        .args(["--write", "--unsafe"])
-        .assert()
-        .success();
-    let (before, fixed) = (read_rel(original.path()), read_rel(fixed.path()));
+    let (original, before, fixed) = fixed_tree();
     let binary = assert_cmd::cargo::cargo_bin("xray-setup");
     let mut caught = 0;
     for signal in ["TERM", "INT", "HUP"] {
