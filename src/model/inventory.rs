@@ -2,70 +2,86 @@
 
 use std::collections::HashMap;
 use std::path::PathBuf;
-use std::sync::OnceLock;
 
-use super::{Field, FileId, Origin, SourceFile, Step};
+use super::{Field, FileId, Inventory, Origin, SourceFile, Step};
 
-#[derive(Debug, Default)]
-pub struct Inventory {
-    pub files: Vec<SourceFile>,
-    pub functions: Vec<Function>,
-    pub rest_stages: Vec<RestStage>,
-    pub http_stages: Vec<HttpStage>,
-    pub state_machines: Vec<StateMachine>,
-    pub appsync_apis: Vec<AppSyncApi>,
-    pub roles: Vec<Role>,
-    pub role_policies: Vec<RolePolicy>,
-    pub policies: Vec<Policy>,
-    pub attachments: Vec<PolicyAttachment>,
-    pub exclusive_attachments: Vec<ExclusiveAttachments>,
-    pub exclusive_policies: Vec<ExclusivePolicies>,
-    pub sampling_rules: Vec<SamplingRule>,
-    /// Who invokes functions: for `lambda_mode = "upstream-traced"`.
-    pub permissions: Vec<LambdaPermission>,
-    pub event_source_mappings: Vec<EventSourceMapping>,
-    pub rest_integrations: Vec<RestIntegration>,
-    /// Things that could not be audited at all (a module not on disk, an unknown count).
-    pub unaudited: Vec<Unaudited>,
-    /// Files that could not be read or parsed.
-    pub problems: Vec<FileProblem>,
-    /// What Terraform would refuse (`terraform validate` or `plan` errors).
-    pub invalid: Vec<InvalidConfig>,
-    /// Where evaluation stopped at a limit (`[limits]`): what was not computed.
-    pub limited: Vec<EvaluationLimit>,
-    /// Parts of an account that could not be read.
-    pub unread: Vec<UnreadPart>,
-    /// `files` grouped by directory, built on first use; `add_file` clears it.
-    by_directory: OnceLock<HashMap<PathBuf, Vec<FileId>>>,
+/// Declares the Inventory from the list of kinds in `kinds.rs`: a field per kind, and
+/// every list over them (`absorb`, `resource_count`, `counts`, `KINDS`), so none can
+/// leave a kind out.
+macro_rules! inventory {
+    ($($(#[$doc:meta])* $field:ident: $kind:ty,)*) => {
+        #[derive(Debug, Default)]
+        pub struct Inventory {
+            pub files: Vec<super::SourceFile>,
+            $($(#[$doc])* pub $field: Vec<$kind>,)*
+            /// Things that could not be audited at all (a module not on disk, an unknown
+            /// count).
+            pub unaudited: Vec<super::Unaudited>,
+            /// Files that could not be read or parsed.
+            pub problems: Vec<super::FileProblem>,
+            /// What Terraform would refuse (`terraform validate` or `plan` errors).
+            pub invalid: Vec<super::InvalidConfig>,
+            /// Where evaluation stopped at a limit (`[limits]`): what was not computed.
+            pub limited: Vec<super::EvaluationLimit>,
+            /// Parts of an account that could not be read.
+            pub unread: Vec<super::UnreadPart>,
+            /// `files` grouped by directory, built on first use; `add_file` clears it.
+            pub(super) by_directory: std::sync::OnceLock<
+                std::collections::HashMap<std::path::PathBuf, Vec<super::FileId>>,
+            >,
+        }
+
+        /// Every kind, in the Inventory's order: its field and its description.
+        pub static KINDS: &[super::KindEntry] = &[
+            $(super::KindEntry { field: stringify!($field), info: &<$kind as Kind>::INFO },)*
+        ];
+
+        impl Inventory {
+            /// Moves another inventory's items (not its files) into this one.
+            pub fn absorb(&mut self, other: Inventory) {
+                // Taken apart whole: a field added to the Inventory and not moved here
+                // does not compile.
+                let Inventory {
+                    files: _,
+                    $($field,)*
+                    unaudited,
+                    problems,
+                    invalid,
+                    limited,
+                    unread,
+                    by_directory: _,
+                } = other;
+                $(self.$field.extend($field);)*
+                self.unaudited.extend(unaudited);
+                self.problems.extend(problems);
+                self.invalid.extend(invalid);
+                self.limited.extend(limited);
+                self.unread.extend(unread);
+            }
+
+            /// How many resource instances the audit looked at.
+            pub fn resource_count(&self) -> usize {
+                0 $(+ self.$field.len())*
+            }
+
+            /// How many items of each kind, in `KINDS` order.
+            pub fn counts(&self) -> Vec<(&'static super::KindEntry, usize)> {
+                KINDS.iter().zip([$(self.$field.len(),)*]).collect()
+            }
+        }
+    };
+}
+pub(super) use inventory;
+
+/// A kind as the Inventory holds it.
+#[derive(Debug)]
+pub struct KindEntry {
+    /// The Inventory's field: `functions`.
+    pub field: &'static str,
+    pub info: &'static super::KindInfo,
 }
 
 impl Inventory {
-    /// Moves another inventory's items (not its files) into this one.
-    pub fn absorb(&mut self, other: Inventory) {
-        self.functions.extend(other.functions);
-        self.rest_stages.extend(other.rest_stages);
-        self.http_stages.extend(other.http_stages);
-        self.state_machines.extend(other.state_machines);
-        self.appsync_apis.extend(other.appsync_apis);
-        self.roles.extend(other.roles);
-        self.role_policies.extend(other.role_policies);
-        self.policies.extend(other.policies);
-        self.attachments.extend(other.attachments);
-        self.exclusive_attachments
-            .extend(other.exclusive_attachments);
-        self.exclusive_policies.extend(other.exclusive_policies);
-        self.sampling_rules.extend(other.sampling_rules);
-        self.permissions.extend(other.permissions);
-        self.event_source_mappings
-            .extend(other.event_source_mappings);
-        self.rest_integrations.extend(other.rest_integrations);
-        self.unaudited.extend(other.unaudited);
-        self.problems.extend(other.problems);
-        self.invalid.extend(other.invalid);
-        self.limited.extend(other.limited);
-        self.unread.extend(other.unread);
-    }
-
     /// Adds a file after the scan (the config, for notes that point into it).
     pub fn add_file(&mut self, file: SourceFile) -> FileId {
         self.files.push(file);
@@ -89,25 +105,6 @@ impl Inventory {
             .get(file.0 as usize)
             .and_then(|f| groups.get(f.path.parent().unwrap_or(&f.path)))
             .map_or(&[], Vec::as_slice)
-    }
-
-    /// How many resource instances the audit looked at.
-    pub fn resource_count(&self) -> usize {
-        self.functions.len()
-            + self.rest_stages.len()
-            + self.http_stages.len()
-            + self.state_machines.len()
-            + self.appsync_apis.len()
-            + self.roles.len()
-            + self.role_policies.len()
-            + self.policies.len()
-            + self.attachments.len()
-            + self.exclusive_attachments.len()
-            + self.exclusive_policies.len()
-            + self.sampling_rules.len()
-            + self.permissions.len()
-            + self.event_source_mappings.len()
-            + self.rest_integrations.len()
     }
 }
 
@@ -190,184 +187,6 @@ pub enum Reference {
     Literal(String),
     Unset,
     Unknown(super::Unresolved),
-}
-
-#[derive(Debug, Clone, PartialEq)]
-pub struct Function {
-    pub meta: Meta,
-    pub name: Setting<String>,
-    /// `tracing_config.mode`.
-    pub tracing_mode: Setting<String>,
-    /// The execution role.
-    pub role: Reference,
-    /// Where `role` is written, for related locations.
-    pub role_at: Option<Origin>,
-    /// Set when the function comes from a `terraform-aws-modules/lambda/aws` call that is
-    /// not on disk: the tracing inputs were read from the call.
-    pub module_call: Option<LambdaModuleCall>,
-}
-
-/// What a `terraform-aws-modules/lambda/aws` call says about tracing and its role.
-#[derive(Debug, Clone, PartialEq)]
-pub struct LambdaModuleCall {
-    /// The call's address: `module.api_fn`.
-    pub address: String,
-    pub attach_tracing_policy: Setting<bool>,
-}
-
-#[derive(Debug, Clone, PartialEq)]
-pub struct RestStage {
-    pub meta: Meta,
-    pub stage_name: Setting<String>,
-    pub rest_api: Reference,
-    /// `xray_tracing_enabled`.
-    pub tracing_enabled: Setting<bool>,
-}
-
-#[derive(Debug, Clone, PartialEq)]
-pub struct HttpStage {
-    pub meta: Meta,
-    pub stage_name: Setting<String>,
-}
-
-#[derive(Debug, Clone, PartialEq)]
-pub struct StateMachine {
-    pub meta: Meta,
-    /// `tracing_configuration.enabled`.
-    pub tracing_enabled: Setting<bool>,
-}
-
-#[derive(Debug, Clone, PartialEq)]
-pub struct AppSyncApi {
-    pub meta: Meta,
-    /// `xray_enabled`.
-    pub xray_enabled: Setting<bool>,
-}
-
-#[derive(Debug, Clone, PartialEq)]
-pub struct Role {
-    pub meta: Meta,
-    /// For a role a `terraform-aws-modules/lambda/aws` call creates from its inputs: the
-    /// call's address (`module.api_fn`), which findings name.
-    pub created_by: Option<String>,
-    pub name: Setting<String>,
-    /// `inline_policy` blocks: their policy JSON (an empty `inline_policy {}` has none);
-    /// for an account, the role's inline policies.
-    pub inline_policies: Vec<Setting<String>>,
-    /// Set when `inline_policy` blocks are configured, one empty `inline_policy {}`
-    /// included: after apply the role's inline policies are exactly those blocks, and
-    /// Terraform deletes any other (an `aws_iam_role_policy` beside them) on every apply.
-    pub inline_policies_exclusive: Option<Exclusive>,
-    /// `managed_policy_arns`; for an account, the policies attached to the role.
-    pub managed_policy_arns: Vec<Reference>,
-    /// Set when `managed_policy_arns` is configured, `[]` included: after apply the
-    /// role's attached managed policies are exactly that list, and Terraform detaches any
-    /// other (an `aws_iam_role_policy_attachment` beside it) on every apply.
-    pub managed_policy_arns_exclusive: Option<Exclusive>,
-    pub permissions_boundary: Reference,
-}
-
-/// An exclusive list in a Terraform configuration: after `terraform apply` the role has
-/// exactly the policies of its kind that the list names. (registry.terraform.io,
-/// hashicorp/aws: `aws_iam_role`, "managed_policy_arns" and "inline_policy";
-/// `aws_iam_role_policy_attachments_exclusive`; `aws_iam_role_policies_exclusive`.)
-/// What AWS reports for an account is already the state after apply: no source there
-/// sets one.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Exclusive {
-    /// Where the list is written: the argument (`managed_policy_arns = [...]`), or the
-    /// first `inline_policy` block.
-    pub at: Option<Origin>,
-}
-
-/// `aws_iam_role_policy`: an inline policy on a role.
-#[derive(Debug, Clone, PartialEq)]
-pub struct RolePolicy {
-    pub meta: Meta,
-    pub name: Setting<String>,
-    pub role: Reference,
-    /// The policy JSON.
-    pub policy: Setting<String>,
-}
-
-/// `aws_iam_policy`: a customer managed policy.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Policy {
-    pub meta: Meta,
-    pub name: Setting<String>,
-    pub policy: Setting<String>,
-}
-
-/// `aws_iam_role_policy_attachment` and `aws_iam_policy_attachment`.
-#[derive(Debug, Clone, PartialEq)]
-pub struct PolicyAttachment {
-    pub meta: Meta,
-    pub roles: Vec<Reference>,
-    pub policy_arn: Reference,
-}
-
-/// `aws_iam_role_policy_attachments_exclusive`: the only managed policies a role keeps
-/// attached; Terraform detaches any other on every apply.
-#[derive(Debug, Clone, PartialEq)]
-pub struct ExclusiveAttachments {
-    pub meta: Meta,
-    pub role: Reference,
-    pub policy_arns: Vec<Reference>,
-    /// Where `policy_arns` is written.
-    pub policy_arns_at: Option<Origin>,
-}
-
-/// `aws_iam_role_policies_exclusive`: the only inline policies a role keeps.
-#[derive(Debug, Clone, PartialEq)]
-pub struct ExclusivePolicies {
-    pub meta: Meta,
-    pub role: Reference,
-    pub policy_names: Setting<Vec<String>>,
-}
-
-#[derive(Debug, Clone, PartialEq)]
-pub struct SamplingRule {
-    pub meta: Meta,
-    pub rule_name: Setting<String>,
-    pub priority: Setting<f64>,
-    pub fixed_rate: Setting<f64>,
-    pub reservoir_size: Setting<f64>,
-    pub version: Setting<f64>,
-    pub service_name: Setting<String>,
-    pub service_type: Setting<String>,
-    pub host: Setting<String>,
-    pub http_method: Setting<String>,
-    pub url_path: Setting<String>,
-    pub resource_arn: Setting<String>,
-    pub attributes: Setting<Vec<(String, String)>>,
-}
-
-/// `aws_lambda_permission`: a principal allowed to invoke a function.
-#[derive(Debug, Clone, PartialEq)]
-pub struct LambdaPermission {
-    pub meta: Meta,
-    /// `function_name`: the function's name or ARN, or its address.
-    pub function: Reference,
-    pub principal: Setting<String>,
-    /// `source_arn`: for API Gateway, the API's address when it is built from one.
-    pub source: Reference,
-}
-
-/// `aws_lambda_event_source_mapping`: a queue or stream that invokes a function.
-#[derive(Debug, Clone, PartialEq)]
-pub struct EventSourceMapping {
-    pub meta: Meta,
-    pub function: Reference,
-    pub event_source: Reference,
-}
-
-/// `aws_api_gateway_integration`: a REST API method's backend.
-#[derive(Debug, Clone, PartialEq)]
-pub struct RestIntegration {
-    pub meta: Meta,
-    pub rest_api: Reference,
-    /// `uri`: for a Lambda proxy, the function's address when built from its `invoke_arn`.
-    pub uri: Reference,
 }
 
 /// Something the audit could not look inside.

@@ -2,8 +2,10 @@
 
 mod field;
 mod inventory;
+mod kinds;
 mod origin;
 
 pub use field::{Field, Step, StepKind, Unresolved, marks};
 pub use inventory::*;
+pub use kinds::*;
 pub use origin::{FileId, Origin, SourceFile, Span, line_col};

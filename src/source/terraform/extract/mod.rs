@@ -14,28 +14,22 @@ use crate::model::{
     Reference, RestIntegration, RestStage, Role, RolePolicy, SamplingRule, Setting, StateMachine,
     Unaudited, Unresolved,
 };
-use crate::model::{EvaluationLimit, InvalidConfig};
-use std::sync::Arc;
+use crate::model::{EncryptionConfig, EvaluationLimit, InvalidConfig, KINDS};
+use std::collections::HashSet;
+use std::sync::{Arc, OnceLock};
 
-/// Resource types the audit reads.
-pub const AUDITED_TYPES: &[&str] = &[
-    "aws_lambda_function",
-    "aws_api_gateway_stage",
-    "aws_apigatewayv2_stage",
-    "aws_sfn_state_machine",
-    "aws_appsync_graphql_api",
-    "aws_iam_role",
-    "aws_iam_role_policy",
-    "aws_iam_policy",
-    "aws_iam_role_policy_attachment",
-    "aws_iam_policy_attachment",
-    "aws_iam_role_policy_attachments_exclusive",
-    "aws_iam_role_policies_exclusive",
-    "aws_xray_sampling_rule",
-    "aws_lambda_permission",
-    "aws_lambda_event_source_mapping",
-    "aws_api_gateway_integration",
-];
+/// Whether the audit reads resources of this type: those of every kind (`model::KINDS`).
+fn audited(rtype: &str) -> bool {
+    static TYPES: OnceLock<HashSet<&str>> = OnceLock::new();
+    TYPES
+        .get_or_init(|| {
+            KINDS
+                .iter()
+                .flat_map(|k| k.info.terraform.iter().copied())
+                .collect()
+        })
+        .contains(rtype)
+}
 
 pub struct Extractor<'e, 't> {
     ev: &'e Evaluator<'t>,
@@ -97,7 +91,7 @@ impl<'e, 't> Extractor<'e, 't> {
                     let _ = self.ev.output(id, name, crate::model::Span::default());
                 }
                 for decl in m.resources.values() {
-                    if !decl.key.data && AUDITED_TYPES.contains(&&*decl.key.rtype) {
+                    if !decl.key.data && audited(&decl.key.rtype) {
                         self.resource(id, decl);
                     }
                 }
@@ -332,6 +326,15 @@ impl<'e, 't> Extractor<'e, 't> {
                         uri: self.built_from(&item, "uri"),
                     };
                     self.out.rest_integrations.push(i);
+                }
+                "aws_xray_encryption_config" => {
+                    let c = EncryptionConfig {
+                        meta: self.meta(&item),
+                        encryption_type: self.string(&item, "type"),
+                        key_id: self.string(&item, "key_id"),
+                        status: None,
+                    };
+                    self.out.encryption_configs.push(c);
                 }
                 _ => {}
             }

@@ -1,0 +1,473 @@
+//! The kinds of resource the audit reads, each described once: its record (what a source
+//! fills), the Terraform resource types and the account call that fill it, and how AWS
+//! knows an item (for joining code with an account). The list below generates the
+//! Inventory's fields and every list over them (see `inventory!`), so a kind added here
+//! is carried everywhere, and a kind cannot be in one list and missing from another.
+//!
+//! Adding a kind: its record and `impl Kind` here, a line in the list; how the Terraform
+//! source reads it (`source/terraform/extract`) and the account source
+//! (`source/aws`); its rule (`rules`). `tests/kinds.rs` fails until each source fills
+//! it. docs/ARCHITECTURE.md walks through an example.
+
+use super::inventory::inventory;
+use super::{Meta, Origin, Reference, Setting};
+
+inventory! {
+    functions: Function,
+    rest_stages: RestStage,
+    http_stages: HttpStage,
+    state_machines: StateMachine,
+    appsync_apis: AppSyncApi,
+    roles: Role,
+    role_policies: RolePolicy,
+    policies: Policy,
+    attachments: PolicyAttachment,
+    exclusive_attachments: ExclusiveAttachments,
+    exclusive_policies: ExclusivePolicies,
+    sampling_rules: SamplingRule,
+    /// Who invokes functions: for `lambda_mode = "upstream-traced"`.
+    permissions: LambdaPermission,
+    event_source_mappings: EventSourceMapping,
+    rest_integrations: RestIntegration,
+    encryption_configs: EncryptionConfig,
+}
+
+/// What every kind says about itself.
+pub trait Kind {
+    const INFO: KindInfo;
+    fn meta(&self) -> &Meta;
+    /// How AWS knows this item, for joining what Terraform declares with what an account
+    /// runs.
+    fn identity(&self) -> Identity;
+}
+
+/// A kind's description.
+#[derive(Debug, PartialEq, Eq)]
+pub struct KindInfo {
+    /// How messages name one: "Lambda function".
+    pub name: &'static str,
+    /// The Terraform resource types whose instances are of this kind.
+    pub terraform: &'static [&'static str],
+    /// The call that reads them from an account; `None` when accounts are not read for
+    /// this kind (the relationships Terraform declares as resources of their own, which an
+    /// account shows inside the items they join).
+    pub account: Option<&'static str>,
+    pub scope: Scope,
+}
+
+/// Where AWS keeps an item: per account and region, or once per account (IAM).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Scope {
+    Regional,
+    Global,
+}
+
+/// How AWS knows an item within its account (and region, for a regional kind).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Identity {
+    /// By name: a function's `function_name`, a role's `name`, a sampling rule's
+    /// `rule_name`.
+    Name(String),
+    /// The one item of its kind per account and region (X-Ray's encryption configuration).
+    Singleton,
+    /// Not known from what was read: a name Terraform generates or one that depends on an
+    /// apply, an id AWS assigns (a REST API's); Terraform's state tells it.
+    Unknown,
+}
+
+/// The identity of an item AWS knows by the name in `setting`.
+fn named(setting: &Setting<String>) -> Identity {
+    match &setting.value {
+        super::Field::Known(name) => Identity::Name(name.clone()),
+        _ => Identity::Unknown,
+    }
+}
+
+/// `impl Kind` for a kind: its description and how its identity is read.
+macro_rules! kind {
+    ($kind:ty, $info:expr, |$item:ident| $identity:expr) => {
+        impl Kind for $kind {
+            const INFO: KindInfo = $info;
+            fn meta(&self) -> &Meta {
+                &self.meta
+            }
+            fn identity(&self) -> Identity {
+                let $item = self;
+                $identity
+            }
+        }
+    };
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Function {
+    pub meta: Meta,
+    pub name: Setting<String>,
+    /// `tracing_config.mode`.
+    pub tracing_mode: Setting<String>,
+    /// The execution role.
+    pub role: Reference,
+    /// Where `role` is written, for related locations.
+    pub role_at: Option<Origin>,
+    /// Set when the function comes from a `terraform-aws-modules/lambda/aws` call that is
+    /// not on disk: the tracing inputs were read from the call.
+    pub module_call: Option<LambdaModuleCall>,
+}
+
+kind!(
+    Function,
+    KindInfo {
+        name: "Lambda function",
+        terraform: &["aws_lambda_function"],
+        account: Some("lambda:ListFunctions"),
+        scope: Scope::Regional,
+    },
+    |f| named(&f.name)
+);
+
+/// What a `terraform-aws-modules/lambda/aws` call says about tracing and its role.
+#[derive(Debug, Clone, PartialEq)]
+pub struct LambdaModuleCall {
+    /// The call's address: `module.api_fn`.
+    pub address: String,
+    pub attach_tracing_policy: Setting<bool>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct RestStage {
+    pub meta: Meta,
+    pub stage_name: Setting<String>,
+    pub rest_api: Reference,
+    /// `xray_tracing_enabled`.
+    pub tracing_enabled: Setting<bool>,
+}
+
+// The stage's REST API has an id AWS assigns: only state joins it.
+kind!(
+    RestStage,
+    KindInfo {
+        name: "REST API stage",
+        terraform: &["aws_api_gateway_stage"],
+        account: Some("apigateway:GetStages"),
+        scope: Scope::Regional,
+    },
+    |_s| Identity::Unknown
+);
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct HttpStage {
+    pub meta: Meta,
+    pub stage_name: Setting<String>,
+}
+
+kind!(
+    HttpStage,
+    KindInfo {
+        name: "HTTP or WebSocket API stage",
+        terraform: &["aws_apigatewayv2_stage"],
+        account: None,
+        scope: Scope::Regional,
+    },
+    |_s| Identity::Unknown
+);
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct StateMachine {
+    pub meta: Meta,
+    /// `tracing_configuration.enabled`.
+    pub tracing_enabled: Setting<bool>,
+}
+
+kind!(
+    StateMachine,
+    KindInfo {
+        name: "Step Functions state machine",
+        terraform: &["aws_sfn_state_machine"],
+        account: None,
+        scope: Scope::Regional,
+    },
+    |_s| Identity::Unknown
+);
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct AppSyncApi {
+    pub meta: Meta,
+    /// `xray_enabled`.
+    pub xray_enabled: Setting<bool>,
+}
+
+kind!(
+    AppSyncApi,
+    KindInfo {
+        name: "AppSync GraphQL API",
+        terraform: &["aws_appsync_graphql_api"],
+        account: None,
+        scope: Scope::Regional,
+    },
+    |_a| Identity::Unknown
+);
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Role {
+    pub meta: Meta,
+    /// For a role a `terraform-aws-modules/lambda/aws` call creates from its inputs: the
+    /// call's address (`module.api_fn`), which findings name.
+    pub created_by: Option<String>,
+    pub name: Setting<String>,
+    /// `inline_policy` blocks: their policy JSON (an empty `inline_policy {}` has none);
+    /// for an account, the role's inline policies.
+    pub inline_policies: Vec<Setting<String>>,
+    /// Set when `inline_policy` blocks are configured, one empty `inline_policy {}`
+    /// included: after apply the role's inline policies are exactly those blocks, and
+    /// Terraform deletes any other (an `aws_iam_role_policy` beside them) on every apply.
+    pub inline_policies_exclusive: Option<Exclusive>,
+    /// `managed_policy_arns`; for an account, the policies attached to the role.
+    pub managed_policy_arns: Vec<Reference>,
+    /// Set when `managed_policy_arns` is configured, `[]` included: after apply the
+    /// role's attached managed policies are exactly that list, and Terraform detaches any
+    /// other (an `aws_iam_role_policy_attachment` beside it) on every apply.
+    pub managed_policy_arns_exclusive: Option<Exclusive>,
+    pub permissions_boundary: Reference,
+}
+
+kind!(
+    Role,
+    KindInfo {
+        name: "IAM role",
+        terraform: &["aws_iam_role"],
+        account: Some("iam:GetAccountAuthorizationDetails"),
+        scope: Scope::Global,
+    },
+    |r| named(&r.name)
+);
+
+/// An exclusive list in a Terraform configuration: after `terraform apply` the role has
+/// exactly the policies of its kind that the list names. (registry.terraform.io,
+/// hashicorp/aws: `aws_iam_role`, "managed_policy_arns" and "inline_policy";
+/// `aws_iam_role_policy_attachments_exclusive`; `aws_iam_role_policies_exclusive`.)
+/// What AWS reports for an account is already the state after apply: no source there
+/// sets one.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Exclusive {
+    /// Where the list is written: the argument (`managed_policy_arns = [...]`), or the
+    /// first `inline_policy` block.
+    pub at: Option<Origin>,
+}
+
+/// `aws_iam_role_policy`: an inline policy on a role.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RolePolicy {
+    pub meta: Meta,
+    pub name: Setting<String>,
+    pub role: Reference,
+    /// The policy JSON.
+    pub policy: Setting<String>,
+}
+
+// An account shows inline policies inside their role (`Role::inline_policies`).
+kind!(
+    RolePolicy,
+    KindInfo {
+        name: "inline role policy",
+        terraform: &["aws_iam_role_policy"],
+        account: None,
+        scope: Scope::Global,
+    },
+    |_p| Identity::Unknown
+);
+
+/// `aws_iam_policy`: a customer managed policy.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Policy {
+    pub meta: Meta,
+    pub name: Setting<String>,
+    pub policy: Setting<String>,
+}
+
+kind!(
+    Policy,
+    KindInfo {
+        name: "customer managed policy",
+        terraform: &["aws_iam_policy"],
+        account: Some("iam:GetAccountAuthorizationDetails"),
+        scope: Scope::Global,
+    },
+    |p| named(&p.name)
+);
+
+/// `aws_iam_role_policy_attachment` and `aws_iam_policy_attachment`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PolicyAttachment {
+    pub meta: Meta,
+    pub roles: Vec<Reference>,
+    pub policy_arn: Reference,
+}
+
+// An account shows attachments inside their role (`Role::managed_policy_arns`).
+kind!(
+    PolicyAttachment,
+    KindInfo {
+        name: "policy attachment",
+        terraform: &[
+            "aws_iam_role_policy_attachment",
+            "aws_iam_policy_attachment"
+        ],
+        account: None,
+        scope: Scope::Global,
+    },
+    |_a| Identity::Unknown
+);
+
+/// `aws_iam_role_policy_attachments_exclusive`: the only managed policies a role keeps
+/// attached; Terraform detaches any other on every apply.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ExclusiveAttachments {
+    pub meta: Meta,
+    pub role: Reference,
+    pub policy_arns: Vec<Reference>,
+    /// Where `policy_arns` is written.
+    pub policy_arns_at: Option<Origin>,
+}
+
+kind!(
+    ExclusiveAttachments,
+    KindInfo {
+        name: "exclusive policy attachments",
+        terraform: &["aws_iam_role_policy_attachments_exclusive"],
+        account: None,
+        scope: Scope::Global,
+    },
+    |_e| Identity::Unknown
+);
+
+/// `aws_iam_role_policies_exclusive`: the only inline policies a role keeps.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ExclusivePolicies {
+    pub meta: Meta,
+    pub role: Reference,
+    pub policy_names: Setting<Vec<String>>,
+}
+
+kind!(
+    ExclusivePolicies,
+    KindInfo {
+        name: "exclusive inline policies",
+        terraform: &["aws_iam_role_policies_exclusive"],
+        account: None,
+        scope: Scope::Global,
+    },
+    |_e| Identity::Unknown
+);
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct SamplingRule {
+    pub meta: Meta,
+    pub rule_name: Setting<String>,
+    pub priority: Setting<f64>,
+    pub fixed_rate: Setting<f64>,
+    pub reservoir_size: Setting<f64>,
+    pub version: Setting<f64>,
+    pub service_name: Setting<String>,
+    pub service_type: Setting<String>,
+    pub host: Setting<String>,
+    pub http_method: Setting<String>,
+    pub url_path: Setting<String>,
+    pub resource_arn: Setting<String>,
+    pub attributes: Setting<Vec<(String, String)>>,
+}
+
+kind!(
+    SamplingRule,
+    KindInfo {
+        name: "X-Ray sampling rule",
+        terraform: &["aws_xray_sampling_rule"],
+        account: Some("xray:GetSamplingRules"),
+        scope: Scope::Regional,
+    },
+    |r| named(&r.rule_name)
+);
+
+/// `aws_lambda_permission`: a principal allowed to invoke a function.
+#[derive(Debug, Clone, PartialEq)]
+pub struct LambdaPermission {
+    pub meta: Meta,
+    /// `function_name`: the function's name or ARN, or its address.
+    pub function: Reference,
+    pub principal: Setting<String>,
+    /// `source_arn`: for API Gateway, the API's address when it is built from one.
+    pub source: Reference,
+}
+
+kind!(
+    LambdaPermission,
+    KindInfo {
+        name: "Lambda permission",
+        terraform: &["aws_lambda_permission"],
+        account: None,
+        scope: Scope::Regional,
+    },
+    |_p| Identity::Unknown
+);
+
+/// `aws_lambda_event_source_mapping`: a queue or stream that invokes a function.
+#[derive(Debug, Clone, PartialEq)]
+pub struct EventSourceMapping {
+    pub meta: Meta,
+    pub function: Reference,
+    pub event_source: Reference,
+}
+
+kind!(
+    EventSourceMapping,
+    KindInfo {
+        name: "event source mapping",
+        terraform: &["aws_lambda_event_source_mapping"],
+        account: None,
+        scope: Scope::Regional,
+    },
+    |_m| Identity::Unknown
+);
+
+/// `aws_api_gateway_integration`: a REST API method's backend.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RestIntegration {
+    pub meta: Meta,
+    pub rest_api: Reference,
+    /// `uri`: for a Lambda proxy, the function's address when built from its `invoke_arn`.
+    pub uri: Reference,
+}
+
+kind!(
+    RestIntegration,
+    KindInfo {
+        name: "REST API integration",
+        terraform: &["aws_api_gateway_integration"],
+        account: None,
+        scope: Scope::Regional,
+    },
+    |_i| Identity::Unknown
+);
+
+/// `aws_xray_encryption_config`: how X-Ray encrypts traces at rest in a region, one per
+/// account and region (`PutEncryptionConfig` replaces it).
+#[derive(Debug, Clone, PartialEq)]
+pub struct EncryptionConfig {
+    pub meta: Meta,
+    /// `type`: `NONE` (X-Ray's default encryption) or `KMS`.
+    pub encryption_type: Setting<String>,
+    /// `key_id`: the KMS key (ID, alias or ARN).
+    pub key_id: Setting<String>,
+    /// For an account: `ACTIVE`, or `UPDATING` while X-Ray moves to new settings.
+    pub status: Option<String>,
+}
+
+kind!(
+    EncryptionConfig,
+    KindInfo {
+        name: "X-Ray encryption configuration",
+        terraform: &["aws_xray_encryption_config"],
+        account: Some("xray:GetEncryptionConfig"),
+        scope: Scope::Regional,
+    },
+    |_c| Identity::Singleton
+);
