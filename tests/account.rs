@@ -67,10 +67,26 @@ fn assert_matches_seed(report: &Value, expected: &Value) {
         .map(|f| f["rule"].as_str().unwrap())
         .collect();
     assert!(
-        rules
-            .iter()
-            .all(|r| ["XR001", "XR101", "XR102", "XR003", "XR202", "XR203"].contains(r)),
+        rules.iter().all(|r| {
+            [
+                "XR001", "XR101", "XR102", "XR003", "XR202", "XR203", "XR007",
+            ]
+            .contains(r)
+        }),
         "{rules:?}"
+    );
+    // The region's encryption, as a note naming the key.
+    let encryption: Vec<&Value> = findings(report)
+        .iter()
+        .filter(|f| f["rule"] == "XR007")
+        .collect();
+    assert_eq!(encryption.len(), 1, "{encryption:?}");
+    let key = expected["encryption_key"].as_str().unwrap();
+    let message = encryption[0]["message"].as_str().unwrap();
+    assert_eq!(encryption[0]["severity"], "note");
+    assert!(
+        message.contains(&format!("in us-east-1 with KMS key `{key}`")),
+        "{message}"
     );
     assert_eq!(report["summary"]["files"], 0);
     for f in findings(report) {
@@ -98,6 +114,14 @@ fn the_report_equals_what_was_seeded_across_pages_with_read_only_calls() {
         "4 rules (Default included), 4 a page"
     );
     assert_eq!(count("GetStages"), 6);
+    // Each kind an account has is read: a kind that names its call and is never read by
+    // the account source fails here.
+    for entry in xray_setup::model::KINDS {
+        if let Some(call) = entry.info.account {
+            let op = call.split(':').nth(1).unwrap();
+            assert!(count(op) >= 1, "{} ({call}) not read", entry.field);
+        }
+    }
     // Read-only: every operation the audit called is a List or a Get.
     for e in &log {
         let op = e["operation"].as_str().unwrap();
@@ -187,13 +211,16 @@ fn a_denied_service_is_reported_and_the_rest_audited() {
         .filter(|f| f["rule"] == "XR010")
         .map(|f| f["message"].as_str().unwrap())
         .collect();
-    assert_eq!(unread.len(), 2, "{unread:?}");
-    assert!(
-        unread
-            .iter()
-            .any(|m| m.contains("xray:GetSamplingRules was denied")
-                && m.contains("grant xray:GetSamplingRules"))
-    );
+    assert_eq!(unread.len(), 3, "{unread:?}");
+    for call in ["xray:GetSamplingRules", "xray:GetEncryptionConfig"] {
+        assert!(
+            unread
+                .iter()
+                .any(|m| m.contains(&format!("{call} was denied"))
+                    && m.contains(&format!("grant {call}"))),
+            "{call}: {unread:?}"
+        );
+    }
     assert!(unread.iter().any(|m| m.contains("grant apigateway:GET")));
 }
 

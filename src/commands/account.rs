@@ -35,7 +35,7 @@ pub async fn connect(args: &AccountArgs) -> Result<(SdkAccount, Options)> {
         names: Vec::new(),
         tags,
         stages: true,
-        sampling_rules: true,
+        xray_settings: true,
         concurrency: args.concurrency,
         iam: match args.iam_strategy {
             IamStrategyArg::Auto => IamStrategy::Auto,

@@ -37,7 +37,7 @@ async fn run_enable(args: &EnableArgs) -> Result<ExitCode> {
     };
     options.names = args.functions.clone();
     options.stages = args.stages;
-    options.sampling_rules = false;
+    options.xray_settings = false;
     let inventory = account::scan(&sdk, &options).await;
     for u in &inventory.unread {
         eprintln!(

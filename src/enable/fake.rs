@@ -170,6 +170,13 @@ impl Account for Memory {
             next: None,
         })
     }
+    async fn encryption_config(&self, _: &str) -> Result<EncryptionInfo> {
+        Ok(EncryptionInfo {
+            encryption_type: "NONE".into(),
+            key_id: None,
+            status: Some("ACTIVE".into()),
+        })
+    }
 }
 
 impl Writer for Memory {

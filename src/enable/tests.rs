@@ -67,7 +67,7 @@ fn plan_of(m: &Memory, grant: bool) -> Plan {
         names: Vec::new(),
         tags: Vec::new(),
         stages: true,
-        sampling_rules: false,
+        xray_settings: false,
         concurrency: 4,
         iam: IamStrategy::PerRole,
     };

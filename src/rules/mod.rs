@@ -14,6 +14,7 @@ mod xr003;
 mod xr004;
 mod xr005;
 mod xr006;
+mod xr007;
 mod xr010;
 mod xr101;
 mod xr102;
@@ -105,6 +106,7 @@ pub static RULES: &[&Rule] = &[
     &xr004::RULE,
     &xr005::RULE,
     &xr006::RULE,
+    &xr007::RULE,
     &xr010::RULE,
     &xr101::RULE,
     &xr102::RULE,

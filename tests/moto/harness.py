@@ -5,7 +5,8 @@
 - ListFunctions pages with Marker/MaxItems, 50 at most, and GetRestApis with
   position/limit (moto returns everything at once);
 - the X-Ray sampling-rule API (Get/Create/Update/DeleteSamplingRule), with the Default
-  rule, which moto does not implement;
+  rule, and the encryption configuration (Get/PutEncryptionConfig, per region, NONE until
+  put), which moto does not implement;
 - UpdateFunctionConfiguration gives the function a new RevisionId and refuses (412
   PreconditionFailedException) one naming a RevisionId that is no longer the function's,
   as Lambda does (moto keeps one revision forever and ignores the parameter);
@@ -80,7 +81,8 @@ lambda_models.LambdaFunction.update_configuration = update_with_tracing
 lambda_models.LambdaFunction.get_configuration = configuration_with_revision
 
 STATE = {"throttle": 0.0, "rate_limit": None, "fail_updates": set(), "deny": set(), "page_size": None,
-         "change_on_read": {}, "change_on_update": {}, "log": [], "rules": {}, "buckets": {}}
+         "change_on_read": {}, "change_on_update": {}, "log": [], "rules": {}, "buckets": {},
+         "encryption": {}}
 ACCOUNT = "123456789012"  # moto's default account, where "someone else" changes functions
 LOCK = threading.Lock()
 RANDOM = random.Random(7)
@@ -223,7 +225,7 @@ class Handler(BaseHTTPRequestHandler):
             if mode:
                 someone_else_sets(region_of(self.headers), function_of(url), mode)
         if service == "xray":
-            return self.xray(url.path, body)
+            return self.xray(url.path, body, region_of(self.headers))
         if operation == "ListFunctions":
             return self.paged(method, url, body, "Functions", "Marker", "NextMarker", "MaxItems", 50, 50)
         if operation == "GetRestApis":
@@ -248,9 +250,18 @@ class Handler(BaseHTTPRequestHandler):
             doc[next_param] = str(start + size)
         self.reply(200, doc)
 
-    def xray(self, path, body):
+    def xray(self, path, body, region):
         req = json.loads(body or b"{}")
         with LOCK:
+            if path == "/EncryptionConfig":  # GetEncryptionConfig
+                config = STATE["encryption"].get(region, {"Type": "NONE", "Status": "ACTIVE"})
+                return self.reply(200, {"EncryptionConfig": config})
+            if path == "/PutEncryptionConfig":
+                config = {"Type": req["Type"], "Status": "ACTIVE"}
+                if req.get("KeyId"):
+                    config["KeyId"] = req["KeyId"]
+                STATE["encryption"][region] = config
+                return self.reply(200, {"EncryptionConfig": config})
             rules = STATE["rules"]
             if path == "/GetSamplingRules":
                 records = [{"SamplingRule": r, "CreatedAt": 0, "ModifiedAt": 0} for r in rules.values()]
@@ -295,7 +306,7 @@ class Handler(BaseHTTPRequestHandler):
                 return self.reply(200, log)
             if path == "/_harness/reset":
                 STATE.update(throttle=0.0, rate_limit=None, fail_updates=set(), deny=set(), page_size=None, log=[],
-                             buckets={}, change_on_read={}, change_on_update={})
+                             buckets={}, change_on_read={}, change_on_update={}, encryption={})
                 reset_rules()
                 forward(self.moto_port, "POST", "/moto-api/reset", {}, b"")
                 return self.reply(200, {"ok": True})
@@ -321,7 +332,7 @@ def operation_of(service, method, url, body):
             return {"GET": "GetStage", "PATCH": "UpdateStage", "DELETE": "DeleteStage"}.get(method, method + " " + path)
         return method + " " + path
     if service == "xray":
-        return path.strip("/")
+        return {"EncryptionConfig": "GetEncryptionConfig"}.get(path.strip("/"), path.strip("/"))
     return method + " " + path
 
 

@@ -11,7 +11,8 @@ Roles come in every kind: the X-Ray managed policy attached, an inline grant, a 
 managed policy, a grant scoped to a resource (which grants nothing), only the basic
 Lambda policy, a grant cut by a permissions boundary, and a grant beside an explicit Deny. Functions in mixed tracing
 modes share them; REST APIs have stages with tracing on, off and unset; sampling rules
-include one that traces everything and one another rule shadows.
+include one that traces everything and one another rule shadows; X-Ray encrypts with a
+KMS key.
 """
 import argparse
 import io
@@ -123,6 +124,8 @@ def main():
     rule("orders-api", 100, 0.1, url="/orders/*", service="orders")
     rule("everything", 200, 1.0)
     rule("orders-late", 300, 0.5, url="/orders/*")
+    xray.put_encryption_config(Type="KMS", KeyId="alias/traces")
+    expected["encryption_key"] = "alias/traces"
     expected["sampling_traces_everything"] = ["everything"]
     expected["sampling_unreachable"] = ["orders-late"]
 

@@ -75,6 +75,16 @@ pub struct SamplingRuleInfo {
     pub attributes: Vec<(String, String)>,
 }
 
+/// A region's X-Ray encryption configuration (`GetEncryptionConfig`).
+#[derive(Debug, Clone, PartialEq)]
+pub struct EncryptionInfo {
+    /// `NONE` or `KMS`.
+    pub encryption_type: String,
+    pub key_id: Option<String>,
+    /// `ACTIVE` or `UPDATING`.
+    pub status: Option<String>,
+}
+
 /// Why a call failed, after the SDK's retries.
 #[derive(Debug, Clone, PartialEq)]
 pub enum ApiError {
@@ -143,6 +153,10 @@ pub trait Account: Sync {
         region: &str,
         token: Option<String>,
     ) -> impl Future<Output = Result<Page<SamplingRuleInfo>>> + Send;
+    fn encryption_config(
+        &self,
+        region: &str,
+    ) -> impl Future<Output = Result<EncryptionInfo>> + Send;
 }
 
 /// Why a tracing update failed.

@@ -7,8 +7,8 @@
 use super::api::*;
 use crate::iam::managed;
 use crate::model::{
-    Field, Function, Inventory, Meta, Origin, Policy, Reference, RestStage, Role, SamplingRule,
-    Setting,
+    EncryptionConfig, Field, Function, Inventory, Meta, Origin, Policy, Reference, RestStage, Role,
+    SamplingRule, Setting,
 };
 use futures::StreamExt;
 use std::collections::{BTreeMap, BTreeSet};
@@ -31,10 +31,11 @@ pub struct Options {
     pub names: Vec<String>,
     /// Only functions with all these tags.
     pub tags: Vec<(String, String)>,
-    /// Read REST API stages and sampling rules too (`enable` without `--stages` needs
-    /// neither).
+    /// Read REST API stages (`enable` without `--stages` does not).
     pub stages: bool,
-    pub sampling_rules: bool,
+    /// Read X-Ray's settings of each region: sampling rules and encryption (`enable`
+    /// does not).
+    pub xray_settings: bool,
     /// Calls in flight at once.
     pub concurrency: usize,
     pub iam: IamStrategy,
@@ -106,6 +107,10 @@ pub async fn collect<A: Account>(api: &A, options: &Options, progress: &dyn Prog
         .iter()
         .find_map(|(_, f)| f.arn.split(':').nth(4).map(str::to_string))
         .unwrap_or_else(|| "account".into());
+    let partition = functions
+        .iter()
+        .find_map(|(_, f)| arn_partition(&f.arn).map(str::to_string))
+        .unwrap_or_else(|| "aws".into());
     for (region, f) in &functions {
         out.inventory.functions.push(function(&account, region, f));
     }
@@ -119,8 +124,9 @@ pub async fn collect<A: Account>(api: &A, options: &Options, progress: &dyn Prog
         if options.stages {
             read_stages(api, &account, region, options, &mut out, progress).await;
         }
-        if options.sampling_rules {
+        if options.xray_settings {
             read_sampling_rules(api, &account, region, &mut out).await;
+            read_encryption(api, (&partition, &account), region, &mut out).await;
         }
     }
     out
@@ -460,6 +466,32 @@ async fn read_sampling_rules<A: Account>(
     }
 }
 
+/// `(partition, account)`: where the configuration is, for its address.
+async fn read_encryption<A: Account>(
+    api: &A,
+    (partition, account): (&str, &str),
+    region: &str,
+    out: &mut Collected,
+) {
+    match api.encryption_config(region).await {
+        Ok(e) => {
+            // It has no ARN of its own: an address in ARN form names the region's.
+            let arn = format!("arn:{partition}:xray:{region}:{account}:encryption-config");
+            out.inventory.encryption_configs.push(EncryptionConfig {
+                meta: meta(account, &arn, region),
+                encryption_type: Setting::known(e.encryption_type),
+                key_id: e.key_id.map_or_else(Setting::unset, Setting::known),
+                status: e.status,
+            });
+        }
+        Err(error) => out.unread.push(Unread {
+            region: region.into(),
+            what: "X-Ray encryption configuration".into(),
+            error,
+        }),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -589,6 +621,13 @@ mod tests {
                 next: None,
             })
         }
+        async fn encryption_config(&self, _: &str) -> Result<EncryptionInfo> {
+            Ok(EncryptionInfo {
+                encryption_type: "NONE".into(),
+                key_id: None,
+                status: Some("ACTIVE".into()),
+            })
+        }
     }
 
     fn run(fake: &Fake, iam: IamStrategy) -> Collected {
@@ -597,7 +636,7 @@ mod tests {
             names: Vec::new(),
             tags: Vec::new(),
             stages: true,
-            sampling_rules: true,
+            xray_settings: true,
             concurrency: 4,
             iam,
         };

@@ -527,4 +527,25 @@ impl Account for SdkAccount {
             next: out.next_token().map(str::to_string),
         })
     }
+
+    async fn encryption_config(&self, region: &str) -> Result<EncryptionInfo> {
+        let out = self
+            .call(
+                "xray:GetEncryptionConfig",
+                self.region(region).xray.get_encryption_config().send(),
+            )
+            .await?;
+        let config = out.encryption_config();
+        Ok(EncryptionInfo {
+            // X-Ray's default when it reports none.
+            encryption_type: config
+                .and_then(|c| c.r#type())
+                .map_or("NONE", |t| t.as_str())
+                .to_string(),
+            key_id: config.and_then(|c| c.key_id()).map(str::to_string),
+            status: config
+                .and_then(|c| c.status())
+                .map(|s| s.as_str().to_string()),
+        })
+    }
 }
