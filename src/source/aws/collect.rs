@@ -5,11 +5,13 @@
 //! is recorded and the rest goes on.
 
 use super::api::*;
+use crate::aws_client::{ApiError, Result};
 use crate::iam::managed;
 use crate::model::{
     Field, Function, Inventory, Meta, Origin, Policy, Reference, RestStage, Role, SamplingRule,
-    Setting,
+    Setting, account_root,
 };
+use crate::text::glob;
 use futures::StreamExt;
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -64,6 +66,8 @@ pub struct Unread {
 pub struct Collected {
     pub inventory: Inventory,
     pub unread: Vec<Unread>,
+    /// The account id, as the functions' ARNs name it; `None` when no function was read.
+    pub account: Option<String>,
 }
 
 /// Roles' calls per role when read one by one: GetRole, ListRolePolicies,
@@ -102,25 +106,26 @@ pub async fn collect<A: Account>(api: &A, options: &Options, progress: &dyn Prog
     if !options.tags.is_empty() {
         functions = filter_by_tags(api, functions, options, &mut out.unread).await;
     }
-    let account = functions
+    out.account = functions
         .iter()
-        .find_map(|(_, f)| f.arn.split(':').nth(4).map(str::to_string))
-        .unwrap_or_else(|| "account".into());
+        .find_map(|(_, f)| f.arn.split(':').nth(4).map(str::to_string));
+    let account = out.account.clone();
+    let account = account.as_deref();
     for (region, f) in &functions {
-        out.inventory.functions.push(function(&account, region, f));
+        out.inventory.functions.push(function(account, region, f));
     }
     let role_arns: BTreeSet<&str> = functions
         .iter()
         .map(|(_, f)| f.role.as_str())
         .filter(|r| !r.is_empty())
         .collect();
-    read_iam(api, &account, &role_arns, options, &mut out, progress).await;
+    read_iam(api, account, &role_arns, options, &mut out, progress).await;
     for region in &options.regions {
         if options.stages {
-            read_stages(api, &account, region, options, &mut out, progress).await;
+            read_stages(api, account, region, options, &mut out, progress).await;
         }
         if options.sampling_rules {
-            read_sampling_rules(api, &account, region, &mut out).await;
+            read_sampling_rules(api, account, region, &mut out).await;
         }
     }
     out
@@ -133,7 +138,7 @@ fn name_selected(globs: &[String], f: &FunctionInfo) -> bool {
         } else {
             &f.name
         };
-        crate::iam::evaluate::glob(g, text)
+        glob(g, text)
     })
 }
 
@@ -169,10 +174,11 @@ async fn filter_by_tags<A: Account>(
     keep
 }
 
-fn meta(account: &str, arn: &str, region: &str) -> Meta {
+fn meta(account: Option<&str>, arn: &str, region: &str) -> Meta {
     Meta {
         address: arn.to_string(),
-        root: account.to_string(),
+        root: account_root(account),
+        account: account.map(str::to_string),
         origin: Some(Origin::Account {
             arn: arn.to_string(),
             region: region.to_string(),
@@ -186,7 +192,7 @@ fn meta(account: &str, arn: &str, region: &str) -> Meta {
     }
 }
 
-fn function(account: &str, region: &str, f: &FunctionInfo) -> Function {
+fn function(account: Option<&str>, region: &str, f: &FunctionInfo) -> Function {
     Function {
         meta: meta(account, &f.arn, region),
         name: Setting::known(f.name.clone()),
@@ -205,7 +211,7 @@ fn function(account: &str, region: &str, f: &FunctionInfo) -> Function {
 /// Roles and the policies that reach them, by whichever strategy costs fewer calls.
 async fn read_iam<A: Account>(
     api: &A,
-    account: &str,
+    account: Option<&str>,
     role_arns: &BTreeSet<&str>,
     options: &Options,
     out: &mut Collected,
@@ -350,7 +356,7 @@ async fn read_iam<A: Account>(
 
 async fn read_stages<A: Account>(
     api: &A,
-    account: &str,
+    account: Option<&str>,
     region: &str,
     options: &Options,
     out: &mut Collected,
@@ -413,7 +419,7 @@ async fn read_stages<A: Account>(
 
 async fn read_sampling_rules<A: Account>(
     api: &A,
-    account: &str,
+    account: Option<&str>,
     region: &str,
     out: &mut Collected,
 ) {

@@ -148,6 +148,7 @@ impl<'e, 't> Extractor<'e, 't> {
             meta: Meta {
                 address,
                 root: self.root.clone(),
+                account: None,
                 origin: Some(Origin::file(file, block.header)),
                 block: Some(Origin::file(file, block.span)),
                 repeated: None,
@@ -445,6 +446,7 @@ impl<'e, 't> Extractor<'e, 't> {
         Meta {
             address: item.value.address.clone(),
             root: self.root.clone(),
+            account: None,
             origin: Some(Origin::file(item.decl.file, item.decl.block.header)),
             block: Some(Origin::file(item.decl.file, item.decl.block.span)),
             repeated: item.repeated.clone(),
