@@ -6,7 +6,9 @@
 
 #![warn(clippy::print_stdout, clippy::print_stderr)]
 
+pub mod account_write;
 pub mod atomic;
+pub mod aws_client;
 pub mod cost;
 pub mod enable;
 pub mod files;

@@ -4,8 +4,9 @@
 use crate::cli::{AccountArgs, IamStrategyArg};
 use anyhow::{Context, Result, bail};
 use std::io::IsTerminal;
+use xray_setup::aws_client::SdkAccount;
 use xray_setup::model::Inventory;
-use xray_setup::source::aws::{self, IamStrategy, Options, Progress, SdkAccount};
+use xray_setup::source::aws::{self, IamStrategy, Options, Progress};
 
 /// `KEY=VALUE` pairs from `--tag`.
 pub fn tags(raw: &[String]) -> Result<Vec<(String, String)>> {

@@ -8,12 +8,11 @@ use anyhow::{Context, Result, bail};
 use std::io::{BufRead, IsTerminal, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
+use xray_setup::aws_client::{Identity, SdkAccount};
 use xray_setup::enable::{
     self, AccountId, Journal, Outcome, Plan, Selection, Settings, Status, Step, Target, journal,
     plan, script, undo,
 };
-use xray_setup::source::aws::SdkAccount;
-use xray_setup::source::aws::api::{Identity, Writer};
 
 pub fn run(args: &EnableArgs) -> Result<ExitCode> {
     let runtime = account::runtime()?;

@@ -12,6 +12,7 @@ mod render;
 
 use crate::model::SamplingRule;
 use crate::sampling::{self, Known};
+use crate::text::glob;
 
 pub use render::{thousands as render_thousands, to_json, to_text};
 
@@ -141,7 +142,7 @@ pub fn estimate(rules: &[SamplingRule], options: &Options) -> Estimate {
         let mut matched = 0.0;
         for (stream, left) in options.traffic.iter().zip(remaining.iter_mut()) {
             let applies = match &stream.service {
-                Some(service) => sampling::matches(service_name, service),
+                Some(service) => glob(service_name, service),
                 None => service_name == "*",
             };
             if applies {

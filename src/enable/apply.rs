@@ -10,7 +10,8 @@
 use super::journal::{Journal, Outcome as JournalOutcome};
 use super::plan::{Plan, Step};
 use super::{Outcome, Progress, State, Status, Target};
-use crate::source::aws::api::{UpdateError, Writer};
+use crate::account_write::{UpdateError, Writer};
+use crate::aws_client::ApiError;
 use futures::StreamExt;
 use std::collections::HashSet;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -245,7 +246,7 @@ pub(super) struct Now {
 /// A target's state in the account now: a function's mode (by ARN), a stage's flag, or
 /// whether the role (by the name its ARN gives) has the policy attached.
 pub(super) async fn current<W: Writer>(w: &W, target: &Target) -> Result<Now, String> {
-    let api = |e: crate::source::aws::api::ApiError| format!("{}: {}", e.operation(), e.message());
+    let api = |e: ApiError| format!("{}: {}", e.operation(), e.message());
     let state = |state| Now {
         state,
         revision: None,
@@ -299,9 +300,7 @@ async fn change<W: Writer>(
     revision: Option<&str>,
     settings: &Settings,
 ) -> Result<(), Refused> {
-    let api = |e: crate::source::aws::api::ApiError| {
-        Refused::Failed(format!("{}: {}", e.operation(), e.message()))
-    };
+    let api = |e: ApiError| Refused::Failed(format!("{}: {}", e.operation(), e.message()));
     let role = target.role_name().unwrap_or_default();
     match (target, to) {
         (Target::RolePolicy { policy_arn, .. }, State::Text(t)) if t == State::ATTACHED => {

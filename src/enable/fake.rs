@@ -1,6 +1,8 @@
 //! An account in memory for `enable`'s tests: functions with modes, roles with attached
 //! policies, stages; updates that can be refused for a while or fail; every call logged.
 
+use crate::account_write::{FunctionTracing, UpdateError, Writer};
+use crate::aws_client::{ApiError, Identity, Result};
 use crate::source::aws::api::*;
 use std::collections::{BTreeMap, HashMap};
 use std::sync::Mutex;

@@ -1,7 +1,7 @@
 //! `enable`: turn Active tracing on across an account, safely. A [`plan`] is built from
 //! what the account audit reads (functions, their roles' policies, stages); [`apply`]
 //! makes its changes in order (grants, then functions, then stages) through
-//! [`Writer`](crate::source::aws::api::Writer), writing each to a [`journal`] before and
+//! [`Writer`](crate::account_write::Writer), writing each to a [`journal`] before and
 //! after; [`undo`] reverses a journal; [`script`] prints the same plan as AWS CLI commands.
 //!
 //! Targets are addressed by ARN wherever the API takes one (a function), by the name an
@@ -77,7 +77,7 @@ impl Target {
     /// The account its ARN names: a function's or a role's; `None` for a stage, whose
     /// ARN names none.
     pub fn account(&self) -> Option<&str> {
-        crate::source::aws::api::arn_account(self.arn())
+        crate::aws_client::arn_account(self.arn())
     }
 
     /// How messages name it.

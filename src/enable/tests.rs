@@ -512,12 +512,12 @@ fn an_undo_needs_the_journals_account_and_credentials_that_reach_it() {
     assert!(e.contains("an account id is 12 digits"), "{e}");
 
     // The caller: same account and partition, or a one-line refusal naming both.
-    let me = crate::source::aws::api::Identity::new(
+    let me = crate::aws_client::Identity::new(
         ACCOUNT,
         &format!("arn:aws:sts::{ACCOUNT}:assumed-role/Admin/me"),
     );
     assert_eq!(undo::check_caller(&here(), &me, "j"), Ok(()));
-    let prod = crate::source::aws::api::Identity::new(
+    let prod = crate::aws_client::Identity::new(
         "222222222222",
         "arn:aws:sts::222222222222:assumed-role/OrganizationAccountAccessRole/me",
     );
@@ -527,7 +527,7 @@ fn an_undo_needs_the_journals_account_and_credentials_that_reach_it() {
         "{e}"
     );
     assert!(!e.contains('\n'));
-    let china = crate::source::aws::api::Identity::new(
+    let china = crate::aws_client::Identity::new(
         ACCOUNT,
         &format!("arn:aws-cn:sts::{ACCOUNT}:assumed-role/Admin/me"),
     );

@@ -13,7 +13,8 @@ use super::apply::{Expect, Run};
 use super::journal::{self, AccountId, Entry, Journal, Read};
 use super::plan::Step;
 use super::{Outcome, Progress, State, Target};
-use crate::source::aws::api::{Identity, Writer, arn_partition};
+use crate::account_write::Writer;
+use crate::aws_client::{Identity, arn_partition};
 use std::collections::{HashMap, HashSet};
 
 /// The account a journal's changes were made in: the one it records, or, for a journal

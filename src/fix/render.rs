@@ -1,7 +1,8 @@
 //! Remedies to byte edits: the smallest change, in the place the value comes from, laid
 //! out as `terraform fmt` lays it out.
 
-use super::{Edit, Fix, Remedy, Safety};
+use super::{Edit, Fix, Safety};
+use crate::finding::Remedy;
 use crate::model::{FileId, Inventory, Meta, Origin, Span, Step, StepKind};
 use crate::source::terraform::ir::{Expr, ExprKind};
 

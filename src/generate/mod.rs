@@ -2,6 +2,7 @@
 //! (embedded in the binary), with their parameters checked first.
 
 use crate::sampling::{FIELDS, Limit};
+use crate::text::format_number;
 use minijinja::{Environment, Value, context};
 
 /// What to generate.
@@ -250,10 +251,6 @@ fn check(p: &Params) -> Result<(), ParamError> {
         }
     }
     Ok(())
-}
-
-fn format_number(n: f64) -> String {
-    crate::text::format_number(n)
 }
 
 /// An HCL quoted string: quotes and backslashes escaped, and `${` / `%{` doubled so they

@@ -603,6 +603,7 @@ mod tests {
         Meta {
             address: address.into(),
             root: ".".into(),
+            account: None,
             origin: None,
             block: None,
             repeated: None,

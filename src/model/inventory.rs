@@ -114,8 +114,10 @@ pub struct Meta {
     /// The Terraform address inside its root module, or the ARN for an account.
     pub address: String,
     /// The root module's directory relative to the PATH given (`"."` for PATH itself),
-    /// or the region for an account.
+    /// or the account id for an account.
     pub root: String,
+    /// The account id, for a resource read from an account; `None` for Terraform.
+    pub account: Option<String>,
     /// The resource block's header (or the module call's that creates it).
     pub origin: Option<Origin>,
     /// The whole block, where fixes insert what is missing.
@@ -225,9 +227,17 @@ pub struct FileProblem {
     pub message: String,
 }
 
+/// The `root` of what an account audit reports: the account id, or `"account"` when no
+/// ARN read named it.
+pub fn account_root(account: Option<&str>) -> String {
+    account.unwrap_or("account").to_string()
+}
+
 /// A part of an account that could not be read.
 #[derive(Debug, Clone, PartialEq)]
 pub struct UnreadPart {
+    /// The account id, when the audit learnt it.
+    pub account: Option<String>,
     pub region: String,
     pub what: String,
     /// The call that failed: `lambda:ListFunctions`.

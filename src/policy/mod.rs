@@ -16,9 +16,9 @@ pub use date::Date;
 pub use exclude::Exclude;
 
 use crate::finding::{Finding, Severity};
-use crate::iam::evaluate::glob;
 use crate::model::{FileId, Inventory, Meta, Origin, SourceFile, Span};
 use crate::rules::{self, SUPPRESSION_RULE};
+use crate::text::glob;
 use std::path::{Path, PathBuf};
 
 /// A finding a suppression hid.
@@ -346,12 +346,13 @@ fn note(message: String, origin: Origin) -> Finding {
     let meta = Meta {
         address: String::new(),
         root: ".".into(),
+        account: None,
         origin: Some(origin),
         block: None,
         repeated: None,
         region: None,
     };
-    let mut f = Finding::new(&SUPPRESSION_RULE, &meta, None, message);
+    let mut f = SUPPRESSION_RULE.finding(&meta, None, message);
     f.severity = Severity::Note;
     f
 }

@@ -6,7 +6,7 @@
 
 use super::{Report, Reporter, Summary, position};
 use crate::finding::Finding;
-use crate::model::{Inventory, Origin};
+use crate::model::Inventory;
 use serde::Serialize;
 use serde::ser::{SerializeSeq, Serializer};
 use std::io::{self, Write};
@@ -61,7 +61,7 @@ struct JsonFinding<'a> {
     column: Option<usize>,
     end_line: Option<usize>,
     end_column: Option<usize>,
-    #[serde(skip_serializing_if = "Option::is_none")]
+    account: Option<&'a str>,
     region: Option<&'a str>,
     related: Vec<JsonRelated<'a>>,
     fix: Option<JsonFix<'a>>,
@@ -109,10 +109,8 @@ impl<'a> JsonFinding<'a> {
             column: pos.as_ref().map(|p| p.column),
             end_line: pos.as_ref().map(|p| p.end_line),
             end_column: pos.as_ref().map(|p| p.end_column),
-            region: match &f.origin {
-                Some(Origin::Account { region, .. }) => Some(region),
-                _ => None,
-            },
+            account: f.account.as_deref(),
+            region: f.region.as_deref(),
             related: f
                 .related
                 .iter()

@@ -163,6 +163,13 @@ fn result(report: &Report, f: &Finding, suppressed: Option<&Suppressed>) -> Valu
     if let Some(i) = index {
         r["ruleIndex"] = json!(i);
     }
+    // Only what is known: a property bag has no schema to keep nulls for.
+    if let Some(account) = &f.account {
+        r["properties"]["account"] = json!(account);
+    }
+    if let Some(region) = &f.region {
+        r["properties"]["region"] = json!(region);
+    }
     if !location.is_empty() {
         r["locations"] = json!([Value::Object(location)]);
     }

@@ -29,7 +29,7 @@ mod xr998;
 
 use crate::finding::{Finding, Severity};
 use crate::iam;
-use crate::model::Inventory;
+use crate::model::{Inventory, Meta, Origin};
 use std::sync::OnceLock;
 
 pub use xr000::unknown_setting;
@@ -45,6 +45,35 @@ pub struct Rule {
     /// Markdown documentation.
     pub doc: &'static str,
     pub check: fn(&Context, &mut Vec<Finding>),
+}
+
+impl Rule {
+    /// A finding of this rule on the resource `meta` describes, pointing at `at` when
+    /// given and at the resource otherwise.
+    pub fn finding(&self, meta: &Meta, at: Option<&Origin>, message: String) -> Finding {
+        let message = match &meta.repeated {
+            // A representative instance stands for every instance the block creates.
+            Some(what) => format!(
+                "{message} (this holds for each instance `{}` creates; how many is not known offline: {what})",
+                meta.address
+            ),
+            None => message,
+        };
+        Finding {
+            rule: self.code,
+            name: self.name,
+            severity: self.severity,
+            message,
+            resource: meta.address.clone(),
+            root: meta.root.clone(),
+            account: meta.account.clone(),
+            region: meta.region.as_ref().and_then(|r| r.name.known().cloned()),
+            origin: at.or(meta.origin.as_ref()).cloned(),
+            header: meta.origin.clone(),
+            related: Vec::new(),
+            remedy: None,
+        }
+    }
 }
 
 /// Settings of an audit that rules read.
@@ -142,7 +171,6 @@ pub fn check(inventory: &Inventory, options: &Options) -> Vec<Finding> {
 
 /// Orders findings by root, file, position, then rule.
 pub fn sort(findings: &mut [Finding], inventory: &Inventory) {
-    use crate::model::Origin;
     let key = |f: &Finding| {
         let (file, at) = match &f.origin {
             Some(Origin::File { file, span }) => (

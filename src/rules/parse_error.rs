@@ -50,11 +50,12 @@ fn check(cx: &Context, out: &mut Vec<Finding>) {
             root: file
                 .rsplit_once('/')
                 .map_or(".".to_string(), |(d, _)| d.to_string()),
+            account: None,
             origin: Some(p.origin.clone()),
             block: None,
             repeated: None,
             region: None,
         };
-        out.push(Finding::new(&RULE, &meta, None, p.message.clone()));
+        out.push(RULE.finding(&meta, None, p.message.clone()));
     }
 }

@@ -71,5 +71,5 @@ pub fn unresolved(meta: &Meta, at: Option<&Origin>, subject: &str, what: &Unreso
         message.push_str("; ");
         message.push_str(hint);
     }
-    Finding::new(&RULE, meta, at, message)
+    RULE.finding(meta, at, message)
 }

@@ -1,7 +1,7 @@
 use super::upstream::{Invokers, Upstream};
 use super::{Context, LambdaMode, Rule, describe, unknown_setting};
+use crate::finding::Remedy;
 use crate::finding::{Finding, Severity};
-use crate::fix::Remedy;
 use crate::model::{Field, Function};
 
 pub static RULE: Rule = Rule {
@@ -111,7 +111,9 @@ fn check(cx: &Context, out: &mut Vec<Finding>) {
                 " (lambda_mode = \"upstream-traced\" accepts PassThrough only when every invoker is a REST stage with tracing on: {why})"
             ));
         }
-        let mut finding = Finding::new(&RULE, &f.meta, at, message).with_remedy(remedy_for(f));
+        let mut finding = RULE
+            .finding(&f.meta, at, message)
+            .with_remedy(remedy_for(f));
         finding.related = describe::related(&f.tracing_mode.source);
         out.push(finding);
     }

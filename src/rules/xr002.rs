@@ -1,6 +1,6 @@
 use super::{Context, Rule};
+use crate::finding::Remedy;
 use crate::finding::{Finding, Severity};
-use crate::fix::Remedy;
 use crate::model::Field;
 
 pub static RULE: Rule = Rule {
@@ -59,7 +59,8 @@ fn check(cx: &Context, out: &mut Vec<Finding>) {
             "{mode:?} is not a mode: choose \"Active\" (or \"PassThrough\", if that was meant)"
         ));
         out.push(
-            Finding::new(&RULE, &f.meta, f.tracing_mode.at.as_ref(), message).with_remedy(remedy),
+            RULE.finding(&f.meta, f.tracing_mode.at.as_ref(), message)
+                .with_remedy(remedy),
         );
     }
 }

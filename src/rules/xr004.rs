@@ -43,6 +43,6 @@ fn check(cx: &Context, out: &mut Vec<Finding>) {
             "`{}` is an HTTP or WebSocket API stage, which X-Ray cannot trace; traces start at the functions it integrates, so give those Active tracing",
             s.meta.address
         );
-        out.push(Finding::new(&RULE, &s.meta, None, message));
+        out.push(RULE.finding(&s.meta, None, message));
     }
 }

@@ -1,6 +1,6 @@
 use super::{Context, Rule, describe, unknown_setting};
+use crate::finding::Remedy;
 use crate::finding::{Finding, Severity};
-use crate::fix::Remedy;
 use crate::model::Field;
 
 pub static RULE: Rule = Rule {
@@ -72,7 +72,7 @@ fn check(cx: &Context, out: &mut Vec<Finding>) {
             block: m.meta.block.clone(),
             nested: Some("tracing_configuration"),
         };
-        let mut finding = Finding::new(&RULE, &m.meta, at, message).with_remedy(remedy);
+        let mut finding = RULE.finding(&m.meta, at, message).with_remedy(remedy);
         finding.related = describe::related(&m.tracing_enabled.source);
         out.push(finding);
     }

@@ -1,6 +1,6 @@
 use super::{Context, Rule, describe, unknown_setting};
+use crate::finding::Remedy;
 use crate::finding::{Finding, Severity};
-use crate::fix::Remedy;
 use crate::model::Field;
 
 pub static RULE: Rule = Rule {
@@ -64,7 +64,7 @@ fn check(cx: &Context, out: &mut Vec<Finding>) {
             block: a.meta.block.clone(),
             nested: None,
         };
-        let mut finding = Finding::new(&RULE, &a.meta, at, message).with_remedy(remedy);
+        let mut finding = RULE.finding(&a.meta, at, message).with_remedy(remedy);
         finding.related = describe::related(&a.xray_enabled.source);
         out.push(finding);
     }

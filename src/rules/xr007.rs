@@ -106,7 +106,7 @@ fn judge(c: &EncryptionConfig) -> Option<Finding> {
                 c.meta.address
             );
             return Some(with_severity(
-                Finding::new(&RULE, &c.meta, None, message),
+                RULE.finding(&c.meta, None, message),
                 Severity::Error,
             ));
         }
@@ -119,9 +119,7 @@ fn judge(c: &EncryptionConfig) -> Option<Finding> {
     };
     let found = match (t, key) {
         (t, _) if !TYPES.contains(&t) => with_severity(
-            Finding::new(
-                &RULE,
-                &c.meta,
+            RULE.finding(&c.meta,
                 type_at,
                 format!(
                     "`{}` sets type = \"{t}\": it must be NONE or KMS, and terraform plan refuses anything else",
@@ -131,9 +129,7 @@ fn judge(c: &EncryptionConfig) -> Option<Finding> {
             Severity::Error,
         ),
         ("NONE", Some(k)) => with_severity(
-            Finding::new(
-                &RULE,
-                &c.meta,
+            RULE.finding(&c.meta,
                 key_at,
                 format!(
                     "`{}` sets key_id = \"{k}\" with type NONE: X-Ray uses its default encryption {} and the key is not used; set type = \"KMS\" to use it, or remove key_id",
@@ -143,9 +139,7 @@ fn judge(c: &EncryptionConfig) -> Option<Finding> {
             ),
             Severity::Warning,
         ),
-        ("NONE", None) => Finding::new(
-            &RULE,
-            &c.meta,
+        ("NONE", None) => RULE.finding(&c.meta,
             type_at,
             format!(
                 "X-Ray encrypts traces {} with its default encryption (type NONE, no KMS key, no KMS charge){status}",
@@ -153,9 +147,7 @@ fn judge(c: &EncryptionConfig) -> Option<Finding> {
             ),
         ),
         (_, None) => with_severity(
-            Finding::new(
-                &RULE,
-                &c.meta,
+            RULE.finding(&c.meta,
                 type_at,
                 format!(
                     "`{}` sets type = \"KMS\" without key_id: name the key X-Ray encrypts traces with {} (`alias/aws/xray` for the AWS managed key)",
@@ -171,9 +163,7 @@ fn judge(c: &EncryptionConfig) -> Option<Finding> {
             } else {
                 format!("KMS key `{k}`")
             };
-            Finding::new(
-                &RULE,
-                &c.meta,
+            RULE.finding(&c.meta,
                 key_at.or(type_at),
                 format!(
                     "X-Ray encrypts traces {} with {which} (type KMS): AWS KMS charges for each use, and if X-Ray cannot use the key (disabled, or access lost) it stops storing traces{status}",
@@ -192,10 +182,7 @@ fn duplicate(c: &EncryptionConfig, earlier: &EncryptionConfig) -> Finding {
         c.meta.address,
         region(c)
     );
-    with_severity(
-        Finding::new(&RULE, &c.meta, None, message),
-        Severity::Warning,
-    )
+    with_severity(RULE.finding(&c.meta, None, message), Severity::Warning)
 }
 
 /// The rule's problems are worse than its note.

@@ -1,6 +1,6 @@
 use super::{Context, Rule};
 use crate::finding::{Finding, Severity};
-use crate::model::{Meta, Origin};
+use crate::model::{Field, Meta, Origin, Region, account_root};
 
 pub static RULE: Rule = Rule {
     code: "XR010",
@@ -62,15 +62,19 @@ fn check(cx: &Context, out: &mut Vec<Finding>) {
         };
         let meta = Meta {
             address: u.operation.clone(),
-            root: u.region.clone(),
+            root: account_root(u.account.as_deref()),
+            account: u.account.clone(),
             origin: Some(Origin::Account {
                 arn: u.operation.clone(),
                 region: u.region.clone(),
             }),
             block: None,
             repeated: None,
-            region: None,
+            region: Some(Region {
+                name: Field::Known(u.region.clone()),
+                provider: u.region.clone(),
+            }),
         };
-        out.push(Finding::new(&RULE, &meta, None, message));
+        out.push(RULE.finding(&meta, None, message));
     }
 }

@@ -1,6 +1,6 @@
 use super::{Context, Rule, describe, unknown_setting, xr000};
+use crate::finding::Remedy;
 use crate::finding::{Finding, Related, Severity};
-use crate::fix::Remedy;
 use crate::iam::{
     Decision, Explanation, FunctionRole, Omitted, RoleAccess, WRITE_POLICY_ARN, WriteAccess,
     explain, lost_grant, write_access,
@@ -241,7 +241,7 @@ fn verdict(
 /// related to each function using the role.
 pub(super) fn role_finding(rule: &'static Rule, access: &RoleAccess, message: String) -> Finding {
     let role = access.role;
-    let mut finding = Finding::new(rule, &role.meta, None, message);
+    let mut finding = rule.finding(&role.meta, None, message);
     if let Some(module) = &role.created_by {
         finding.resource = module.clone();
     }

@@ -41,6 +41,7 @@ fn check(cx: &Context, out: &mut Vec<Finding>) {
         let meta = Meta {
             address: l.address.clone(),
             root: l.root.clone(),
+            account: None,
             origin: l.origin.clone(),
             block: None,
             repeated: None,
@@ -50,6 +51,6 @@ fn check(cx: &Context, out: &mut Vec<Finding>) {
             "policy `{}` is not strict JSON: it has a trailing comma (`{}`); xray-setup read it leniently, but IAM rejects malformed documents (MalformedPolicyDocument)",
             l.label, l.fragment
         );
-        out.push(Finding::new(&RULE, &meta, None, message));
+        out.push(RULE.finding(&meta, None, message));
     }
 }

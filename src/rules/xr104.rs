@@ -1,6 +1,6 @@
 use super::{Context, Rule, describe};
+use crate::finding::Remedy;
 use crate::finding::{Finding, Related, Severity};
-use crate::fix::Remedy;
 use crate::iam::{Omitted, PolicyKind, RoleAccess, lost_grant};
 use crate::model::Inventory;
 
@@ -105,7 +105,8 @@ fn finding(inventory: &Inventory, access: &RoleAccess, o: &Omitted) -> Finding {
         o.list.entry, o.list.label, o.meta.address
     );
     message.push_str(&format!("; {advice}"));
-    let mut finding = Finding::new(&RULE, o.meta, None, message)
+    let mut finding = RULE
+        .finding(o.meta, None, message)
         .with_remedy(Remedy::Manual(format!("{advice} (a person chooses which)")));
     finding.related.push(Related {
         message: format!("the exclusive list: {}", o.list.label),

@@ -1,6 +1,6 @@
 use super::{Context, Rule, unknown_setting};
+use crate::finding::Remedy;
 use crate::finding::{Finding, Related, Severity};
-use crate::fix::Remedy;
 use crate::model::Field;
 use crate::sampling::{LIMITS_SOURCE, violations};
 use std::collections::HashMap;
@@ -94,7 +94,10 @@ fn check(cx: &Context, out: &mut Vec<Finding>) {
             } else {
                 Remedy::Manual(format!("choose a {} that is {}", v.field, v.allowed))
             };
-            out.push(Finding::new(&RULE, &rule.meta, v.at.as_ref(), message).with_remedy(remedy));
+            out.push(
+                RULE.finding(&rule.meta, v.at.as_ref(), message)
+                    .with_remedy(remedy),
+            );
         }
         for (field, setting) in [
             (
@@ -134,7 +137,7 @@ fn check(cx: &Context, out: &mut Vec<Finding>) {
                     "sampling rule name `{name}` is also used by `{}` in the same region; rule names are unique in an account's region, so one of them fails to apply",
                     first.meta.address
                 );
-                let mut f = Finding::new(&RULE, &rule.meta, rule.rule_name.at.as_ref(), message);
+                let mut f = RULE.finding(&rule.meta, rule.rule_name.at.as_ref(), message);
                 f.related = vec![Related {
                     message: format!("`{}` also names a rule `{name}`", first.meta.address),
                     origin: first.meta.origin.clone(),

@@ -69,11 +69,6 @@ fn check(cx: &Context, out: &mut Vec<Finding>) {
             render_thousands(estimate.traces_per_month, 0),
             render_thousands(estimate.total_monthly_usd, 2),
         );
-        out.push(Finding::new(
-            &RULE,
-            &rule.meta,
-            rule.fixed_rate.at.as_ref(),
-            message,
-        ));
+        out.push(RULE.finding(&rule.meta, rule.fixed_rate.at.as_ref(), message));
     }
 }

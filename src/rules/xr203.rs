@@ -78,12 +78,7 @@ fn check(cx: &Context, out: &mut Vec<Finding>) {
                 "sampling rule `{}` never applies: `{}` ({why}) matches every request it would, so its fixed_rate and reservoir are never used; give it a lower priority number than `{}`",
                 later.name, earlier.name, earlier.name
             );
-            let mut f = Finding::new(
-                &RULE,
-                &later.rule.meta,
-                later.rule.priority.at.as_ref(),
-                message,
-            );
+            let mut f = RULE.finding(&later.rule.meta, later.rule.priority.at.as_ref(), message);
             f.related = vec![Related {
                 message: format!("`{}` shadows it", earlier.name),
                 origin: earlier.rule.meta.origin.clone(),

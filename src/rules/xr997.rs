@@ -57,16 +57,12 @@ fn check(cx: &Context, out: &mut Vec<Finding>) {
         let meta = Meta {
             address: String::new(),
             root: l.root.clone(),
+            account: None,
             origin: Some(l.origin.clone()),
             block: None,
             repeated: None,
             region: None,
         };
-        out.push(Finding::new(
-            &RULE,
-            &meta,
-            None,
-            format!("Not computed: {}", l.what),
-        ));
+        out.push(RULE.finding(&meta, None, format!("Not computed: {}", l.what)));
     }
 }

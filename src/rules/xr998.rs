@@ -48,6 +48,7 @@ fn check(cx: &Context, out: &mut Vec<Finding>) {
         let meta = Meta {
             address: String::new(),
             root: e.root.clone(),
+            account: None,
             origin: Some(e.origin.clone()),
             block: None,
             repeated: None,
@@ -58,6 +59,6 @@ fn check(cx: &Context, out: &mut Vec<Finding>) {
         } else {
             format!("{}: {}", e.summary, e.detail)
         };
-        out.push(Finding::new(&RULE, &meta, None, message));
+        out.push(RULE.finding(&meta, None, message));
     }
 }

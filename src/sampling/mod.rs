@@ -203,11 +203,6 @@ pub fn pattern_covers(p: &str, q: &str) -> bool {
     covers[0][0]
 }
 
-/// Whether a glob pattern (as X-Ray matchers take) matches a concrete string.
-pub fn matches(pattern: &str, text: &str) -> bool {
-    crate::iam::evaluate::glob(pattern, text)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -5,11 +5,13 @@
 //! is recorded and the rest goes on.
 
 use super::api::*;
+use crate::aws_client::{ApiError, Result, arn_partition};
 use crate::iam::managed;
 use crate::model::{
     EncryptionConfig, Field, Function, Inventory, Meta, Origin, Policy, Reference, RestStage, Role,
-    SamplingRule, Setting,
+    SamplingRule, Setting, account_root,
 };
+use crate::text::glob;
 use futures::StreamExt;
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -65,6 +67,8 @@ pub struct Unread {
 pub struct Collected {
     pub inventory: Inventory,
     pub unread: Vec<Unread>,
+    /// The account id, as the functions' ARNs name it; `None` when no function was read.
+    pub account: Option<String>,
 }
 
 /// Roles' calls per role when read one by one: GetRole, ListRolePolicies,
@@ -103,30 +107,31 @@ pub async fn collect<A: Account>(api: &A, options: &Options, progress: &dyn Prog
     if !options.tags.is_empty() {
         functions = filter_by_tags(api, functions, options, &mut out.unread).await;
     }
-    let account = functions
+    out.account = functions
         .iter()
-        .find_map(|(_, f)| f.arn.split(':').nth(4).map(str::to_string))
-        .unwrap_or_else(|| "account".into());
+        .find_map(|(_, f)| f.arn.split(':').nth(4).map(str::to_string));
+    let account = out.account.clone();
+    let account = account.as_deref();
     let partition = functions
         .iter()
         .find_map(|(_, f)| arn_partition(&f.arn).map(str::to_string))
         .unwrap_or_else(|| "aws".into());
     for (region, f) in &functions {
-        out.inventory.functions.push(function(&account, region, f));
+        out.inventory.functions.push(function(account, region, f));
     }
     let role_arns: BTreeSet<&str> = functions
         .iter()
         .map(|(_, f)| f.role.as_str())
         .filter(|r| !r.is_empty())
         .collect();
-    read_iam(api, &account, &role_arns, options, &mut out, progress).await;
+    read_iam(api, account, &role_arns, options, &mut out, progress).await;
     for region in &options.regions {
         if options.stages {
-            read_stages(api, &account, region, options, &mut out, progress).await;
+            read_stages(api, account, region, options, &mut out, progress).await;
         }
         if options.xray_settings {
-            read_sampling_rules(api, &account, region, &mut out).await;
-            read_encryption(api, (&partition, &account), region, &mut out).await;
+            read_sampling_rules(api, account, region, &mut out).await;
+            read_encryption(api, (&partition, account), region, &mut out).await;
         }
     }
     out
@@ -139,7 +144,7 @@ fn name_selected(globs: &[String], f: &FunctionInfo) -> bool {
         } else {
             &f.name
         };
-        crate::iam::evaluate::glob(g, text)
+        glob(g, text)
     })
 }
 
@@ -175,10 +180,11 @@ async fn filter_by_tags<A: Account>(
     keep
 }
 
-fn meta(account: &str, arn: &str, region: &str) -> Meta {
+fn meta(account: Option<&str>, arn: &str, region: &str) -> Meta {
     Meta {
         address: arn.to_string(),
-        root: account.to_string(),
+        root: account_root(account),
+        account: account.map(str::to_string),
         origin: Some(Origin::Account {
             arn: arn.to_string(),
             region: region.to_string(),
@@ -192,7 +198,7 @@ fn meta(account: &str, arn: &str, region: &str) -> Meta {
     }
 }
 
-fn function(account: &str, region: &str, f: &FunctionInfo) -> Function {
+fn function(account: Option<&str>, region: &str, f: &FunctionInfo) -> Function {
     Function {
         meta: meta(account, &f.arn, region),
         name: Setting::known(f.name.clone()),
@@ -211,7 +217,7 @@ fn function(account: &str, region: &str, f: &FunctionInfo) -> Function {
 /// Roles and the policies that reach them, by whichever strategy costs fewer calls.
 async fn read_iam<A: Account>(
     api: &A,
-    account: &str,
+    account: Option<&str>,
     role_arns: &BTreeSet<&str>,
     options: &Options,
     out: &mut Collected,
@@ -356,7 +362,7 @@ async fn read_iam<A: Account>(
 
 async fn read_stages<A: Account>(
     api: &A,
-    account: &str,
+    account: Option<&str>,
     region: &str,
     options: &Options,
     out: &mut Collected,
@@ -419,7 +425,7 @@ async fn read_stages<A: Account>(
 
 async fn read_sampling_rules<A: Account>(
     api: &A,
-    account: &str,
+    account: Option<&str>,
     region: &str,
     out: &mut Collected,
 ) {
@@ -469,14 +475,15 @@ async fn read_sampling_rules<A: Account>(
 /// `(partition, account)`: where the configuration is, for its address.
 async fn read_encryption<A: Account>(
     api: &A,
-    (partition, account): (&str, &str),
+    (partition, account): (&str, Option<&str>),
     region: &str,
     out: &mut Collected,
 ) {
     match api.encryption_config(region).await {
         Ok(e) => {
             // It has no ARN of its own: an address in ARN form names the region's.
-            let arn = format!("arn:{partition}:xray:{region}:{account}:encryption-config");
+            let id = account.unwrap_or_default();
+            let arn = format!("arn:{partition}:xray:{region}:{id}:encryption-config");
             out.inventory.encryption_configs.push(EncryptionConfig {
                 meta: meta(account, &arn, region),
                 encryption_type: Setting::known(e.encryption_type),

@@ -3,11 +3,10 @@
 pub mod api;
 pub mod collect;
 pub mod sdk;
-mod sdk_write;
 
 pub use collect::{IamStrategy, Options, Progress, Quiet, Unread, collect};
-pub use sdk::{ConnectError, SdkAccount};
 
+use crate::aws_client::ApiError;
 use crate::model::{Inventory, UnreadPart};
 
 /// Reads the account into an Inventory; parts that could not be read are listed in
@@ -23,11 +22,12 @@ pub async fn scan<A: api::Account>(
         .unread
         .into_iter()
         .map(|u| UnreadPart {
+            account: collected.account.clone(),
             region: u.region,
             what: u.what,
             operation: u.error.operation().to_string(),
             message: u.error.message().to_string(),
-            denied: matches!(u.error, api::ApiError::Denied { .. }),
+            denied: matches!(u.error, ApiError::Denied { .. }),
         })
         .collect();
     inventory

@@ -1,200 +1,8 @@
-//! `Account` over the AWS SDK for Rust: configuration from aws-config's default chain
-//! (environment, profiles, SSO, container and instance credentials; `AWS_ENDPOINT_URL`
-//! honoured), adaptive retries with backoff, timeouts on every call, and a count of the
-//! calls made, by operation.
+//! `Account` over the AWS SDK: the audit's List/Get calls, made through the shared
+//! connection ([`SdkAccount`]).
 
 use super::api::*;
-use aws_config::retry::RetryConfig;
-use aws_config::timeout::TimeoutConfig;
-use aws_config::{BehaviorVersion, Region};
-use aws_sdk_iam::error::ProvideErrorMetadata;
-use std::collections::{BTreeMap, HashMap};
-use std::sync::Mutex;
-use std::time::Duration;
-
-/// Why the audit cannot start, in one sentence.
-#[derive(Debug, thiserror::Error)]
-pub enum ConnectError {
-    #[error("no AWS region: pass --region, or set AWS_REGION or a region in your AWS profile")]
-    NoRegion,
-    #[error(
-        "no AWS credentials: set AWS_PROFILE (or --profile), or AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, or run `aws sso login`"
-    )]
-    NoCredentials,
-}
-
-struct Regional {
-    lambda: aws_sdk_lambda::Client,
-    apigateway: aws_sdk_apigateway::Client,
-    xray: aws_sdk_xray::Client,
-}
-
-pub struct SdkAccount {
-    iam: aws_sdk_iam::Client,
-    sts: aws_sdk_sts::Client,
-    regions: HashMap<String, Regional>,
-    calls: Mutex<BTreeMap<&'static str, usize>>,
-}
-
-/// Retry configuration: adaptive by default (backoff, and a client-side rate limit that
-/// backs off when AWS throttles, so the audit does not starve other clients sharing the
-/// account's API limits); `AWS_RETRY_MODE=standard` trades that politeness for speed
-/// (measured against the harness: 1.5 s instead of 26 s for 76 calls with a 5% share
-/// throttled, but 106 throttled calls instead of 9 under a 5-a-second limit).
-fn retry() -> RetryConfig {
-    let mode = std::env::var("AWS_RETRY_MODE").unwrap_or_default();
-    let config = if mode == "standard" {
-        RetryConfig::standard()
-    } else {
-        RetryConfig::adaptive()
-    };
-    config
-        .with_max_attempts(10)
-        .with_initial_backoff(Duration::from_millis(200))
-        .with_max_backoff(Duration::from_secs(20))
-}
-
-fn timeouts() -> TimeoutConfig {
-    TimeoutConfig::builder()
-        .connect_timeout(Duration::from_secs(10))
-        .operation_attempt_timeout(Duration::from_secs(30))
-        .operation_timeout(Duration::from_secs(180))
-        .build()
-}
-
-impl SdkAccount {
-    /// Loads configuration, checks that credentials resolve, and makes clients for each
-    /// region (the configured one when none is given). Returns the regions used.
-    pub async fn connect(
-        regions: &[String],
-        profile: Option<&str>,
-    ) -> std::result::Result<(SdkAccount, Vec<String>), ConnectError> {
-        let mut loader = aws_config::defaults(BehaviorVersion::latest())
-            .retry_config(retry())
-            .timeout_config(timeouts());
-        if let Some(p) = profile {
-            loader = loader.profile_name(p);
-        }
-        let base = loader.load().await;
-        let regions: Vec<String> = if regions.is_empty() {
-            vec![base.region().ok_or(ConnectError::NoRegion)?.to_string()]
-        } else {
-            regions.to_vec()
-        };
-        let credentials = base
-            .credentials_provider()
-            .ok_or(ConnectError::NoCredentials)?;
-        use aws_credential_types::provider::ProvideCredentials;
-        credentials
-            .provide_credentials()
-            .await
-            .map_err(|_| ConnectError::NoCredentials)?;
-        let regional = regions
-            .iter()
-            .map(|r| {
-                let region = Region::new(r.clone());
-                let lambda = aws_sdk_lambda::config::Builder::from(&base)
-                    .region(region.clone())
-                    .build();
-                let apigateway = aws_sdk_apigateway::config::Builder::from(&base)
-                    .region(region.clone())
-                    .build();
-                let xray = aws_sdk_xray::config::Builder::from(&base)
-                    .region(region)
-                    .build();
-                (
-                    r.clone(),
-                    Regional {
-                        lambda: aws_sdk_lambda::Client::from_conf(lambda),
-                        apigateway: aws_sdk_apigateway::Client::from_conf(apigateway),
-                        xray: aws_sdk_xray::Client::from_conf(xray),
-                    },
-                )
-            })
-            .collect();
-        let account = SdkAccount {
-            iam: aws_sdk_iam::Client::new(&base),
-            sts: aws_sdk_sts::Client::new(&base),
-            regions: regional,
-            calls: Mutex::new(BTreeMap::new()),
-        };
-        Ok((account, regions))
-    }
-
-    /// Calls made so far, by operation.
-    pub fn calls(&self) -> BTreeMap<&'static str, usize> {
-        self.calls.lock().expect("call counts").clone()
-    }
-
-    pub(super) fn count(&self, operation: &'static str) {
-        *self
-            .calls
-            .lock()
-            .expect("call counts")
-            .entry(operation)
-            .or_default() += 1;
-    }
-
-    /// Sends one request: counts it under `operation` and names the operation in its error.
-    pub(super) async fn call<T, E, R>(
-        &self,
-        operation: &'static str,
-        request: impl std::future::Future<
-            Output = std::result::Result<T, aws_smithy_runtime_api::client::result::SdkError<E, R>>,
-        >,
-    ) -> Result<T>
-    where
-        E: ProvideErrorMetadata + std::error::Error + 'static,
-        R: std::fmt::Debug,
-    {
-        self.count(operation);
-        request.await.map_err(|e| error(operation, e))
-    }
-
-    fn region(&self, region: &str) -> &Regional {
-        &self.regions[region]
-    }
-
-    pub(super) fn iam(&self) -> &aws_sdk_iam::Client {
-        &self.iam
-    }
-
-    pub(super) fn sts(&self) -> &aws_sdk_sts::Client {
-        &self.sts
-    }
-
-    pub(super) fn lambda(&self, region: &str) -> &aws_sdk_lambda::Client {
-        &self.region(region).lambda
-    }
-
-    pub(super) fn apigateway(&self, region: &str) -> &aws_sdk_apigateway::Client {
-        &self.region(region).apigateway
-    }
-}
-
-/// Turns an SDK error into an `ApiError`, telling a missing permission apart.
-pub(super) fn error<E, R>(
-    operation: &'static str,
-    e: aws_smithy_runtime_api::client::result::SdkError<E, R>,
-) -> ApiError
-where
-    E: ProvideErrorMetadata + std::error::Error + 'static,
-    R: std::fmt::Debug,
-{
-    let code = e.code().unwrap_or("").to_string();
-    let message = match e.message() {
-        Some(m) => format!("{code}: {m}"),
-        None => aws_smithy_types::error::display::DisplayErrorContext(&e).to_string(),
-    };
-    if code.contains("AccessDenied")
-        || code == "UnauthorizedOperation"
-        || code == "ForbiddenException"
-    {
-        ApiError::Denied { operation, message }
-    } else {
-        ApiError::Failed { operation, message }
-    }
-}
+use crate::aws_client::{ApiError, Result, SdkAccount};
 
 /// IAM returns policy documents URL-encoded.
 fn policy_text(document: &str) -> String {
@@ -216,8 +24,7 @@ impl Account for SdkAccount {
         let out = self
             .call(
                 "lambda:ListFunctions",
-                self.region(region)
-                    .lambda
+                self.lambda(region)
                     .list_functions()
                     .set_marker(marker)
                     .max_items(50)
@@ -246,7 +53,7 @@ impl Account for SdkAccount {
         let out = self
             .call(
                 "lambda:ListTags",
-                self.region(region).lambda.list_tags().resource(arn).send(),
+                self.lambda(region).list_tags().resource(arn).send(),
             )
             .await?;
         Ok(out
@@ -260,7 +67,7 @@ impl Account for SdkAccount {
         let out = self
             .call(
                 "iam:GetAccountAuthorizationDetails",
-                self.iam
+                self.iam()
                     .get_account_authorization_details()
                     .filter(EntityType::Role)
                     .filter(EntityType::LocalManagedPolicy)
@@ -329,7 +136,7 @@ impl Account for SdkAccount {
 
     async fn role(&self, name: &str) -> Result<RoleInfo> {
         let role = self
-            .call("iam:GetRole", self.iam.get_role().role_name(name).send())
+            .call("iam:GetRole", self.iam().get_role().role_name(name).send())
             .await?;
         let role = role.role().ok_or(ApiError::Failed {
             operation: "iam:GetRole",
@@ -349,7 +156,7 @@ impl Account for SdkAccount {
             let page = self
                 .call(
                     "iam:ListRolePolicies",
-                    self.iam
+                    self.iam()
                         .list_role_policies()
                         .role_name(name)
                         .set_marker(marker)
@@ -360,7 +167,7 @@ impl Account for SdkAccount {
                 let doc = self
                     .call(
                         "iam:GetRolePolicy",
-                        self.iam
+                        self.iam()
                             .get_role_policy()
                             .role_name(name)
                             .policy_name(policy)
@@ -383,7 +190,7 @@ impl Account for SdkAccount {
             let page = self
                 .call(
                     "iam:ListAttachedRolePolicies",
-                    self.iam
+                    self.iam()
                         .list_attached_role_policies()
                         .role_name(name)
                         .set_marker(marker)
@@ -410,7 +217,7 @@ impl Account for SdkAccount {
         let policy = self
             .call(
                 "iam:GetPolicy",
-                self.iam.get_policy().policy_arn(arn).send(),
+                self.iam().get_policy().policy_arn(arn).send(),
             )
             .await?;
         let policy = policy.policy().ok_or(ApiError::Failed {
@@ -421,7 +228,7 @@ impl Account for SdkAccount {
         let out = self
             .call(
                 "iam:GetPolicyVersion",
-                self.iam
+                self.iam()
                     .get_policy_version()
                     .policy_arn(arn)
                     .version_id(version)
@@ -443,8 +250,7 @@ impl Account for SdkAccount {
         let out = self
             .call(
                 "apigateway:GetRestApis",
-                self.region(region)
-                    .apigateway
+                self.apigateway(region)
                     .get_rest_apis()
                     .set_position(position)
                     .limit(500)
@@ -468,11 +274,7 @@ impl Account for SdkAccount {
         let out = self
             .call(
                 "apigateway:GetStages",
-                self.region(region)
-                    .apigateway
-                    .get_stages()
-                    .rest_api_id(api)
-                    .send(),
+                self.apigateway(region).get_stages().rest_api_id(api).send(),
             )
             .await?;
         Ok(out
@@ -493,8 +295,7 @@ impl Account for SdkAccount {
         let out = self
             .call(
                 "xray:GetSamplingRules",
-                self.region(region)
-                    .xray
+                self.xray(region)
                     .get_sampling_rules()
                     .set_next_token(token)
                     .send(),
@@ -532,7 +333,7 @@ impl Account for SdkAccount {
         let out = self
             .call(
                 "xray:GetEncryptionConfig",
-                self.region(region).xray.get_encryption_config().send(),
+                self.xray(region).get_encryption_config().send(),
             )
             .await?;
         let config = out.encryption_config();

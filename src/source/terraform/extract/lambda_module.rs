@@ -76,6 +76,7 @@ impl Extractor<'_, '_> {
         let meta = |resource: &str| Meta {
             address: format!("{address}.{resource}"),
             root: self.root.clone(),
+            account: None,
             origin: origin.clone(),
             block: Some(Origin::file(call.file, call.block.span)),
             repeated: inst.representative.as_ref().map(|w| w.describe()),

@@ -142,6 +142,7 @@ impl<'e, 't> Extractor<'e, 't> {
             meta: Meta {
                 address,
                 root: self.root.clone(),
+                account: None,
                 origin: Some(Origin::file(file, block.header)),
                 block: Some(Origin::file(file, block.span)),
                 repeated: None,
@@ -448,6 +449,7 @@ impl<'e, 't> Extractor<'e, 't> {
         Meta {
             address: item.value.address.clone(),
             root: self.root.clone(),
+            account: None,
             origin: Some(Origin::file(item.decl.file, item.decl.block.header)),
             block: Some(Origin::file(item.decl.file, item.decl.block.span)),
             repeated: item.repeated.clone(),

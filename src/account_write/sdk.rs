@@ -1,26 +1,14 @@
 //! `Writer` over the AWS SDK: the only calls that change an account, made by `enable`.
 
-use super::api::*;
-use super::sdk::{SdkAccount, error};
+use super::{FunctionTracing, UpdateError, Writer};
+use crate::aws_client::{ApiError, Identity, Result, SdkAccount};
 use aws_sdk_lambda::client::Waiters;
 use aws_sdk_lambda::types::{TracingConfig, TracingMode};
 use std::time::Duration;
 
 impl Writer for SdkAccount {
     async fn caller_identity(&self) -> Result<Identity> {
-        let out = self
-            .call(
-                "sts:GetCallerIdentity",
-                self.sts().get_caller_identity().send(),
-            )
-            .await?;
-        match (out.account(), out.arn()) {
-            (Some(account), Some(arn)) => Ok(Identity::new(account, arn)),
-            _ => Err(ApiError::Failed {
-                operation: "sts:GetCallerIdentity",
-                message: "the answer names no account".into(),
-            }),
-        }
+        SdkAccount::caller_identity(self).await
     }
 
     async fn attach_role_policy(&self, role: &str, policy_arn: &str) -> Result<()> {
@@ -86,7 +74,7 @@ impl Writer for SdkAccount {
                 Some(E::PreconditionFailedException(p)) => {
                     Err(UpdateError::Stale(p.message().unwrap_or("").to_string()))
                 }
-                _ => Err(UpdateError::Other(error(
+                _ => Err(UpdateError::Other(ApiError::from_sdk(
                     "lambda:UpdateFunctionConfiguration",
                     e,
                 ))),

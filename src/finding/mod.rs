@@ -1,8 +1,11 @@
-//! What rules report.
+//! What rules report. Depends on the model only: rules build findings (see
+//! `Rule::finding`), reporters and fixes read them.
 
-use crate::fix::Remedy;
-use crate::model::{Meta, Origin};
-use crate::rules::Rule;
+mod remedy;
+
+pub use remedy::Remedy;
+
+use crate::model::Origin;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum Severity {
@@ -29,8 +32,12 @@ pub struct Finding {
     pub message: String,
     /// The Terraform address inside its root (or the ARN for an account).
     pub resource: String,
-    /// The root module's directory (or the region for an account).
+    /// The root module's directory (or the account id for an account).
     pub root: String,
+    /// The account the resource is in: known for an account audit, `None` for Terraform.
+    pub account: Option<String>,
+    /// The region the resource is in, when its name is known.
+    pub region: Option<String>,
     /// Where to point: the attribute at fault, else the resource.
     pub origin: Option<Origin>,
     /// The resource block's header: inline suppressions above it apply.
@@ -52,30 +59,5 @@ impl Finding {
     pub fn with_remedy(mut self, remedy: Remedy) -> Finding {
         self.remedy = Some(remedy);
         self
-    }
-
-    /// A finding of `rule` on the resource `meta` describes, pointing at `at` when given
-    /// and at the resource otherwise.
-    pub fn new(rule: &Rule, meta: &Meta, at: Option<&Origin>, message: String) -> Finding {
-        let message = match &meta.repeated {
-            // A representative instance stands for every instance the block creates.
-            Some(what) => format!(
-                "{message} (this holds for each instance `{}` creates; how many is not known offline: {what})",
-                meta.address
-            ),
-            None => message,
-        };
-        Finding {
-            rule: rule.code,
-            name: rule.name,
-            severity: rule.severity,
-            message,
-            resource: meta.address.clone(),
-            root: meta.root.clone(),
-            origin: at.or(meta.origin.as_ref()).cloned(),
-            header: meta.origin.clone(),
-            related: Vec::new(),
-            remedy: None,
-        }
     }
 }
