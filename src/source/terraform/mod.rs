@@ -6,6 +6,7 @@ pub mod eval;
 mod extract;
 pub mod ir;
 mod json;
+mod lambda_module;
 pub mod load;
 pub mod module;
 pub mod parse;

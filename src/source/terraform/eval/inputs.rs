@@ -1,11 +1,16 @@
 //! Root variable values from outside the configuration: `terraform.tfvars`,
 //! `*.auto.tfvars`, `-var` and `-var-file`, and `TF_VAR_` variables, in Terraform's
-//! precedence.
+//! precedence; and `terraform.workspace`.
 
+use super::super::cty::{Type, Value, Why};
 use super::super::ir::Attribute;
 use super::super::load::Tree;
 use super::super::module::Tfvars;
-use crate::model::{FileId, StepKind};
+use super::super::parse::parse_expr;
+use super::engine::Engine;
+use super::error::EvalError;
+use super::{Ctx, EMPTY, Evaluator};
+use crate::model::{FileId, Span, StepKind};
 use std::collections::HashMap;
 
 /// Values given on the command line and in the environment, in Terraform's order.
@@ -86,3 +91,49 @@ pub fn root_sources<'t>(
     }
     sources
 }
+
+impl Evaluator<'_> {
+    /// A root variable's value from tfvars, the command line or the environment; `None`
+    /// when nothing sets it. No default and no value is unknown (what `plan` would ask
+    /// for).
+    pub(super) fn root_var(
+        &self,
+        name: &str,
+        has_default: bool,
+        ty: &Type,
+        literal: bool,
+    ) -> Result<Option<Value>, Box<EvalError>> {
+        match self.root_sources.get(name) {
+            Some(RootSource::Tfvars(file, attr)) => {
+                Ok(Some(self.eval_in(&attr.expr, *file, Self::ROOT, &EMPTY)?))
+            }
+            Some(RootSource::Raw(raw, _)) => {
+                if literal {
+                    return Ok(Some(Value::string(*raw)));
+                }
+                let e = parse_expr(raw.trim()).map_err(|e| {
+                    EvalError::invalid(
+                        "Invalid value for input variable",
+                        format!(
+                            "The value given for var.{name} is not valid HCL: {}.",
+                            e.message
+                        ),
+                        Span::default(),
+                    )
+                })?;
+                let ctx = Ctx {
+                    ev: self,
+                    inst: Self::ROOT,
+                    iteration: &EMPTY,
+                };
+                Ok(Some(Engine { env: &ctx }.eval(&e, None)?))
+            }
+            None if has_default => Ok(None),
+            None => Ok(Some(Value::unknown(
+                ty.without_optional(),
+                Why::Variable { name: name.into() },
+            ))),
+        }
+    }
+}
+

@@ -5,10 +5,12 @@
 
 use super::super::cty::{Type, Value, Why};
 use super::super::ir::Body;
+use super::super::lambda_module;
 use super::super::load::{is_local_source, relative};
 use super::super::module::{Call, Module};
 use super::error::{ErrorKind, EvalError};
-use super::{EMPTY, Evaluator, is_lambda_module_source};
+use super::memo::{MemoKey, Slot};
+use super::{EMPTY, Evaluator};
 use crate::model::{FileId, Span};
 use std::cell::RefCell;
 use std::collections::HashMap;
@@ -49,21 +51,6 @@ pub(super) struct Parent<'t> {
     pub inst: InstId,
     pub call: &'t Call,
     pub iteration: Iteration,
-}
-
-#[derive(Clone, Copy, PartialEq, Eq, Hash)]
-pub(super) enum MemoKey {
-    Var(usize),
-    Local(usize),
-    Output(usize),
-    Resource(usize),
-    /// An input of a module that is not on disk, by the index of the call's argument.
-    Arg(usize),
-}
-
-pub(super) enum Slot {
-    InProgress,
-    Done(super::R),
 }
 
 /// `count.index`, or `each.key` and `each.value`, of one instance.
@@ -240,7 +227,7 @@ impl<'t> Evaluator<'t> {
         }
         let kind = match target {
             Some(t) => InstKind::Module(&self.tree.modules[t], t),
-            None if is_lambda_module_source(&source) => InstKind::LambdaModule,
+            None if lambda_module::is_source(&source) => InstKind::LambdaModule,
             None => InstKind::NotOnDisk,
         };
         let path_module = match kind {
