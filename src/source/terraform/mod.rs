@@ -10,6 +10,8 @@ mod lambda_module;
 pub mod load;
 pub mod module;
 pub mod parse;
+#[cfg(test)]
+mod testing;
 
 use crate::model::Inventory;
 use eval::{CommandLineValue, Evaluator, Inputs};

@@ -137,3 +137,121 @@ impl Evaluator<'_> {
     }
 }
 
+#[cfg(test)]
+mod tests {
+    use super::super::super::testing::{eval, json, tree};
+    use super::*;
+
+    const VARIABLES: &str = r#"
+variable "a" { default = "default" }
+variable "b" { default = "default" }
+variable "c" { default = "default" }
+variable "d" { default = "default" }
+variable "e" { default = "default" }
+variable "f" { default = "default" }
+variable "g" { default = "default" }
+"#;
+
+    /// The value of `var.NAME` in the root.
+    fn var(ev: &Evaluator, name: &str) -> String {
+        json(&eval(ev, Evaluator::ROOT, &format!("var.{name}")).unwrap())
+    }
+
+    #[test]
+    fn later_sources_replace_earlier_ones_in_terraforms_order() {
+        let mut t = tree(&[
+            ("main.tf", VARIABLES),
+            // Sorts before terraform.tfvars, but is read after it.
+            ("a.auto.tfvars", "c = \"a.auto\"\nd = \"a.auto\"\n"),
+            ("b.auto.tfvars", "d = \"b.auto\"\n"),
+            (
+                "terraform.tfvars",
+                "b = \"tfvars\"\nc = \"tfvars\"\nd = \"tfvars\"\n",
+            ),
+            // Not auto-loaded: only as a --var-file.
+            ("cli.tfvars", "e = \"file\"\nf = \"file\"\ng = \"file\"\n"),
+            ("other.tfvars", "a = \"other\"\n"),
+        ]);
+        let file = t.var_file("cli.tfvars");
+        let given = |name: &str, raw: &str| CommandLineValue::Var {
+            name: name.into(),
+            raw: raw.into(),
+        };
+        let inputs = Inputs {
+            command_line: vec![
+                given("f", "cli"),
+                CommandLineValue::File(file),
+                given("e", "cli"),
+            ],
+            ..Inputs::default()
+        };
+        let ev = Evaluator::new(&t.tree, t.module("."), &inputs);
+        assert_eq!(var(&ev, "a"), r#""default""#);
+        assert_eq!(var(&ev, "b"), r#""tfvars""#);
+        assert_eq!(var(&ev, "c"), r#""a.auto""#);
+        assert_eq!(var(&ev, "d"), r#""b.auto""#);
+        // --var and --var-file in the order given: the later wins.
+        assert_eq!(var(&ev, "e"), r#""cli""#);
+        assert_eq!(var(&ev, "f"), r#""file""#);
+        assert_eq!(var(&ev, "g"), r#""file""#);
+    }
+
+    #[test]
+    fn environment_values_are_below_every_file() {
+        let t = tree(&[
+            ("main.tf", VARIABLES),
+            ("terraform.tfvars", "b = \"tfvars\"\n"),
+        ]);
+        let inputs = Inputs {
+            environment: vec![("a".into(), "env".into()), ("b".into(), "env".into())],
+            ..Inputs::default()
+        };
+        let ev = Evaluator::new(&t.tree, t.module("."), &inputs);
+        assert_eq!(var(&ev, "a"), r#""env""#);
+        assert_eq!(var(&ev, "b"), r#""tfvars""#);
+    }
+
+    #[test]
+    fn raw_values_are_literal_unless_the_type_is_complex() {
+        let t = tree(&[(
+            "main.tf",
+            r#"
+variable "untyped" {}
+variable "count" { type = number }
+variable "names" { type = list(string) }
+"#,
+        )]);
+        let inputs = Inputs {
+            environment: vec![
+                ("untyped".into(), "[1]".into()),
+                ("count".into(), "3".into()),
+                ("names".into(), r#"["x", "y"]"#.into()),
+            ],
+            ..Inputs::default()
+        };
+        let ev = Evaluator::new(&t.tree, t.module("."), &inputs);
+        assert_eq!(var(&ev, "untyped"), r#""[1]""#);
+        assert_eq!(var(&ev, "count"), "3");
+        assert_eq!(var(&ev, "names"), r#"["x","y"]"#);
+    }
+
+    #[test]
+    fn a_variable_without_default_or_value_is_unknown() {
+        let t = tree(&[("main.tf", "variable \"v\" {}\n")]);
+        let inputs = Inputs::default();
+        let ev = Evaluator::new(&t.tree, t.module("."), &inputs);
+        let v = eval(&ev, Evaluator::ROOT, "var.v").unwrap();
+        assert_eq!(v.why(), Some(Why::Variable { name: "v".into() }));
+    }
+
+    #[test]
+    fn the_workspace_is_given_else_recorded_else_default() {
+        let dir = tempfile::tempdir().unwrap();
+        assert_eq!(workspace(None, dir.path()), "default");
+        assert_eq!(workspace(Some("prod"), dir.path()), "prod");
+        std::fs::create_dir(dir.path().join(".terraform")).unwrap();
+        std::fs::write(dir.path().join(".terraform/environment"), "staging\n").unwrap();
+        assert_eq!(workspace(None, dir.path()), "staging");
+        assert_eq!(workspace(Some("prod"), dir.path()), "prod");
+    }
+}

@@ -70,3 +70,70 @@ impl Evaluator<'_> {
         v
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::super::super::cty::{Value, Why};
+    use super::super::super::testing::tree;
+    use super::super::Inputs;
+    use super::super::budget::Limits;
+    use super::*;
+
+    #[test]
+    fn a_value_is_computed_once() {
+        let t = tree(&[(
+            "main.tf",
+            r#"
+resource "aws_iam_role" "r" { name = "r" }
+locals {
+  a = aws_iam_role.r
+  b = aws_iam_role.r
+}
+"#,
+        )]);
+        let inputs = Inputs::default();
+        let ev = Evaluator::new(&t.tree, t.module("."), &inputs);
+        let read = |name: &str| match ev.local(Evaluator::ROOT, name, Span::default()) {
+            Ok(Value::Resource(r)) => r,
+            other => panic!("{other:?}"),
+        };
+        // The same value, not one built again: each read shares the first one's.
+        let first = read("a");
+        assert!(std::sync::Arc::ptr_eq(&first, &read("a")));
+        assert!(std::sync::Arc::ptr_eq(&first, &read("b")));
+        assert_eq!(first.address, "aws_iam_role.r");
+    }
+
+    #[test]
+    fn a_value_that_depends_on_itself_is_an_error() {
+        let t = tree(&[("main.tf", "locals {\n  a = local.b\n  b = local.a\n}\n")]);
+        let inputs = Inputs::default();
+        let ev = Evaluator::new(&t.tree, t.module("."), &inputs);
+        let err = ev.local(Evaluator::ROOT, "a", Span::default()).unwrap_err();
+        assert_eq!(err.summary, "Cycle");
+        let details: Vec<String> = ev.errors().into_iter().map(|e| e.detail).collect();
+        assert_eq!(details, ["local.a depends on itself."]);
+    }
+
+    #[test]
+    fn a_chain_deeper_than_the_limit_is_unknown_and_noted() {
+        let t = tree(&[(
+            "main.tf",
+            "locals {\n  a = local.b\n  b = local.c\n  c = \"x\"\n}\n",
+        )]);
+        let inputs = Inputs {
+            limits: Limits {
+                depth: 2,
+                ..Limits::default()
+            },
+            ..Inputs::default()
+        };
+        let ev = Evaluator::new(&t.tree, t.module("."), &inputs);
+        let a = ev.local(Evaluator::ROOT, "a", Span::default()).unwrap();
+        assert!(matches!(a.why(), Some(Why::Limit { .. })), "{a:?}");
+        assert_eq!(ev.limits_reached().len(), 1);
+        // What was past the limit is not remembered: read on its own, it is computed.
+        let c = ev.local(Evaluator::ROOT, "c", Span::default()).unwrap();
+        assert_eq!(c, Value::string("x"));
+    }
+}

@@ -24,6 +24,7 @@
 //! - `error.rs`: Terraform's errors;
 //! - `display.rs`, `json_out.rs`, `marked_json.rs`: values shown as text and JSON;
 //! - `known_modules.rs`: registry modules known to create nothing audited.
+//!
 //! The emulation of the registry lambda module, when it is not on disk, is
 //! `../lambda_module`.
 //!

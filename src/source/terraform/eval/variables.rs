@@ -209,3 +209,89 @@ impl Evaluator<'_> {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::super::super::testing::{eval, json, tree};
+    use super::super::Inputs;
+    use super::*;
+
+    #[test]
+    fn locals_read_locals() {
+        let t = tree(&[(
+            "main.tf",
+            r#"
+locals {
+  c = upper(local.b)
+  b = "${local.a}-y"
+  a = "x"
+}
+"#,
+        )]);
+        let inputs = Inputs::default();
+        let ev = Evaluator::new(&t.tree, t.module("."), &inputs);
+        let c = ev.local(Evaluator::ROOT, "c", Span::default()).unwrap();
+        assert_eq!(json(&c), r#""X-Y""#);
+    }
+
+    #[test]
+    fn module_arguments_defaults_and_types_make_a_modules_outputs() {
+        let t = tree(&[
+            (
+                "main.tf",
+                r#"
+module "m" {
+  source = "./m"
+  n      = "3"
+  s      = null
+}
+"#,
+            ),
+            (
+                "m/main.tf",
+                r#"
+variable "n" { type = number }
+variable "s" {
+  default  = "fallback"
+  nullable = false
+}
+variable "d" { default = "default" }
+output "sum" { value = var.n + 1 }
+output "s" { value = var.s }
+output "d" { value = var.d }
+"#,
+            ),
+        ]);
+        let inputs = Inputs::default();
+        let ev = Evaluator::new(&t.tree, t.module("."), &inputs);
+        assert_eq!(
+            json(&eval(&ev, Evaluator::ROOT, "module.m").unwrap()),
+            r#"{"d":"default","s":"fallback","sum":4}"#
+        );
+    }
+
+    #[test]
+    fn a_missing_argument_and_an_undeclared_variable_are_errors() {
+        let t = tree(&[
+            (
+                "main.tf",
+                "module \"m\" {\n  source = \"./m\"\n}\noutput \"x\" { value = var.nope }\n",
+            ),
+            (
+                "m/main.tf",
+                "variable \"r\" {}\noutput \"o\" { value = var.r }\n",
+            ),
+        ]);
+        let inputs = Inputs::default();
+        let ev = Evaluator::new(&t.tree, t.module("."), &inputs);
+        let err = eval(&ev, Evaluator::ROOT, "module.m.o").unwrap_err();
+        assert_eq!(
+            err,
+            "The argument \"r\" is required, but no definition was found."
+        );
+        let err = ev
+            .output(Evaluator::ROOT, "x", Span::default())
+            .unwrap_err();
+        assert_eq!(err.summary, "Reference to undeclared input variable");
+    }
+}
