@@ -6,9 +6,12 @@ pub mod eval;
 mod extract;
 pub mod ir;
 mod json;
+mod lambda_module;
 pub mod load;
 pub mod module;
 pub mod parse;
+#[cfg(test)]
+mod testing;
 
 use crate::model::Inventory;
 use eval::{CommandLineValue, Evaluator, Inputs};

@@ -110,3 +110,57 @@ fn bytes(n: usize) -> String {
         format!("{n} bytes")
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const SMALL: Limits = Limits {
+        instances: 2,
+        module_instances: 3,
+        value_bytes: 10,
+        depth: 4,
+    };
+
+    #[test]
+    fn each_limit_allows_up_to_its_value() {
+        assert_eq!(SMALL.too_many_instances(2), None);
+        assert!(
+            SMALL
+                .too_many_instances(3)
+                .unwrap()
+                .contains("limits.instances")
+        );
+        assert_eq!(SMALL.too_many_module_instances(1, 2), None);
+        assert!(
+            SMALL
+                .too_many_module_instances(2, 2)
+                .unwrap()
+                .contains("limits.module_instances")
+        );
+        // A count near usize::MAX does not overflow.
+        assert!(SMALL.too_many_module_instances(1, usize::MAX).is_some());
+        assert_eq!(SMALL.too_deep(4), None);
+        assert!(SMALL.too_deep(5).unwrap().contains("limits.depth"));
+        assert_eq!(SMALL.too_heavy(10), None);
+        assert_eq!(
+            SMALL.too_heavy(11).unwrap(),
+            "the value would be more than the limit of 10 bytes (limits.value_bytes)"
+        );
+    }
+
+    #[test]
+    fn values_are_weighed_against_the_limit() {
+        let limit = Limits {
+            value_bytes: Value::string("0123456789").weight(),
+            ..SMALL
+        };
+        assert_eq!(limit.exceeded_by(&Value::string("0123456789")), None);
+        assert!(limit.exceeded_by(&Value::string("0123456789a")).is_some());
+        assert_eq!(
+            bytes(Limits::default().value_bytes),
+            "32.0 MiB",
+            "the default as messages show it"
+        );
+    }
+}

@@ -119,59 +119,12 @@ pub fn compute(
     errors
 }
 
-/// The policy terraform-aws-modules/lambda builds from its `policy_statements` input (a
-/// map of statements by name, in the module's `iam.tf`): `sid` defaults to the key with
-/// everything but letters and digits removed.
-pub fn module_policy_statements(statements: &Value) -> Value {
-    let entries: Vec<(String, Value)> = match statements {
-        Value::Object(_) | Value::Map(_) => statements
-            .entries()
-            .into_iter()
-            .flatten()
-            .map(|(k, v)| (k.clone(), v.clone()))
-            .collect(),
-        Value::List(_) | Value::Tuple(_) | Value::Set(_) => statements
-            .items()
-            .unwrap_or_default()
-            .iter()
-            .enumerate()
-            .map(|(i, v)| (i.to_string(), v.clone()))
-            .collect(),
-        Value::Null(_) => Vec::new(),
-        other => return other.clone(),
-    };
-    let statements = entries
-        .into_iter()
-        .map(|(key, st)| match st.entries() {
-            Some(m) => {
-                let mut st = m.clone();
-                if !st.contains_key("sid") {
-                    let sid: String = key.chars().filter(char::is_ascii_alphanumeric).collect();
-                    st.insert("sid".into(), Value::string(sid));
-                }
-                Value::object(st)
-            }
-            None => st,
-        })
-        .collect();
-    policy_document(&Map::from([("statement".into(), Value::tuple(statements))])).unwrap_or_else(
-        |message| {
-            Value::unknown(
-                Type::String,
-                Why::Function {
-                    name: format!("policy_statements: {message}"),
-                },
-            )
-        },
-    )
-}
-
 /// The policy JSON the AWS provider renders (terraform-provider-aws
 /// `data_source_iam_policy_document.go`): statements of `source_policy_documents` first,
 /// replaced by this document's statements with the same `sid`, then
 /// `override_policy_documents` replacing by `sid` or appending. Unknown parts become
 /// marks, and the whole is then partly unknown.
-fn policy_document(attrs: &Map) -> Result<Value, String> {
+pub fn policy_document(attrs: &Map) -> Result<Value, String> {
     let mut first = None;
     Ok(match render(attrs, &mut first) {
         Ok(doc) => match first {

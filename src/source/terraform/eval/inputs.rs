@@ -1,11 +1,16 @@
 //! Root variable values from outside the configuration: `terraform.tfvars`,
 //! `*.auto.tfvars`, `-var` and `-var-file`, and `TF_VAR_` variables, in Terraform's
-//! precedence.
+//! precedence; and `terraform.workspace`.
 
+use super::super::cty::{Type, Value, Why};
 use super::super::ir::Attribute;
 use super::super::load::Tree;
 use super::super::module::Tfvars;
-use crate::model::{FileId, StepKind};
+use super::super::parse::parse_expr;
+use super::engine::Engine;
+use super::error::EvalError;
+use super::{Ctx, EMPTY, Evaluator};
+use crate::model::{FileId, Span, StepKind};
 use std::collections::HashMap;
 
 /// Values given on the command line and in the environment, in Terraform's order.
@@ -85,4 +90,168 @@ pub fn root_sources<'t>(
         }
     }
     sources
+}
+
+impl Evaluator<'_> {
+    /// A root variable's value from tfvars, the command line or the environment; `None`
+    /// when nothing sets it. No default and no value is unknown (what `plan` would ask
+    /// for).
+    pub(super) fn root_var(
+        &self,
+        name: &str,
+        has_default: bool,
+        ty: &Type,
+        literal: bool,
+    ) -> Result<Option<Value>, Box<EvalError>> {
+        match self.root_sources.get(name) {
+            Some(RootSource::Tfvars(file, attr)) => {
+                Ok(Some(self.eval_in(&attr.expr, *file, Self::ROOT, &EMPTY)?))
+            }
+            Some(RootSource::Raw(raw, _)) => {
+                if literal {
+                    return Ok(Some(Value::string(*raw)));
+                }
+                let e = parse_expr(raw.trim()).map_err(|e| {
+                    EvalError::invalid(
+                        "Invalid value for input variable",
+                        format!(
+                            "The value given for var.{name} is not valid HCL: {}.",
+                            e.message
+                        ),
+                        Span::default(),
+                    )
+                })?;
+                let ctx = Ctx {
+                    ev: self,
+                    inst: Self::ROOT,
+                    iteration: &EMPTY,
+                };
+                Ok(Some(Engine { env: &ctx }.eval(&e, None)?))
+            }
+            None if has_default => Ok(None),
+            None => Ok(Some(Value::unknown(
+                ty.without_optional(),
+                Why::Variable { name: name.into() },
+            ))),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::super::testing::{eval, json, tree};
+    use super::*;
+
+    const VARIABLES: &str = r#"
+variable "a" { default = "default" }
+variable "b" { default = "default" }
+variable "c" { default = "default" }
+variable "d" { default = "default" }
+variable "e" { default = "default" }
+variable "f" { default = "default" }
+variable "g" { default = "default" }
+"#;
+
+    /// The value of `var.NAME` in the root.
+    fn var(ev: &Evaluator, name: &str) -> String {
+        json(&eval(ev, Evaluator::ROOT, &format!("var.{name}")).unwrap())
+    }
+
+    #[test]
+    fn later_sources_replace_earlier_ones_in_terraforms_order() {
+        let mut t = tree(&[
+            ("main.tf", VARIABLES),
+            // Sorts before terraform.tfvars, but is read after it.
+            ("a.auto.tfvars", "c = \"a.auto\"\nd = \"a.auto\"\n"),
+            ("b.auto.tfvars", "d = \"b.auto\"\n"),
+            (
+                "terraform.tfvars",
+                "b = \"tfvars\"\nc = \"tfvars\"\nd = \"tfvars\"\n",
+            ),
+            // Not auto-loaded: only as a --var-file.
+            ("cli.tfvars", "e = \"file\"\nf = \"file\"\ng = \"file\"\n"),
+            ("other.tfvars", "a = \"other\"\n"),
+        ]);
+        let file = t.var_file("cli.tfvars");
+        let given = |name: &str, raw: &str| CommandLineValue::Var {
+            name: name.into(),
+            raw: raw.into(),
+        };
+        let inputs = Inputs {
+            command_line: vec![
+                given("f", "cli"),
+                CommandLineValue::File(file),
+                given("e", "cli"),
+            ],
+            ..Inputs::default()
+        };
+        let ev = Evaluator::new(&t.tree, t.module("."), &inputs);
+        assert_eq!(var(&ev, "a"), r#""default""#);
+        assert_eq!(var(&ev, "b"), r#""tfvars""#);
+        assert_eq!(var(&ev, "c"), r#""a.auto""#);
+        assert_eq!(var(&ev, "d"), r#""b.auto""#);
+        // --var and --var-file in the order given: the later wins.
+        assert_eq!(var(&ev, "e"), r#""cli""#);
+        assert_eq!(var(&ev, "f"), r#""file""#);
+        assert_eq!(var(&ev, "g"), r#""file""#);
+    }
+
+    #[test]
+    fn environment_values_are_below_every_file() {
+        let t = tree(&[
+            ("main.tf", VARIABLES),
+            ("terraform.tfvars", "b = \"tfvars\"\n"),
+        ]);
+        let inputs = Inputs {
+            environment: vec![("a".into(), "env".into()), ("b".into(), "env".into())],
+            ..Inputs::default()
+        };
+        let ev = Evaluator::new(&t.tree, t.module("."), &inputs);
+        assert_eq!(var(&ev, "a"), r#""env""#);
+        assert_eq!(var(&ev, "b"), r#""tfvars""#);
+    }
+
+    #[test]
+    fn raw_values_are_literal_unless_the_type_is_complex() {
+        let t = tree(&[(
+            "main.tf",
+            r#"
+variable "untyped" {}
+variable "count" { type = number }
+variable "names" { type = list(string) }
+"#,
+        )]);
+        let inputs = Inputs {
+            environment: vec![
+                ("untyped".into(), "[1]".into()),
+                ("count".into(), "3".into()),
+                ("names".into(), r#"["x", "y"]"#.into()),
+            ],
+            ..Inputs::default()
+        };
+        let ev = Evaluator::new(&t.tree, t.module("."), &inputs);
+        assert_eq!(var(&ev, "untyped"), r#""[1]""#);
+        assert_eq!(var(&ev, "count"), "3");
+        assert_eq!(var(&ev, "names"), r#"["x","y"]"#);
+    }
+
+    #[test]
+    fn a_variable_without_default_or_value_is_unknown() {
+        let t = tree(&[("main.tf", "variable \"v\" {}\n")]);
+        let inputs = Inputs::default();
+        let ev = Evaluator::new(&t.tree, t.module("."), &inputs);
+        let v = eval(&ev, Evaluator::ROOT, "var.v").unwrap();
+        assert_eq!(v.why(), Some(Why::Variable { name: "v".into() }));
+    }
+
+    #[test]
+    fn the_workspace_is_given_else_recorded_else_default() {
+        let dir = tempfile::tempdir().unwrap();
+        assert_eq!(workspace(None, dir.path()), "default");
+        assert_eq!(workspace(Some("prod"), dir.path()), "prod");
+        std::fs::create_dir(dir.path().join(".terraform")).unwrap();
+        std::fs::write(dir.path().join(".terraform/environment"), "staging\n").unwrap();
+        assert_eq!(workspace(None, dir.path()), "staging");
+        assert_eq!(workspace(Some("prod"), dir.path()), "prod");
+    }
 }

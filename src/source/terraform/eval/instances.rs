@@ -5,10 +5,12 @@
 
 use super::super::cty::{Type, Value, Why};
 use super::super::ir::Body;
+use super::super::lambda_module;
 use super::super::load::{is_local_source, relative};
 use super::super::module::{Call, Module};
 use super::error::{ErrorKind, EvalError};
-use super::{EMPTY, Evaluator, is_lambda_module_source};
+use super::memo::{MemoKey, Slot};
+use super::{EMPTY, Evaluator};
 use crate::model::{FileId, Span};
 use std::cell::RefCell;
 use std::collections::HashMap;
@@ -49,21 +51,6 @@ pub(super) struct Parent<'t> {
     pub inst: InstId,
     pub call: &'t Call,
     pub iteration: Iteration,
-}
-
-#[derive(Clone, Copy, PartialEq, Eq, Hash)]
-pub(super) enum MemoKey {
-    Var(usize),
-    Local(usize),
-    Output(usize),
-    Resource(usize),
-    /// An input of a module that is not on disk, by the index of the call's argument.
-    Arg(usize),
-}
-
-pub(super) enum Slot {
-    InProgress,
-    Done(super::R),
 }
 
 /// `count.index`, or `each.key` and `each.value`, of one instance.
@@ -240,7 +227,7 @@ impl<'t> Evaluator<'t> {
         }
         let kind = match target {
             Some(t) => InstKind::Module(&self.tree.modules[t], t),
-            None if is_lambda_module_source(&source) => InstKind::LambdaModule,
+            None if lambda_module::is_source(&source) => InstKind::LambdaModule,
             None => InstKind::NotOnDisk,
         };
         let path_module = match kind {
@@ -590,5 +577,209 @@ pub fn representative_iteration(address: &str, why: &Why, keyed: bool) -> Iterat
             count_index: Some(Value::unknown(Type::Number, instance)),
             each: None,
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::super::testing::{TestTree, eval, json, tree};
+    use super::super::Inputs;
+    use super::*;
+
+    /// A module that gives back its input.
+    const ECHO: (&str, &str) = (
+        "m/main.tf",
+        "variable \"i\" {}\noutput \"o\" { value = var.i }\n",
+    );
+
+    fn echo_call(call: &str) -> TestTree {
+        tree(&[
+            (
+                "main.tf",
+                &format!("variable \"n\" {{}}\nmodule \"m\" {{\n  source = \"./m\"\n{call}\n}}\n"),
+            ),
+            ECHO,
+        ])
+    }
+
+    /// The instances of a known call: key suffixes and addresses.
+    fn instances(ev: &Evaluator, id: InstId, name: &str) -> Vec<(String, String)> {
+        let (_, instances) = ev.call(id, name).expect("a declared call");
+        match &*instances {
+            CallInstances::Known(list) => list
+                .iter()
+                .map(|(k, i)| (k.suffix(), ev.inst(*i).address.clone()))
+                .collect(),
+            _ => panic!("the instances of module.{name} are not known"),
+        }
+    }
+
+    fn failure(ev: &Evaluator, name: &str) -> String {
+        match &*ev.call(Evaluator::ROOT, name).expect("a declared call").1 {
+            CallInstances::Failed(e) => e.detail.clone(),
+            _ => panic!("module.{name} is not refused"),
+        }
+    }
+
+    #[test]
+    fn count_gives_indexed_instances() {
+        let t = echo_call("  count = 2\n  i = count.index");
+        let inputs = Inputs::default();
+        let ev = Evaluator::new(&t.tree, t.module("."), &inputs);
+        assert_eq!(
+            instances(&ev, Evaluator::ROOT, "m"),
+            [
+                ("[0]".to_string(), "module.m[0]".to_string()),
+                ("[1]".into(), "module.m[1]".into()),
+            ]
+        );
+        assert_eq!(
+            json(&eval(&ev, Evaluator::ROOT, "module.m[1].o").unwrap()),
+            "1"
+        );
+        assert_eq!(
+            json(&eval(&ev, Evaluator::ROOT, "module.m").unwrap()),
+            r#"[{"o":0},{"o":1}]"#
+        );
+    }
+
+    #[test]
+    fn for_each_over_a_map_gives_keyed_instances() {
+        let t = echo_call("  for_each = { a = \"x\", b = \"y\" }\n  i = each.value");
+        let inputs = Inputs::default();
+        let ev = Evaluator::new(&t.tree, t.module("."), &inputs);
+        assert_eq!(
+            instances(&ev, Evaluator::ROOT, "m"),
+            [
+                (r#"["a"]"#.to_string(), r#"module.m["a"]"#.to_string()),
+                (r#"["b"]"#.into(), r#"module.m["b"]"#.into()),
+            ]
+        );
+        assert_eq!(
+            json(&eval(&ev, Evaluator::ROOT, "module.m").unwrap()),
+            r#"{"a":{"o":"x"},"b":{"o":"y"}}"#
+        );
+    }
+
+    #[test]
+    fn for_each_over_a_set_keys_and_values_by_element() {
+        let t =
+            echo_call("  for_each = toset([\"q\", \"p\"])\n  i = \"${each.key}=${each.value}\"");
+        let inputs = Inputs::default();
+        let ev = Evaluator::new(&t.tree, t.module("."), &inputs);
+        let keys: Vec<String> = instances(&ev, Evaluator::ROOT, "m")
+            .into_iter()
+            .map(|(k, _)| k)
+            .collect();
+        assert_eq!(keys, [r#"["p"]"#, r#"["q"]"#]);
+        assert_eq!(
+            json(&eval(&ev, Evaluator::ROOT, "module.m[\"q\"].o").unwrap()),
+            r#""q=q""#
+        );
+    }
+
+    #[test]
+    fn an_unknown_count_gives_one_representative_instance() {
+        let t = echo_call("  count = var.n\n  i = count.index");
+        let inputs = Inputs::default();
+        let ev = Evaluator::new(&t.tree, t.module("."), &inputs);
+        let (_, instances) = ev.call(Evaluator::ROOT, "m").unwrap();
+        let CallInstances::Representative { inst, why } = &*instances else {
+            panic!("not a representative");
+        };
+        assert_eq!(why, &Why::Variable { name: "n".into() });
+        let inst = ev.inst(*inst);
+        assert_eq!(inst.address, "module.m[*]");
+        assert_eq!(inst.representative, Some(why.clone()));
+        // Its count.index stands for every index: not known.
+        let o = eval(&ev, Evaluator::ROOT, "module.m[0].o").unwrap();
+        assert!(!o.is_known(), "{o:?}");
+        assert!(matches!(o.why(), Some(Why::Instance { address, .. }) if address == "module.m"));
+    }
+
+    #[test]
+    fn nested_calls_have_nested_addresses() {
+        let t = tree(&[
+            (
+                "main.tf",
+                "module \"a\" {\n  source = \"./a\"\n}\noutput \"o\" { value = module.a.o }\n",
+            ),
+            (
+                "a/main.tf",
+                r#"
+module "b" {
+  source   = "../b"
+  for_each = toset(["k"])
+  i        = each.key
+}
+output "o" { value = module.b["k"].o }
+"#,
+            ),
+            (
+                "b/main.tf",
+                "variable \"i\" {}\noutput \"o\" { value = \"b-${var.i}\" }\n",
+            ),
+        ]);
+        let inputs = Inputs::default();
+        let ev = Evaluator::new(&t.tree, t.module("."), &inputs);
+        let a = instances(&ev, Evaluator::ROOT, "a");
+        assert_eq!(a, [(String::new(), "module.a".to_string())]);
+        let (_, list) = ev.call(Evaluator::ROOT, "a").unwrap();
+        let CallInstances::Known(list) = &*list else {
+            panic!("module.a is not known");
+        };
+        assert_eq!(
+            instances(&ev, list[0].1, "b"),
+            [(
+                r#"["k"]"#.to_string(),
+                r#"module.a.module.b["k"]"#.to_string()
+            )]
+        );
+        assert_eq!(
+            json(&eval(&ev, Evaluator::ROOT, "module.a.o").unwrap()),
+            r#""b-k""#
+        );
+    }
+
+    #[test]
+    fn counts_and_collections_terraform_refuses_are_errors() {
+        let t = tree(&[
+            (
+                "main.tf",
+                r#"
+module "negative" {
+  source = "./m"
+  count  = -1
+  i      = 1
+}
+module "list" {
+  source   = "./m"
+  for_each = ["a"]
+  i        = 1
+}
+"#,
+            ),
+            ECHO,
+        ]);
+        let inputs = Inputs::default();
+        let ev = Evaluator::new(&t.tree, t.module("."), &inputs);
+        assert!(
+            failure(&ev, "negative").contains("must be greater than or equal to zero"),
+            "{}",
+            failure(&ev, "negative")
+        );
+        assert!(
+            failure(&ev, "list").contains("must be a map, or set of strings"),
+            "{}",
+            failure(&ev, "list")
+        );
+    }
+
+    #[test]
+    fn instance_keys_as_address_suffixes() {
+        assert_eq!(InstanceKey::None.suffix(), "");
+        assert_eq!(InstanceKey::Index(3).suffix(), "[3]");
+        assert_eq!(InstanceKey::Key("k".into()).suffix(), r#"["k"]"#);
+        assert_eq!(InstanceKey::Any.suffix(), "[*]");
     }
 }

@@ -8,11 +8,25 @@
 //!   where names come from;
 //! - `functions/`: Terraform's functions;
 //! - `references.rs`: where names come from in a module instance (`var`, `local`,
-//!   `module`, resources, `count`, `each`, `path`, `terraform`);
+//!   `module`, resources, `count`, `each`, `path`, `terraform`), and the files
+//!   functions may read;
+//! - `inputs.rs`: root variable values from tfvars, the command line and environment;
 //! - `instances.rs`: the instance tree: module calls and their `count`/`for_each`;
-//! - `variables.rs`: variables, locals and outputs of an instance, memoised;
+//! - `memo.rs`: each value of an instance computed once, cycles refused;
+//! - `variables.rs`: variables, locals and outputs of an instance;
 //! - `resources.rs`: resource and data source instances as values;
-//! - `inputs.rs`: root variable values from tfvars, the command line and environment.
+//! - `data_sources.rs`: the data source attributes known offline;
+//! - `providers.rs`: the provider configuration, and so the region, of a resource;
+//! - `validate.rs`: what `terraform validate` refuses, in every expression;
+//! - `trace.rs`: where a value comes from, hop by hop, for messages and fixes;
+//! - `budget.rs`: the limits that bound an evaluation;
+//! - `typeexpr.rs`: variable type constraints;
+//! - `error.rs`: Terraform's errors;
+//! - `display.rs`, `json_out.rs`, `marked_json.rs`: values shown as text and JSON;
+//! - `known_modules.rs`: registry modules known to create nothing audited.
+//!
+//! The emulation of the registry lambda module, when it is not on disk, is
+//! `../lambda_module`.
 //!
 //! Everything is lazy and memoised per module instance: module arguments may depend on
 //! other modules' outputs in both directions (Terraform's graph is per value, not per
@@ -28,8 +42,8 @@ mod inputs;
 mod instances;
 pub mod json_out;
 pub mod known_modules;
-pub mod lambda_module;
 pub mod marked_json;
+mod memo;
 mod providers;
 mod references;
 mod resources;
@@ -52,7 +66,6 @@ use std::sync::Arc;
 
 pub use inputs::{CommandLineValue, Inputs};
 pub use instances::{CallInstances, Inst, InstId, InstKind, InstanceKey, Iteration};
-pub use lambda_module::is_lambda_module_source;
 pub use references::Ctx;
 
 pub struct Evaluator<'t> {

@@ -167,3 +167,102 @@ fn field(v: &Value, what: &str) -> Field<String> {
         },
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::super::super::testing::{TestTree, tree};
+    use super::super::{CallInstances, Inputs};
+    use super::*;
+
+    /// The region of resource `aws_sqs_queue.NAME` of module `dir`, in instance `id`.
+    fn region(ev: &Evaluator, t: &TestTree, dir: &str, id: InstId, name: &str) -> Region {
+        let m = &t.tree.modules[t.module(dir)];
+        let r = m
+            .resources
+            .values()
+            .find(|r| &*r.key.name == name)
+            .expect("the resource");
+        ev.resource_region(id, &r.block.body, None)
+    }
+
+    fn known(name: &str, provider: &str) -> Region {
+        Region {
+            name: Field::Known(name.into()),
+            provider: provider.into(),
+        }
+    }
+
+    /// The single instance of module call `name` of the root.
+    fn instance(ev: &Evaluator, name: &str) -> InstId {
+        match &*ev.call(Evaluator::ROOT, name).unwrap().1 {
+            CallInstances::Known(list) => list[0].1,
+            _ => panic!("module.{name} is not known"),
+        }
+    }
+
+    #[test]
+    fn the_provider_alias_decides_the_region() {
+        let t = tree(&[
+            (
+                "main.tf",
+                r#"
+provider "aws" { region = "us-east-1" }
+provider "aws" {
+  alias  = "west"
+  region = "us-west-2"
+}
+resource "aws_sqs_queue" "default" {}
+resource "aws_sqs_queue" "west" { provider = aws.west }
+module "passed" {
+  source    = "./m"
+  providers = { aws = aws.west }
+}
+module "inherited" { source = "./m" }
+"#,
+            ),
+            ("m/main.tf", "resource \"aws_sqs_queue\" \"q\" {}\n"),
+        ]);
+        let inputs = Inputs::default();
+        let ev = Evaluator::new(&t.tree, t.module("."), &inputs);
+        let root = Evaluator::ROOT;
+        assert_eq!(
+            region(&ev, &t, ".", root, "default"),
+            known("us-east-1", "aws")
+        );
+        assert_eq!(
+            region(&ev, &t, ".", root, "west"),
+            known("us-west-2", "aws.west")
+        );
+        let passed = instance(&ev, "passed");
+        assert_eq!(
+            region(&ev, &t, "m", passed, "q"),
+            known("us-west-2", "aws.west")
+        );
+        let inherited = instance(&ev, "inherited");
+        assert_eq!(
+            region(&ev, &t, "m", inherited, "q"),
+            known("us-east-1", "aws")
+        );
+        // AWS provider 6: the resource's own region argument decides over all that.
+        let own = ev.resource_region(root, &Body::default(), Some(&Value::string("eu-north-1")));
+        assert_eq!(own, known("eu-north-1", "(the resource's region argument)"));
+    }
+
+    #[test]
+    fn without_a_region_in_the_configuration_the_environment_decides() {
+        let t = tree(&[("main.tf", "resource \"aws_sqs_queue\" \"q\" {}\n")]);
+        let inputs = Inputs {
+            aws_region: Some("eu-west-1".into()),
+            ..Inputs::default()
+        };
+        let ev = Evaluator::new(&t.tree, t.module("."), &inputs);
+        assert_eq!(
+            region(&ev, &t, ".", Evaluator::ROOT, "q"),
+            known("eu-west-1", "aws")
+        );
+        let inputs = Inputs::default();
+        let ev = Evaluator::new(&t.tree, t.module("."), &inputs);
+        let r = region(&ev, &t, ".", Evaluator::ROOT, "q");
+        assert!(matches!(r.name, Field::Unknown(_)), "{r:?}");
+    }
+}

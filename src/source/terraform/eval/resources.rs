@@ -7,7 +7,8 @@ use super::super::ir::{Block, Body};
 use super::super::module::{META_ARGUMENTS, ResourceKey};
 use super::engine::{Bindings, Engine, with_binding};
 use super::error::{EvalError, R};
-use super::instances::{Expansion, InstKind, InstanceKey, MemoKey, representative_iteration};
+use super::instances::{Expansion, InstKind, InstanceKey, representative_iteration};
+use super::memo::MemoKey;
 use super::{Ctx, Evaluator, InstId, Iteration, data_sources};
 use crate::model::{FileId, Span};
 use std::collections::BTreeMap;
@@ -288,5 +289,128 @@ impl Evaluator<'_> {
                 .eval(e, b)
                 .map_err(|err| self.record(err, file))
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::super::testing::{eval, json, tree};
+    use super::super::Inputs;
+    use super::*;
+
+    const MAIN: &str = r#"
+variable "env" { default = "dev" }
+variable "unknown" {}
+
+resource "aws_iam_role" "r" {
+  name = "role-${var.env}"
+  tags = { team = "a" }
+}
+
+resource "aws_sqs_queue" "q" {
+  count = 3
+  name  = "q-${count.index}"
+}
+
+resource "aws_sqs_queue" "k" {
+  for_each = { a = "x" }
+  name     = "${each.key}-${each.value}"
+}
+
+resource "aws_thing" "blocks" {
+  statement { sid = "static" }
+  dynamic "statement" {
+    for_each = ["a", "b"]
+    content { sid = statement.value }
+  }
+  dynamic "rule" {
+    for_each = { k = "v" }
+    iterator = it
+    content { name = "${it.key}:${it.value}" }
+  }
+  dynamic "later" {
+    for_each = var.unknown
+    content { x = 1 }
+  }
+  lifecycle { ignore_changes = [tags] }
+}
+"#;
+
+    /// The configured arguments and blocks of a single-instance resource, as JSON.
+    fn attrs(ev: &Evaluator, rtype: &str, name: &str) -> String {
+        match ev.resource(Evaluator::ROOT, false, rtype, name, Span::default()) {
+            Ok(Value::Resource(r)) => json(&Value::object(r.attrs.clone())),
+            other => panic!("{other:?}"),
+        }
+    }
+
+    #[test]
+    fn a_resources_arguments_are_its_value() {
+        let t = tree(&[("main.tf", MAIN)]);
+        let inputs = Inputs::default();
+        let ev = Evaluator::new(&t.tree, t.module("."), &inputs);
+        assert_eq!(
+            attrs(&ev, "aws_iam_role", "r"),
+            r#"{"name":"role-dev","tags":{"team":"a"}}"#
+        );
+        // What the provider computes is known only after apply.
+        let arn = eval(&ev, Evaluator::ROOT, "aws_iam_role.r.arn").unwrap();
+        assert_eq!(
+            arn.why(),
+            Some(Why::AfterApply {
+                address: "aws_iam_role.r".into(),
+                attr: "arn".into()
+            })
+        );
+    }
+
+    #[test]
+    fn count_and_for_each_give_one_value_per_instance() {
+        let t = tree(&[("main.tf", MAIN)]);
+        let inputs = Inputs::default();
+        let ev = Evaluator::new(&t.tree, t.module("."), &inputs);
+        assert_eq!(
+            json(&eval(&ev, Evaluator::ROOT, "aws_sqs_queue.q[*].name").unwrap()),
+            r#"["q-0","q-1","q-2"]"#
+        );
+        match eval(&ev, Evaluator::ROOT, "aws_sqs_queue.q[2]").unwrap() {
+            Value::Resource(r) => assert_eq!(r.address, "aws_sqs_queue.q[2]"),
+            other => panic!("{other:?}"),
+        }
+        assert_eq!(
+            json(&eval(&ev, Evaluator::ROOT, "aws_sqs_queue.k[\"a\"].name").unwrap()),
+            r#""a-x""#
+        );
+    }
+
+    #[test]
+    fn dynamic_blocks_expand_into_nested_blocks() {
+        let t = tree(&[("main.tf", MAIN)]);
+        let inputs = Inputs::default();
+        let ev = Evaluator::new(&t.tree, t.module("."), &inputs);
+        // Static and generated blocks of one type in order; an unknown for_each hides
+        // how many blocks there are; meta-arguments and lifecycle are not arguments.
+        assert_eq!(
+            attrs(&ev, "aws_thing", "blocks"),
+            r#"{"later":"(known after apply)","rule":[{"name":"k:v"}],"statement":[{"sid":"static"},{"sid":"a"},{"sid":"b"}]}"#
+        );
+    }
+
+    #[test]
+    fn a_resource_in_a_module_has_the_modules_address() {
+        let t = tree(&[
+            ("main.tf", "module \"m\" {\n  source = \"./m\"\n}\n"),
+            ("m/main.tf", "resource \"aws_sqs_queue\" \"q\" {}\n"),
+        ]);
+        let inputs = Inputs::default();
+        let ev = Evaluator::new(&t.tree, t.module("."), &inputs);
+        let (_, list) = ev.call(Evaluator::ROOT, "m").unwrap();
+        let super::super::CallInstances::Known(list) = &*list else {
+            panic!("module.m is not known");
+        };
+        match ev.resource(list[0].1, false, "aws_sqs_queue", "q", Span::default()) {
+            Ok(Value::Resource(r)) => assert_eq!(r.address, "module.m.aws_sqs_queue.q"),
+            other => panic!("{other:?}"),
+        }
     }
 }

@@ -161,3 +161,65 @@ fn is_literal(e: &Expr) -> bool {
         ExprKind::Null | ExprKind::Bool(_) | ExprKind::Number(_) | ExprKind::String(_)
     )
 }
+
+#[cfg(test)]
+mod tests {
+    use super::super::super::parse::parse_expr;
+    use super::super::super::testing::tree;
+    use super::super::{CallInstances, Inputs};
+    use super::*;
+
+    /// The hops from `var.mode` in module.m: kind, name, and whether a literal.
+    fn hops(files: &[(&str, &str)], inputs: &Inputs) -> Vec<(StepKind, String, bool)> {
+        let mut all = vec![
+            (
+                "main.tf",
+                r#"
+variable "mode" { default = "PassThrough" }
+locals { mode = var.mode }
+module "m" {
+  source = "./m"
+  mode   = local.mode
+}
+"#,
+            ),
+            ("m/main.tf", "variable \"mode\" {}\n"),
+        ];
+        all.extend_from_slice(files);
+        let t = tree(&all);
+        let ev = Evaluator::new(&t.tree, t.module("."), inputs);
+        let CallInstances::Known(list) = &*ev.call(Evaluator::ROOT, "m").unwrap().1 else {
+            panic!("module.m is not known");
+        };
+        let e = parse_expr("var.mode").unwrap();
+        ev.trace(&e, FileId(0), list[0].1)
+            .into_iter()
+            .map(|s| (s.kind, s.name, s.literal))
+            .collect()
+    }
+
+    #[test]
+    fn a_value_is_followed_through_arguments_and_locals_to_its_literal() {
+        let through = [
+            (StepKind::ModuleArgument, "mode".to_string(), false),
+            (StepKind::Local, "mode".into(), false),
+        ];
+        let inputs = Inputs::default();
+        let from_default = hops(&[], &inputs);
+        assert_eq!(from_default[..2], through);
+        assert_eq!(
+            from_default[2..],
+            [(StepKind::VariableDefault, "mode".into(), true)]
+        );
+        let from_tfvars = hops(&[("terraform.tfvars", "mode = \"Active\"\n")], &inputs);
+        assert_eq!(from_tfvars[2..], [(StepKind::Tfvars, "mode".into(), true)]);
+        let inputs = Inputs {
+            environment: vec![("mode".into(), "Active".into())],
+            ..Inputs::default()
+        };
+        assert_eq!(
+            hops(&[], &inputs)[2..],
+            [(StepKind::Environment, "mode".into(), true)]
+        );
+    }
+}

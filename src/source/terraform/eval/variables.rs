@@ -2,74 +2,22 @@
 
 use super::super::cty::convert::convert;
 use super::super::cty::{Type, Value, Why};
-use super::error::{ErrorKind, EvalError, R};
-use super::inputs::RootSource;
-use super::instances::{InstKind, MemoKey, Slot};
+use super::super::lambda_module;
+use super::error::{EvalError, R};
+use super::instances::InstKind;
+use super::memo::MemoKey;
 use super::typeexpr::{self, Constraint};
-use super::{EMPTY, Evaluator, InstId, lambda_module};
-use crate::model::{FileId, Span};
-
-/// Stack left below which a nested evaluation continues on a new segment, and the size
-/// of a segment: one level of a chain takes a few kilobytes.
-pub(super) const STACK_RED_ZONE: usize = 256 * 1024;
-pub(super) const STACK_SEGMENT: usize = 8 * 1024 * 1024;
+use super::{EMPTY, Evaluator, InstId};
+use crate::model::Span;
 
 impl Evaluator<'_> {
-    /// Looks a value up in an instance's memo, computing it once. A value that depends
-    /// on itself is an error, as in Terraform.
-    pub(super) fn memo(
-        &self,
-        id: InstId,
-        key: MemoKey,
-        what: &str,
-        at: (FileId, Span),
-        compute: impl FnOnce() -> R,
-    ) -> R {
-        let inst = self.inst(id);
-        match inst.memo.borrow().get(&key) {
-            Some(Slot::Done(v)) => return v.clone(),
-            Some(Slot::InProgress) => {
-                let err = EvalError::new(
-                    ErrorKind::Cycle,
-                    "Cycle",
-                    format!("{what} depends on itself."),
-                    at.1,
-                );
-                return Err(self.record(err, at.0));
-            }
-            None => {}
-        }
-        // A chain of values each waiting on the next (a local reading a local...) is
-        // evaluated by recursion: bounded by the depth limit, on a stack that grows as
-        // it needs to on any thread. Past the limit the value is unknown for this chain
-        // (not remembered: read from nearer the top of a chain, it is computed).
-        let depth = self.depth.get() + 1;
-        if let Some(what) = self.limits.too_deep(depth) {
-            self.limit_at(at.0, at.1, what.clone());
-            return Ok(super::budget::unknown(Type::Dynamic, what));
-        }
-        inst.memo.borrow_mut().insert(key, Slot::InProgress);
-        self.depth.set(depth);
-        let v = stacker::maybe_grow(STACK_RED_ZONE, STACK_SEGMENT, compute);
-        self.depth.set(depth - 1);
-        inst.memo.borrow_mut().insert(key, Slot::Done(v.clone()));
-        v
-    }
-
     /// `var.NAME` in an instance.
     pub fn var(&self, id: InstId, name: &str, span: Span) -> R {
         let inst = self.inst(id);
         match inst.kind {
             InstKind::Module(m, _) => {
                 let Some(idx) = m.variables.get_index_of(name) else {
-                    return Err(EvalError::new(
-                        ErrorKind::Undeclared,
-                        "Reference to undeclared input variable",
-                        format!(
-                            "An input variable with the name {name:?} has not been declared. This variable can be declared with a variable \"{name}\" {{}} block."
-                        ),
-                        span,
-                    ));
+                    return Err(super::references::undeclared_variable(name, span));
                 };
                 let decl = &m.variables[idx];
                 self.memo(id, MemoKey::Var(idx), &format!("var.{name}"), (decl.file, decl.block.header), || {
@@ -194,49 +142,6 @@ impl Evaluator<'_> {
         })
     }
 
-    /// A root variable's value from tfvars, the command line or the environment; `None`
-    /// when nothing sets it. No default and no value is unknown (what `plan` would ask
-    /// for).
-    fn root_var(
-        &self,
-        name: &str,
-        has_default: bool,
-        ty: &Type,
-        literal: bool,
-    ) -> Result<Option<Value>, Box<EvalError>> {
-        match self.root_sources.get(name) {
-            Some(RootSource::Tfvars(file, attr)) => {
-                Ok(Some(self.eval_in(&attr.expr, *file, Self::ROOT, &EMPTY)?))
-            }
-            Some(RootSource::Raw(raw, _)) => {
-                if literal {
-                    return Ok(Some(Value::string(*raw)));
-                }
-                let e = super::super::parse::parse_expr(raw.trim()).map_err(|e| {
-                    EvalError::invalid(
-                        "Invalid value for input variable",
-                        format!(
-                            "The value given for var.{name} is not valid HCL: {}.",
-                            e.message
-                        ),
-                        Span::default(),
-                    )
-                })?;
-                let ctx = super::Ctx {
-                    ev: self,
-                    inst: Self::ROOT,
-                    iteration: &EMPTY,
-                };
-                Ok(Some(super::engine::Engine { env: &ctx }.eval(&e, None)?))
-            }
-            None if has_default => Ok(None),
-            None => Ok(Some(Value::unknown(
-                ty.without_optional(),
-                Why::Variable { name: name.into() },
-            ))),
-        }
-    }
-
     /// `local.NAME`.
     pub fn local(&self, id: InstId, name: &str, span: Span) -> R {
         let inst = self.inst(id);
@@ -302,5 +207,91 @@ impl Evaluator<'_> {
             }
             _ => Ok(self.not_on_disk(id)),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::super::testing::{eval, json, tree};
+    use super::super::Inputs;
+    use super::*;
+
+    #[test]
+    fn locals_read_locals() {
+        let t = tree(&[(
+            "main.tf",
+            r#"
+locals {
+  c = upper(local.b)
+  b = "${local.a}-y"
+  a = "x"
+}
+"#,
+        )]);
+        let inputs = Inputs::default();
+        let ev = Evaluator::new(&t.tree, t.module("."), &inputs);
+        let c = ev.local(Evaluator::ROOT, "c", Span::default()).unwrap();
+        assert_eq!(json(&c), r#""X-Y""#);
+    }
+
+    #[test]
+    fn module_arguments_defaults_and_types_make_a_modules_outputs() {
+        let t = tree(&[
+            (
+                "main.tf",
+                r#"
+module "m" {
+  source = "./m"
+  n      = "3"
+  s      = null
+}
+"#,
+            ),
+            (
+                "m/main.tf",
+                r#"
+variable "n" { type = number }
+variable "s" {
+  default  = "fallback"
+  nullable = false
+}
+variable "d" { default = "default" }
+output "sum" { value = var.n + 1 }
+output "s" { value = var.s }
+output "d" { value = var.d }
+"#,
+            ),
+        ]);
+        let inputs = Inputs::default();
+        let ev = Evaluator::new(&t.tree, t.module("."), &inputs);
+        assert_eq!(
+            json(&eval(&ev, Evaluator::ROOT, "module.m").unwrap()),
+            r#"{"d":"default","s":"fallback","sum":4}"#
+        );
+    }
+
+    #[test]
+    fn a_missing_argument_and_an_undeclared_variable_are_errors() {
+        let t = tree(&[
+            (
+                "main.tf",
+                "module \"m\" {\n  source = \"./m\"\n}\noutput \"x\" { value = var.nope }\n",
+            ),
+            (
+                "m/main.tf",
+                "variable \"r\" {}\noutput \"o\" { value = var.r }\n",
+            ),
+        ]);
+        let inputs = Inputs::default();
+        let ev = Evaluator::new(&t.tree, t.module("."), &inputs);
+        let err = eval(&ev, Evaluator::ROOT, "module.m.o").unwrap_err();
+        assert_eq!(
+            err,
+            "The argument \"r\" is required, but no definition was found."
+        );
+        let err = ev
+            .output(Evaluator::ROOT, "x", Span::default())
+            .unwrap_err();
+        assert_eq!(err.summary, "Reference to undeclared input variable");
     }
 }

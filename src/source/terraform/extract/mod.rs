@@ -1,8 +1,6 @@
 //! Turns the evaluated instances of one root into Inventory items: every module instance,
 //! every instance of every resource type the audit reads.
 
-mod lambda_module;
-
 use super::cty::value::ResourceValue;
 use super::cty::{Type, Value, Why};
 use super::eval::{CallInstances, Evaluator, InstId, InstKind, known_modules};
@@ -32,8 +30,8 @@ fn audited(rtype: &str) -> bool {
 }
 
 pub struct Extractor<'e, 't> {
-    ev: &'e Evaluator<'t>,
-    root: String,
+    pub(super) ev: &'e Evaluator<'t>,
+    pub(super) root: String,
     pub out: Inventory,
     /// Arguments of a type their resource does not accept, found while reading.
     wrong_types: std::cell::RefCell<Vec<InvalidConfig>>,
@@ -130,7 +128,7 @@ impl<'e, 't> Extractor<'e, 't> {
         }
     }
 
-    fn unaudited(
+    pub(super) fn unaudited(
         &mut self,
         address: String,
         file: FileId,
@@ -531,7 +529,7 @@ impl<'e, 't> Extractor<'e, 't> {
         setting
     }
 
-    fn setting<T>(
+    pub(super) fn setting<T>(
         &self,
         value: Option<&Value>,
         failed: Option<&String>,
@@ -645,7 +643,7 @@ impl<'e, 't> Extractor<'e, 't> {
         }
     }
 
-    fn to_reference(&self, v: &Value, e: Option<&Expr>, file: FileId) -> Reference {
+    pub(super) fn to_reference(&self, v: &Value, e: Option<&Expr>, file: FileId) -> Reference {
         match v {
             Value::String(s) if s.is_empty() => Reference::Unset,
             Value::String(s) => Reference::Literal(s.to_string()),
@@ -676,14 +674,14 @@ fn as_resource(v: &Value) -> Option<Arc<ResourceValue>> {
 }
 
 /// A known value as a string, as Terraform converts it for a string argument.
-fn text(v: &Value) -> Option<String> {
+pub(super) fn text(v: &Value) -> Option<String> {
     match super::cty::convert::convert(v, &Type::String) {
         Ok(Value::String(s)) => Some(s.to_string()),
         _ => None,
     }
 }
 
-fn boolean(v: &Value) -> Option<bool> {
+pub(super) fn boolean(v: &Value) -> Option<bool> {
     super::cty::convert::convert(v, &Type::Bool).ok()?.as_bool()
 }
 

@@ -1,15 +1,24 @@
-//! `terraform-aws-modules/lambda/aws` calls whose source is not on disk, understood from
+//! `terraform-aws-modules/lambda/aws` calls whose source is not on disk, emulated from
 //! their inputs. Defaults and conditions follow the module's own code
 //! (terraform-aws-modules/terraform-aws-lambda `variables.tf`, `main.tf`, `iam.tf`):
 //! the function exists when `create && create_function && !create_layer`; its role is
 //! `aws_iam_role.lambda[0]` when `create_role`, else `lambda_role`.
+//!
+//! The parts:
+//! - here: which sources are this module, its defaults and the addresses it creates;
+//! - `outputs.rs`: its outputs as values, for the evaluator;
+//! - `policy.rs`: the policy its `policy_statements` input becomes;
+//! - `inventory.rs`: the function, role and policies it creates, for the Inventory.
 
-use super::super::cty::{Type, Value, Why};
-use super::error::R;
-use super::{Evaluator, InstId};
-use crate::model::Span;
+mod inventory;
+mod outputs;
+mod policy;
 
-pub fn is_lambda_module_source(source: &str) -> bool {
+use super::cty::Value;
+
+pub use outputs::output;
+
+pub fn is_source(source: &str) -> bool {
     let s = source
         .trim_start_matches("git::")
         .trim_start_matches("https://")
@@ -41,56 +50,22 @@ pub fn default_input(name: &str) -> Value {
 pub const FUNCTION: &str = "aws_lambda_function.this[0]";
 pub const ROLE: &str = "aws_iam_role.lambda[0]";
 
-pub fn output(ev: &Evaluator, id: InstId, address: &str, name: &str) -> R {
-    let after_apply = |resource: &str, attr: &str| {
-        Value::unknown(
-            Type::String,
-            Why::AfterApply {
-                address: format!("{address}.{resource}"),
-                attr: attr.into(),
-            },
-        )
-    };
-    let create_role = ev
-        .var(id, "create_role", Span::default())?
-        .as_bool()
-        .unwrap_or(true);
-    Ok(match name {
-        "lambda_function_arn" | "lambda_function_invoke_arn" | "lambda_function_qualified_arn" => {
-            after_apply(FUNCTION, "arn")
-        }
-        "lambda_function_name" => ev.var(id, "function_name", Span::default())?,
-        "lambda_role_arn" if create_role => after_apply(ROLE, "arn"),
-        "lambda_role_arn" => ev.var(id, "lambda_role", Span::default())?,
-        "lambda_role_name" if create_role => after_apply(ROLE, "name"),
-        _ => Value::unknown(
-            Type::Dynamic,
-            Why::ModuleNotOnDisk {
-                call: address.into(),
-                source: "terraform-aws-modules/lambda/aws".into(),
-            },
-        ),
-    })
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
 
     #[test]
     fn recognises_registry_and_git_sources() {
-        assert!(is_lambda_module_source("terraform-aws-modules/lambda/aws"));
-        assert!(is_lambda_module_source(
+        assert!(is_source("terraform-aws-modules/lambda/aws"));
+        assert!(is_source(
             "registry.terraform.io/terraform-aws-modules/lambda/aws"
         ));
-        assert!(is_lambda_module_source(
+        assert!(is_source(
             "git::https://github.com/terraform-aws-modules/terraform-aws-lambda.git?ref=v7.0.0"
         ));
-        assert!(!is_lambda_module_source(
+        assert!(!is_source(
             "terraform-aws-modules/lambda/aws//modules/alias"
         ));
-        assert!(!is_lambda_module_source(
-            "terraform-aws-modules/apigateway-v2/aws"
-        ));
+        assert!(!is_source("terraform-aws-modules/apigateway-v2/aws"));
     }
 }

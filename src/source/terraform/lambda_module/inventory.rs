@@ -7,8 +7,9 @@
 //! attached, and `role_permissions_boundary` bounds the role.
 
 use super::super::cty::Value;
-use super::super::eval::{InstId, data_sources, lambda_module};
-use super::Extractor;
+use super::super::eval::InstId;
+use super::super::extract::{self, Extractor};
+use super::{FUNCTION, ROLE, policy};
 use crate::iam::{WRITE_POLICY_ARN, managed};
 use crate::model::{
     Field, Function, LambdaModuleCall, Meta, Origin, PolicyAttachment, Reference, Role, RolePolicy,
@@ -23,7 +24,7 @@ enum Switch {
 }
 
 impl Extractor<'_, '_> {
-    pub(super) fn lambda_module(&mut self, id: InstId) {
+    pub(in crate::source::terraform) fn lambda_module(&mut self, id: InstId) {
         let Some((parent, call)) = self.ev.call_site(id) else {
             return;
         };
@@ -50,7 +51,7 @@ impl Extractor<'_, '_> {
                     self.unaudited(address.clone(), call.file, &call.block, &why, &subject);
                     return;
                 }
-                v => exists &= super::boolean(&v).unwrap_or(want) == want,
+                v => exists &= extract::boolean(&v).unwrap_or(want) == want,
             }
         }
         if !exists {
@@ -60,7 +61,7 @@ impl Extractor<'_, '_> {
         let arg = |name: &str, value: &Value| -> Setting<String> {
             let written = call.block.body.attribute(name).map(|a| (&a.expr, a.span));
             let file = call.file_for(call.block.body.attribute(name));
-            let mut s = self.setting(Some(value), None, written, file, parent, super::text);
+            let mut s = self.setting(Some(value), None, written, file, parent, extract::text);
             if s.value == Field::Known(String::new()) {
                 s.value = Field::Unset;
             }
@@ -93,15 +94,15 @@ impl Extractor<'_, '_> {
         };
 
         let attach = arg("attach_tracing_policy", &input("attach_tracing_policy"));
-        let create_role = super::boolean(&input("create_role")).unwrap_or(true);
-        let role_address = format!("{address}.{}", lambda_module::ROLE);
+        let create_role = extract::boolean(&input("create_role")).unwrap_or(true);
+        let role_address = format!("{address}.{ROLE}");
         let role = if create_role {
             Reference::Address(role_address.clone())
         } else {
             reference("lambda_role", &input("lambda_role"))
         };
         let function = Function {
-            meta: meta(lambda_module::FUNCTION),
+            meta: meta(FUNCTION),
             name: arg("function_name", &input("function_name")),
             tracing_mode: arg("tracing_mode", &input("tracing_mode")),
             role,
@@ -131,7 +132,7 @@ impl Extractor<'_, '_> {
         let mut attached: Vec<Reference> = Vec::new();
         let switch = |name: &str| match input(name) {
             v if !v.is_known() => Switch::Unknown(Box::new(arg(name, &v))),
-            v if super::boolean(&v).unwrap_or(false) => Switch::On,
+            v if extract::boolean(&v).unwrap_or(false) => Switch::On,
             _ => Switch::Off,
         };
         match switch("attach_tracing_policy") {
@@ -149,7 +150,7 @@ impl Extractor<'_, '_> {
         }
         match switch("attach_policy_statements") {
             Switch::On => {
-                let doc = data_sources::module_policy_statements(&input("policy_statements"));
+                let doc = policy::policy_statements(&input("policy_statements"));
                 inline.push((
                     "aws_iam_role_policy.additional_inline[0]".into(),
                     arg("policy_statements", &doc),
@@ -202,7 +203,7 @@ impl Extractor<'_, '_> {
         }
 
         let role = Role {
-            meta: meta(lambda_module::ROLE),
+            meta: meta(ROLE),
             created_by: Some(address.clone()),
             name: arg("role_name", &input("role_name")),
             inline_policies: Vec::new(),
