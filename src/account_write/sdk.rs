@@ -119,32 +119,7 @@ impl Writer for SdkAccount {
     }
 
     async fn attached_policies(&self, role: &str) -> Result<Vec<String>> {
-        let mut attached = Vec::new();
-        let mut marker = None;
-        loop {
-            let page = self
-                .call(
-                    "iam:ListAttachedRolePolicies",
-                    self.iam()
-                        .list_attached_role_policies()
-                        .role_name(role)
-                        .set_marker(marker)
-                        .send(),
-                )
-                .await?;
-            attached.extend(
-                page.attached_policies()
-                    .iter()
-                    .filter_map(|p| p.policy_arn().map(str::to_string)),
-            );
-            marker = page
-                .marker()
-                .filter(|_| page.is_truncated())
-                .map(str::to_string);
-            if marker.is_none() {
-                return Ok(attached);
-            }
-        }
+        self.attached_role_policies(role).await
     }
 
     async fn stage_tracing(&self, region: &str, api: &str, stage: &str) -> Result<bool> {

@@ -172,6 +172,38 @@ impl SdkAccount {
         &self.region(region).xray
     }
 
+    /// The ARNs of the managed policies attached to a role, every page
+    /// (`ListAttachedRolePolicies`): the audit reads them, and `enable` verifies its grants
+    /// and undoes them with them.
+    pub(crate) async fn attached_role_policies(&self, role: &str) -> Result<Vec<String>> {
+        let mut attached = Vec::new();
+        let mut marker = None;
+        loop {
+            let page = self
+                .call(
+                    "iam:ListAttachedRolePolicies",
+                    self.iam
+                        .list_attached_role_policies()
+                        .role_name(role)
+                        .set_marker(marker)
+                        .send(),
+                )
+                .await?;
+            attached.extend(
+                page.attached_policies()
+                    .iter()
+                    .filter_map(|p| p.policy_arn().map(str::to_string)),
+            );
+            marker = page
+                .marker()
+                .filter(|_| page.is_truncated())
+                .map(str::to_string);
+            if marker.is_none() {
+                return Ok(attached);
+            }
+        }
+    }
+
     /// Whom the credentials reach (`GetCallerIdentity`).
     pub async fn caller_identity(&self) -> Result<Identity> {
         let out = self

@@ -185,31 +185,7 @@ impl Account for SdkAccount {
                 break;
             }
         }
-        let mut marker = None;
-        loop {
-            let page = self
-                .call(
-                    "iam:ListAttachedRolePolicies",
-                    self.iam()
-                        .list_attached_role_policies()
-                        .role_name(name)
-                        .set_marker(marker)
-                        .send(),
-                )
-                .await?;
-            info.attached.extend(
-                page.attached_policies()
-                    .iter()
-                    .filter_map(|p| p.policy_arn().map(str::to_string)),
-            );
-            marker = page
-                .marker()
-                .filter(|_| page.is_truncated())
-                .map(str::to_string);
-            if marker.is_none() {
-                break;
-            }
-        }
+        info.attached = self.attached_role_policies(name).await?;
         Ok(info)
     }
 
