@@ -64,6 +64,19 @@ macro_rules! inventory {
                 0 $(+ self.$field.len())*
             }
 
+            /// Adds the item a resource instance configures to its kind's list; `false`
+            /// when no kind reads its type.
+            pub fn add_from_terraform(&mut self, r: &dyn super::Reader) -> bool {
+                let rtype = r.resource_type();
+                $(
+                    if <$kind as Kind>::INFO.terraform.contains(&rtype) {
+                        self.$field.push(<$kind as Kind>::from_terraform(r));
+                        return true;
+                    }
+                )*
+                false
+            }
+
             /// How many items of each kind, in `KINDS` order.
             pub fn counts(&self) -> Vec<(&'static super::KindEntry, usize)> {
                 KINDS.iter().zip([$(self.$field.len(),)*]).collect()

@@ -1,16 +1,18 @@
 //! The kinds of resource the audit reads, each described once: its record (what a source
-//! fills), the Terraform resource types and the account call that fill it, and how AWS
-//! knows an item (for joining code with an account). The list below generates the
-//! Inventory's fields and every list over them (see `inventory!`), so a kind added here
-//! is carried everywhere, and a kind cannot be in one list and missing from another.
+//! fills), the Terraform resource types that create it and how one is read from its
+//! arguments (through `Reader`, which the Terraform source implements), the account call
+//! that reads it, and how AWS knows an item (for joining code with an account). The list
+//! below generates the Inventory's fields and every list over them (see `inventory!`), so
+//! a kind added here is carried everywhere, and a kind cannot be in one list and missing
+//! from another.
 //!
-//! Adding a kind: its record and `impl Kind` here, a line in the list; how the Terraform
-//! source reads it (`source/terraform/extract`) and the account source
-//! (`source/aws`); its rule (`rules`). `tests/kinds.rs` fails until each source fills
-//! it. docs/ARCHITECTURE.md walks through an example.
+//! Adding a kind: its record and `kind!` here, a line in the list; its account call in
+//! `source/aws`; its rule in `rules`. `tests/kinds.rs` fails until the Terraform source
+//! fills it, `tests/account.rs` until the account source makes its call.
+//! docs/ARCHITECTURE.md walks through an example.
 
 use super::inventory::inventory;
-use super::{Meta, Origin, Reference, Setting};
+use super::{Meta, Origin, Reader, Reference, Setting};
 
 inventory! {
     functions: Function,
@@ -39,6 +41,10 @@ pub trait Kind {
     /// How AWS knows this item, for joining what Terraform declares with what an account
     /// runs.
     fn identity(&self) -> Identity;
+    /// The item a resource instance of one of `INFO.terraform`'s types configures.
+    fn from_terraform(r: &dyn Reader) -> Self
+    where
+        Self: Sized;
 }
 
 /// A kind's description.
@@ -83,9 +89,10 @@ fn named(setting: &Setting<String>) -> Identity {
     }
 }
 
-/// `impl Kind` for a kind: its description and how its identity is read.
+/// `impl Kind` for a kind: its description, how its identity is read, and how it is read
+/// from a resource's configuration.
 macro_rules! kind {
-    ($kind:ty, $info:expr, |$item:ident| $identity:expr) => {
+    ($kind:ty, $info:expr, |$item:ident| $identity:expr, |$r:ident| $read:expr) => {
         impl Kind for $kind {
             const INFO: KindInfo = $info;
             fn meta(&self) -> &Meta {
@@ -94,6 +101,9 @@ macro_rules! kind {
             fn identity(&self) -> Identity {
                 let $item = self;
                 $identity
+            }
+            fn from_terraform($r: &dyn Reader) -> $kind {
+                $read
             }
         }
     };
@@ -122,7 +132,15 @@ kind!(
         account: Some("lambda:ListFunctions"),
         scope: Scope::Regional,
     },
-    |f| named(&f.name)
+    |f| named(&f.name),
+    |r| Function {
+        meta: r.meta(),
+        name: r.string("function_name"),
+        tracing_mode: r.nested_string("tracing_config", "mode"),
+        role: r.reference("role"),
+        role_at: r.written_at("role"),
+        module_call: None,
+    }
 );
 
 /// What a `terraform-aws-modules/lambda/aws` call says about tracing and its role.
@@ -151,7 +169,13 @@ kind!(
         account: Some("apigateway:GetStages"),
         scope: Scope::Regional,
     },
-    |_s| Identity::Unknown
+    |_s| Identity::Unknown,
+    |r| RestStage {
+        meta: r.meta(),
+        stage_name: r.string("stage_name"),
+        rest_api: r.reference("rest_api_id"),
+        tracing_enabled: r.boolean("xray_tracing_enabled"),
+    }
 );
 
 #[derive(Debug, Clone, PartialEq)]
@@ -168,7 +192,11 @@ kind!(
         account: None,
         scope: Scope::Regional,
     },
-    |_s| Identity::Unknown
+    |_s| Identity::Unknown,
+    |r| HttpStage {
+        meta: r.meta(),
+        stage_name: r.string("name"),
+    }
 );
 
 #[derive(Debug, Clone, PartialEq)]
@@ -186,7 +214,11 @@ kind!(
         account: None,
         scope: Scope::Regional,
     },
-    |_s| Identity::Unknown
+    |_s| Identity::Unknown,
+    |r| StateMachine {
+        meta: r.meta(),
+        tracing_enabled: r.nested_boolean("tracing_configuration", "enabled"),
+    }
 );
 
 #[derive(Debug, Clone, PartialEq)]
@@ -204,7 +236,11 @@ kind!(
         account: None,
         scope: Scope::Regional,
     },
-    |_a| Identity::Unknown
+    |_a| Identity::Unknown,
+    |r| AppSyncApi {
+        meta: r.meta(),
+        xray_enabled: r.boolean("xray_enabled"),
+    }
 );
 
 #[derive(Debug, Clone, PartialEq)]
@@ -238,7 +274,27 @@ kind!(
         account: Some("iam:GetAccountAuthorizationDetails"),
         scope: Scope::Global,
     },
-    |r| named(&r.name)
+    |r| named(&r.name),
+    |r| {
+        // Configured, these lists are exclusive (see `Exclusive`): `inline_policy {}` too,
+        // but not a `dynamic` block that makes none.
+        let inline_policies_exclusive = (r.block_count("inline_policy") > 0).then(|| Exclusive {
+            at: r.block_at("inline_policy"),
+        });
+        let managed_policy_arns_exclusive = r.is_set("managed_policy_arns").then(|| Exclusive {
+            at: r.written_at("managed_policy_arns"),
+        });
+        Role {
+            meta: r.meta(),
+            created_by: None,
+            name: r.string("name"),
+            inline_policies: r.each_nested_string("inline_policy", "policy"),
+            inline_policies_exclusive,
+            managed_policy_arns: r.references("managed_policy_arns"),
+            managed_policy_arns_exclusive,
+            permissions_boundary: r.reference("permissions_boundary"),
+        }
+    }
 );
 
 /// An exclusive list in a Terraform configuration: after `terraform apply` the role has
@@ -273,7 +329,13 @@ kind!(
         account: None,
         scope: Scope::Global,
     },
-    |_p| Identity::Unknown
+    |_p| Identity::Unknown,
+    |r| RolePolicy {
+        meta: r.meta(),
+        name: r.string("name"),
+        role: r.reference("role"),
+        policy: r.string("policy"),
+    }
 );
 
 /// `aws_iam_policy`: a customer managed policy.
@@ -292,7 +354,12 @@ kind!(
         account: Some("iam:GetAccountAuthorizationDetails"),
         scope: Scope::Global,
     },
-    |p| named(&p.name)
+    |p| named(&p.name),
+    |r| Policy {
+        meta: r.meta(),
+        name: r.string("name"),
+        policy: r.string("policy"),
+    }
 );
 
 /// `aws_iam_role_policy_attachment` and `aws_iam_policy_attachment`.
@@ -315,7 +382,15 @@ kind!(
         account: None,
         scope: Scope::Global,
     },
-    |_a| Identity::Unknown
+    |_a| Identity::Unknown,
+    |r| PolicyAttachment {
+        meta: r.meta(),
+        roles: match r.resource_type() {
+            "aws_iam_policy_attachment" => r.references("roles"),
+            _ => vec![r.reference("role")],
+        },
+        policy_arn: r.reference("policy_arn"),
+    }
 );
 
 /// `aws_iam_role_policy_attachments_exclusive`: the only managed policies a role keeps
@@ -337,7 +412,13 @@ kind!(
         account: None,
         scope: Scope::Global,
     },
-    |_e| Identity::Unknown
+    |_e| Identity::Unknown,
+    |r| ExclusiveAttachments {
+        meta: r.meta(),
+        role: r.reference("role_name"),
+        policy_arns: r.references("policy_arns"),
+        policy_arns_at: r.written_at("policy_arns"),
+    }
 );
 
 /// `aws_iam_role_policies_exclusive`: the only inline policies a role keeps.
@@ -356,7 +437,12 @@ kind!(
         account: None,
         scope: Scope::Global,
     },
-    |_e| Identity::Unknown
+    |_e| Identity::Unknown,
+    |r| ExclusivePolicies {
+        meta: r.meta(),
+        role: r.reference("role_name"),
+        policy_names: r.strings("policy_names"),
+    }
 );
 
 #[derive(Debug, Clone, PartialEq)]
@@ -384,7 +470,22 @@ kind!(
         account: Some("xray:GetSamplingRules"),
         scope: Scope::Regional,
     },
-    |r| named(&r.rule_name)
+    |r| named(&r.rule_name),
+    |r| SamplingRule {
+        meta: r.meta(),
+        rule_name: r.string("rule_name"),
+        priority: r.number("priority"),
+        fixed_rate: r.number("fixed_rate"),
+        reservoir_size: r.number("reservoir_size"),
+        version: r.number("version"),
+        service_name: r.string("service_name"),
+        service_type: r.string("service_type"),
+        host: r.string("host"),
+        http_method: r.string("http_method"),
+        url_path: r.string("url_path"),
+        resource_arn: r.string("resource_arn"),
+        attributes: r.string_map("attributes"),
+    }
 );
 
 /// `aws_lambda_permission`: a principal allowed to invoke a function.
@@ -406,7 +507,13 @@ kind!(
         account: None,
         scope: Scope::Regional,
     },
-    |_p| Identity::Unknown
+    |_p| Identity::Unknown,
+    |r| LambdaPermission {
+        meta: r.meta(),
+        function: r.reference("function_name"),
+        principal: r.string("principal"),
+        source: r.built_from("source_arn"),
+    }
 );
 
 /// `aws_lambda_event_source_mapping`: a queue or stream that invokes a function.
@@ -425,7 +532,12 @@ kind!(
         account: None,
         scope: Scope::Regional,
     },
-    |_m| Identity::Unknown
+    |_m| Identity::Unknown,
+    |r| EventSourceMapping {
+        meta: r.meta(),
+        function: r.reference("function_name"),
+        event_source: r.built_from("event_source_arn"),
+    }
 );
 
 /// `aws_api_gateway_integration`: a REST API method's backend.
@@ -445,7 +557,12 @@ kind!(
         account: None,
         scope: Scope::Regional,
     },
-    |_i| Identity::Unknown
+    |_i| Identity::Unknown,
+    |r| RestIntegration {
+        meta: r.meta(),
+        rest_api: r.reference("rest_api_id"),
+        uri: r.built_from("uri"),
+    }
 );
 
 /// `aws_xray_encryption_config`: how X-Ray encrypts traces at rest in a region, one per
@@ -469,5 +586,11 @@ kind!(
         account: Some("xray:GetEncryptionConfig"),
         scope: Scope::Regional,
     },
-    |_c| Identity::Singleton
+    |_c| Identity::Singleton,
+    |r| EncryptionConfig {
+        meta: r.meta(),
+        encryption_type: r.string("type"),
+        key_id: r.string("key_id"),
+        status: None,
+    }
 );

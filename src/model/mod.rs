@@ -4,8 +4,10 @@ mod field;
 mod inventory;
 mod kinds;
 mod origin;
+mod reader;
 
 pub use field::{Field, Step, StepKind, Unresolved, marks};
 pub use inventory::*;
 pub use kinds::*;
 pub use origin::{FileId, Origin, SourceFile, Span, line_col};
+pub use reader::Reader;

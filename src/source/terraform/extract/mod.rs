@@ -1,18 +1,18 @@
 //! Turns the evaluated instances of one root into Inventory items: every module instance,
 //! every instance of every resource type the audit reads.
 
+mod reader;
+
 use super::cty::value::ResourceValue;
 use super::cty::{Type, Value, Why};
 use super::eval::{CallInstances, Evaluator, InstId, InstKind, known_modules};
 use super::ir::{Block, Expr};
 use super::module::Resource;
 use crate::model::{
-    AppSyncApi, EventSourceMapping, Exclusive, ExclusiveAttachments, ExclusivePolicies, Field,
-    FileId, Function, HttpStage, Inventory, LambdaPermission, Meta, Origin, PolicyAttachment,
-    Reference, RestIntegration, RestStage, Role, RolePolicy, SamplingRule, Setting, StateMachine,
-    Unaudited, Unresolved,
+    EvaluationLimit, Field, FileId, InvalidConfig, Inventory, KINDS, Meta, Origin, Reference,
+    Setting, Unaudited, Unresolved,
 };
-use crate::model::{EncryptionConfig, EvaluationLimit, InvalidConfig, KINDS};
+use reader::ItemReader;
 use std::collections::HashSet;
 use std::sync::{Arc, OnceLock};
 
@@ -195,6 +195,8 @@ impl<'e, 't> Extractor<'e, 't> {
                 })
                 .unwrap_or_default(),
         };
+        // The kinds read their items through `self` while they go into `self.out`.
+        let mut out = std::mem::take(&mut self.out);
         for r in instances {
             let item = Item {
                 value: &r,
@@ -202,245 +204,12 @@ impl<'e, 't> Extractor<'e, 't> {
                 inst: id,
                 repeated: repeated.clone(),
             };
-            match &*decl.key.rtype {
-                "aws_lambda_function" => {
-                    let f = self.function(&item);
-                    self.out.functions.push(f);
-                }
-                "aws_api_gateway_stage" => {
-                    let s = RestStage {
-                        meta: self.meta(&item),
-                        stage_name: self.string(&item, "stage_name"),
-                        rest_api: self.reference(&item, "rest_api_id"),
-                        tracing_enabled: self.boolean(&item, "xray_tracing_enabled"),
-                    };
-                    self.out.rest_stages.push(s);
-                }
-                "aws_apigatewayv2_stage" => {
-                    let s = HttpStage {
-                        meta: self.meta(&item),
-                        stage_name: self.string(&item, "name"),
-                    };
-                    self.out.http_stages.push(s);
-                }
-                "aws_sfn_state_machine" => {
-                    let s = StateMachine {
-                        meta: self.meta(&item),
-                        tracing_enabled: self.nested(
-                            &item,
-                            "tracing_configuration",
-                            "enabled",
-                            boolean,
-                        ),
-                    };
-                    self.out.state_machines.push(s);
-                }
-                "aws_appsync_graphql_api" => {
-                    let a = AppSyncApi {
-                        meta: self.meta(&item),
-                        xray_enabled: self.boolean(&item, "xray_enabled"),
-                    };
-                    self.out.appsync_apis.push(a);
-                }
-                "aws_iam_role" => {
-                    let role = self.role(&item);
-                    self.out.roles.push(role);
-                }
-                "aws_iam_role_policy" => {
-                    let p = RolePolicy {
-                        meta: self.meta(&item),
-                        name: self.string(&item, "name"),
-                        role: self.reference(&item, "role"),
-                        policy: self.string(&item, "policy"),
-                    };
-                    self.out.role_policies.push(p);
-                }
-                "aws_iam_policy" => {
-                    let p = crate::model::Policy {
-                        meta: self.meta(&item),
-                        name: self.string(&item, "name"),
-                        policy: self.string(&item, "policy"),
-                    };
-                    self.out.policies.push(p);
-                }
-                "aws_iam_role_policy_attachment" | "aws_iam_policy_attachment" => {
-                    let roles = if &*decl.key.rtype == "aws_iam_policy_attachment" {
-                        self.references(&item, "roles")
-                    } else {
-                        vec![self.reference(&item, "role")]
-                    };
-                    let a = PolicyAttachment {
-                        meta: self.meta(&item),
-                        roles,
-                        policy_arn: self.reference(&item, "policy_arn"),
-                    };
-                    self.out.attachments.push(a);
-                }
-                "aws_iam_role_policy_attachments_exclusive" => {
-                    // Exclusive: the role keeps only these (see model::ExclusiveAttachments).
-                    let at = item.decl.block.body.attribute("policy_arns");
-                    let e = ExclusiveAttachments {
-                        meta: self.meta(&item),
-                        role: self.reference(&item, "role_name"),
-                        policy_arns: self.references(&item, "policy_arns"),
-                        policy_arns_at: at.map(|a| Origin::file(decl.file_of(a), a.span)),
-                    };
-                    self.out.exclusive_attachments.push(e);
-                }
-                "aws_iam_role_policies_exclusive" => {
-                    let e = ExclusivePolicies {
-                        meta: self.meta(&item),
-                        role: self.reference(&item, "role_name"),
-                        policy_names: self.scalar(&item, "policy_names", |v| {
-                            v.items()?.iter().map(text).collect()
-                        }),
-                    };
-                    self.out.exclusive_policies.push(e);
-                }
-                "aws_xray_sampling_rule" => {
-                    let rule = self.sampling_rule(&item);
-                    self.out.sampling_rules.push(rule);
-                }
-                "aws_lambda_permission" => {
-                    let p = LambdaPermission {
-                        meta: self.meta(&item),
-                        function: self.reference(&item, "function_name"),
-                        principal: self.string(&item, "principal"),
-                        source: self.built_from(&item, "source_arn"),
-                    };
-                    self.out.permissions.push(p);
-                }
-                "aws_lambda_event_source_mapping" => {
-                    let m = EventSourceMapping {
-                        meta: self.meta(&item),
-                        function: self.reference(&item, "function_name"),
-                        event_source: self.built_from(&item, "event_source_arn"),
-                    };
-                    self.out.event_source_mappings.push(m);
-                }
-                "aws_api_gateway_integration" => {
-                    let i = RestIntegration {
-                        meta: self.meta(&item),
-                        rest_api: self.reference(&item, "rest_api_id"),
-                        uri: self.built_from(&item, "uri"),
-                    };
-                    self.out.rest_integrations.push(i);
-                }
-                "aws_xray_encryption_config" => {
-                    let c = EncryptionConfig {
-                        meta: self.meta(&item),
-                        encryption_type: self.string(&item, "type"),
-                        key_id: self.string(&item, "key_id"),
-                        status: None,
-                    };
-                    self.out.encryption_configs.push(c);
-                }
-                _ => {}
-            }
+            out.add_from_terraform(&ItemReader {
+                x: self,
+                item: &item,
+            });
         }
-    }
-
-    fn function(&self, item: &Item) -> Function {
-        Function {
-            meta: self.meta(item),
-            name: self.string(item, "function_name"),
-            tracing_mode: self.nested(item, "tracing_config", "mode", text),
-            role: self.reference(item, "role"),
-            role_at: item
-                .decl
-                .block
-                .body
-                .attribute("role")
-                .map(|a| Origin::file(item.decl.file_of(a), a.span)),
-            module_call: None,
-        }
-    }
-
-    fn role(&self, item: &Item) -> Role {
-        let inline_policies = match item.value.attrs.get("inline_policy").and_then(Value::items) {
-            Some(blocks) => {
-                let written: Vec<&super::ir::Attribute> = item
-                    .decl
-                    .block
-                    .body
-                    .blocks_of("inline_policy")
-                    .filter_map(|b| b.body.attribute("policy"))
-                    .collect();
-                blocks
-                    .iter()
-                    .enumerate()
-                    .map(|(i, b)| {
-                        let policy = b.entries().and_then(|m| m.get("policy")).cloned();
-                        let attr = written.get(i).copied();
-                        let written = attr.map(|a| (&a.expr, a.span));
-                        let failed = item.value.failed.get("inline_policy.policy");
-                        self.setting(
-                            policy.as_ref(),
-                            failed,
-                            written,
-                            item.decl.file_for(attr),
-                            item.inst,
-                            text,
-                        )
-                    })
-                    .collect()
-            }
-            None => Vec::new(),
-        };
-        // Configured, these lists are exclusive (see model::Exclusive): `inline_policy {}`
-        // too, but not a `dynamic` block that makes none.
-        let body = &item.decl.block.body;
-        let inline_policies_exclusive = match item.value.attrs.get("inline_policy") {
-            Some(blocks) if blocks.items().is_some_and(|b| !b.is_empty()) => Some(Exclusive {
-                at: body
-                    .blocks_of("inline_policy")
-                    .next()
-                    .or_else(|| body.dynamic_blocks_of("inline_policy").next())
-                    .map(|b| Origin::file(item.decl.file, b.header)),
-            }),
-            _ => None,
-        };
-        let managed_at = body.attribute("managed_policy_arns");
-        let managed_policy_arns_exclusive = match item.value.attrs.get("managed_policy_arns") {
-            None | Some(Value::Null(_)) => None,
-            Some(_) => Some(Exclusive {
-                at: managed_at.map(|a| Origin::file(item.decl.file_of(a), a.span)),
-            }),
-        };
-        Role {
-            meta: self.meta(item),
-            created_by: None,
-            name: self.string(item, "name"),
-            inline_policies,
-            inline_policies_exclusive,
-            managed_policy_arns: self.references(item, "managed_policy_arns"),
-            managed_policy_arns_exclusive,
-            permissions_boundary: self.reference(item, "permissions_boundary"),
-        }
-    }
-
-    fn sampling_rule(&self, item: &Item) -> SamplingRule {
-        let number = |name: &str| self.scalar(item, name, number);
-        SamplingRule {
-            meta: self.meta(item),
-            rule_name: self.string(item, "rule_name"),
-            priority: number("priority"),
-            fixed_rate: number("fixed_rate"),
-            reservoir_size: number("reservoir_size"),
-            version: number("version"),
-            service_name: self.string(item, "service_name"),
-            service_type: self.string(item, "service_type"),
-            host: self.string(item, "host"),
-            http_method: self.string(item, "http_method"),
-            url_path: self.string(item, "url_path"),
-            resource_arn: self.string(item, "resource_arn"),
-            attributes: self.scalar(item, "attributes", |v| {
-                v.entries()?
-                    .iter()
-                    .map(|(k, v)| Some((k.clone(), text(v)?)))
-                    .collect()
-            }),
-        }
+        self.out = out;
     }
 
     fn meta(&self, item: &Item) -> Meta {
@@ -457,14 +226,6 @@ impl<'e, 't> Extractor<'e, 't> {
                 item.value.attrs.get("region").filter(|v| !v.is_null()),
             )),
         }
-    }
-
-    fn string(&self, item: &Item, name: &str) -> Setting<String> {
-        self.scalar(item, name, text)
-    }
-
-    fn boolean(&self, item: &Item, name: &str) -> Setting<bool> {
-        self.scalar(item, name, boolean)
     }
 
     /// A top-level argument.
