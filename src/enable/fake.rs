@@ -4,6 +4,7 @@
 use crate::account_write::{FunctionTracing, UpdateError, Writer};
 use crate::aws_client::{ApiError, Identity, Result};
 use crate::source::aws::api::*;
+use crate::source::aws::xray::{EncryptionInfo, SamplingRuleInfo, Xray};
 use std::collections::{BTreeMap, HashMap};
 use std::sync::Mutex;
 
@@ -166,6 +167,9 @@ impl Account for Memory {
             })
             .collect())
     }
+}
+
+impl Xray for Memory {
     async fn sampling_rules(&self, _: &str, _: Option<String>) -> Result<Page<SamplingRuleInfo>> {
         Ok(Page {
             items: Vec::new(),

@@ -1,6 +1,8 @@
 //! What the account audit asks of AWS, as plain data: one trait, implemented over the AWS
-//! SDK (`sdk.rs`) and by fakes in tests. Every method is a List/Get/Describe call.
+//! SDK (`sdk.rs`) and by fakes in tests. Every method is a List/Get/Describe call. X-Ray's
+//! regional settings are its supertrait, `xray::Xray`, with their structs in `xray.rs`.
 
+use super::xray::Xray;
 use crate::aws_client::Result;
 use std::future::Future;
 
@@ -59,35 +61,9 @@ pub struct StageInfo {
     pub tracing_enabled: bool,
 }
 
-#[derive(Debug, Clone, PartialEq)]
-pub struct SamplingRuleInfo {
-    pub name: String,
-    pub arn: String,
-    pub priority: f64,
-    pub fixed_rate: f64,
-    pub reservoir_size: f64,
-    pub version: f64,
-    pub service_name: String,
-    pub service_type: String,
-    pub host: String,
-    pub http_method: String,
-    pub url_path: String,
-    pub resource_arn: String,
-    pub attributes: Vec<(String, String)>,
-}
-
-/// A region's X-Ray encryption configuration (`GetEncryptionConfig`).
-#[derive(Debug, Clone, PartialEq)]
-pub struct EncryptionInfo {
-    /// `NONE` or `KMS`.
-    pub encryption_type: String,
-    pub key_id: Option<String>,
-    /// `ACTIVE` or `UPDATING`.
-    pub status: Option<String>,
-}
-
-/// The read-only calls the audit makes. Regional calls take the region.
-pub trait Account: Sync {
+/// The read-only calls the audit makes. Regional calls take the region; X-Ray's are in
+/// the supertrait [`Xray`].
+pub trait Account: Xray {
     fn list_functions(
         &self,
         region: &str,
@@ -118,13 +94,4 @@ pub trait Account: Sync {
         region: &str,
         api: &str,
     ) -> impl Future<Output = Result<Vec<StageInfo>>> + Send;
-    fn sampling_rules(
-        &self,
-        region: &str,
-        token: Option<String>,
-    ) -> impl Future<Output = Result<Page<SamplingRuleInfo>>> + Send;
-    fn encryption_config(
-        &self,
-        region: &str,
-    ) -> impl Future<Output = Result<EncryptionInfo>> + Send;
 }

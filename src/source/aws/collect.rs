@@ -1,15 +1,15 @@
 //! Reads an account through `Account` into the Inventory: functions (every page),
 //! the distinct roles they use, the policies that reach those roles (each managed policy
 //! fetched once, AWS managed ones known offline not at all), REST APIs and their stages,
-//! and sampling rules. Calls run with bounded concurrency; a call that is denied or fails
-//! is recorded and the rest goes on.
+//! and X-Ray's regional settings (`xray.rs`). Calls run with bounded concurrency; a call
+//! that is denied or fails is recorded and the rest goes on.
 
 use super::api::*;
+use super::xray;
 use crate::aws_client::{ApiError, Result, arn_partition};
 use crate::iam::managed;
 use crate::model::{
-    EncryptionConfig, Field, Function, Inventory, Meta, Origin, Policy, Reference, RestStage, Role,
-    SamplingRule, Setting, account_root,
+    Function, Inventory, Meta, Origin, Policy, Reference, RestStage, Role, Setting, account_root,
 };
 use crate::text::glob;
 use futures::StreamExt;
@@ -130,8 +130,7 @@ pub async fn collect<A: Account>(api: &A, options: &Options, progress: &dyn Prog
             read_stages(api, account, region, options, &mut out, progress).await;
         }
         if options.xray_settings {
-            read_sampling_rules(api, account, region, &mut out).await;
-            read_encryption(api, (&partition, account), region, &mut out).await;
+            xray::read(api, (&partition, account), region, &mut out).await;
         }
     }
     out
@@ -180,7 +179,7 @@ async fn filter_by_tags<A: Account>(
     keep
 }
 
-fn meta(account: Option<&str>, arn: &str, region: &str) -> Meta {
+pub(super) fn meta(account: Option<&str>, arn: &str, region: &str) -> Meta {
     Meta {
         address: arn.to_string(),
         root: account_root(account),
@@ -423,85 +422,10 @@ async fn read_stages<A: Account>(
     }
 }
 
-async fn read_sampling_rules<A: Account>(
-    api: &A,
-    account: Option<&str>,
-    region: &str,
-    out: &mut Collected,
-) {
-    let mut token = None;
-    loop {
-        match api.sampling_rules(region, token.take()).await {
-            Ok(page) => {
-                for r in page.items {
-                    let text = |s: &str| Setting::known(s.to_string());
-                    out.inventory.sampling_rules.push(SamplingRule {
-                        meta: meta(account, &r.arn, region),
-                        rule_name: text(&r.name),
-                        priority: Setting::known(r.priority),
-                        fixed_rate: Setting::known(r.fixed_rate),
-                        reservoir_size: Setting::known(r.reservoir_size),
-                        version: Setting::known(r.version),
-                        service_name: text(&r.service_name),
-                        service_type: text(&r.service_type),
-                        host: text(&r.host),
-                        http_method: text(&r.http_method),
-                        url_path: text(&r.url_path),
-                        resource_arn: text(&r.resource_arn),
-                        attributes: Setting {
-                            value: Field::Known(r.attributes.clone()),
-                            at: None,
-                            source: Vec::new(),
-                        },
-                    });
-                }
-                match page.next {
-                    Some(next) => token = Some(next),
-                    None => break,
-                }
-            }
-            Err(error) => {
-                out.unread.push(Unread {
-                    region: region.into(),
-                    what: "X-Ray sampling rules".into(),
-                    error,
-                });
-                break;
-            }
-        }
-    }
-}
-
-/// `(partition, account)`: where the configuration is, for its address.
-async fn read_encryption<A: Account>(
-    api: &A,
-    (partition, account): (&str, Option<&str>),
-    region: &str,
-    out: &mut Collected,
-) {
-    match api.encryption_config(region).await {
-        Ok(e) => {
-            // It has no ARN of its own: an address in ARN form names the region's.
-            let id = account.unwrap_or_default();
-            let arn = format!("arn:{partition}:xray:{region}:{id}:encryption-config");
-            out.inventory.encryption_configs.push(EncryptionConfig {
-                meta: meta(account, &arn, region),
-                encryption_type: Setting::known(e.encryption_type),
-                key_id: e.key_id.map_or_else(Setting::unset, Setting::known),
-                status: e.status,
-            });
-        }
-        Err(error) => out.unread.push(Unread {
-            region: region.into(),
-            what: "X-Ray encryption configuration".into(),
-            error,
-        }),
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::source::aws::xray::{EncryptionInfo, SamplingRuleInfo, Xray};
     use std::sync::Mutex;
 
     /// An account of `functions` functions over `roles` roles, counting calls.
@@ -618,6 +542,9 @@ mod tests {
         async fn stages(&self, _: &str, _: &str) -> Result<Vec<StageInfo>> {
             Ok(Vec::new())
         }
+    }
+
+    impl Xray for Fake {
         async fn sampling_rules(
             &self,
             _: &str,
