@@ -361,3 +361,74 @@ impl Evaluator<'_> {
             })
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::super::super::testing::{eval, json, tree};
+    use super::super::{Evaluator, Inputs};
+
+    const FILES: &[(&str, &str)] = &[
+        (
+            "main.tf",
+            r#"
+module "m" {
+  source = "./m"
+}
+resource "aws_s3_bucket" "b" {
+  bucket = "logs"
+}
+"#,
+        ),
+        (
+            "m/main.tf",
+            r#"
+output "dir" {
+  value = path.module
+}
+"#,
+        ),
+    ];
+
+    /// What each expression names in the top module, as JSON, or its error.
+    fn names(texts: &[&str]) -> Vec<String> {
+        let t = tree(FILES);
+        let inputs = Inputs::default();
+        let ev = Evaluator::new(&t.tree, t.module("."), &inputs);
+        texts
+            .iter()
+            .map(|text| match eval(&ev, Evaluator::ROOT, text) {
+                Ok(v) => json(&v),
+                Err(e) => format!("error: {e}"),
+            })
+            .collect()
+    }
+
+    #[test]
+    fn names_resolve_as_terraform_resolves_them() {
+        let found = names(&[
+            "path.module",
+            "path.root",
+            "terraform.workspace",
+            "aws_s3_bucket.b.bucket",
+            "aws_s3_bucket.b.arn",
+            "module.m.dir",
+            "module.m.nope",
+            "aws_s3_bucket.nope.bucket",
+        ]);
+        assert_eq!(
+            found,
+            [
+                r#"".""#,
+                r#"".""#,
+                r#""default""#,
+                r#""logs""#,
+                // Only an apply tells what AWS assigns.
+                r#""(known after apply)""#,
+                // A child module's path, relative to the root, as Terraform gives it.
+                r#""m""#,
+                r#"error: This object does not have an attribute named "nope": module.m has no output "nope"."#,
+                r#"error: A managed resource "aws_s3_bucket" "nope" has not been declared in this module."#,
+            ]
+        );
+    }
+}

@@ -324,3 +324,86 @@ fn call(c: &super::super::ir::FuncCall, span: Span) -> Option<Box<EvalError>> {
     }
     None
 }
+
+#[cfg(test)]
+mod tests {
+    use super::super::super::testing::tree;
+    use super::super::Inputs;
+    use super::*;
+
+    /// The summaries of what validating the top module records.
+    fn refused(files: &[(&str, &str)]) -> Vec<String> {
+        let t = tree(files);
+        let inputs = Inputs::default();
+        let ev = Evaluator::new(&t.tree, t.module("."), &inputs);
+        ev.validate_module(t.module("."));
+        let mut summaries: Vec<String> = ev.errors().into_iter().map(|e| e.summary).collect();
+        summaries.sort();
+        summaries
+    }
+
+    #[test]
+    fn expressions_never_evaluated_are_checked() {
+        let found = refused(&[(
+            "main.tf",
+            r#"
+resource "aws_s3_bucket" "b" {
+  count  = 0
+  bucket = var.nope
+}
+output "o" {
+  value = nosuch(1)
+}
+locals {
+  a = each.key
+}
+"#,
+        )]);
+        assert_eq!(
+            found,
+            [
+                "Call to unknown function",
+                "Reference to \"each\" in context without for_each",
+                "Reference to undeclared input variable",
+            ]
+        );
+    }
+
+    #[test]
+    fn blocks_terraform_refuses_are_errors() {
+        let found = refused(&[(
+            "main.tf",
+            r#"
+resource "aws_s3_bucket" "b" {
+  count    = 1
+  for_each = {}
+}
+locals {
+  x = upper("a", "b")
+  y = local.undeclared
+}
+variable "v" {}
+variable "v" {}
+"#,
+        )]);
+        assert_eq!(
+            found,
+            [
+                "Duplicate variable declaration",
+                "Invalid combination of \"count\" and \"for_each\"",
+                "Reference to undeclared local value",
+                "Too many function arguments",
+            ]
+        );
+    }
+
+    #[test]
+    fn a_module_is_checked_once() {
+        let t = tree(&[("main.tf", "output \"o\" { value = var.nope }\n")]);
+        let inputs = Inputs::default();
+        let ev = Evaluator::new(&t.tree, t.module("."), &inputs);
+        ev.validate_module(t.module("."));
+        ev.validate_module(t.module("."));
+        assert_eq!(ev.errors().len(), 1);
+    }
+}
