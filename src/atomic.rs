@@ -53,17 +53,20 @@ pub fn replace(
     replace_in(&LIVE, path, mode, write)
 }
 
+/// The directory a file is in: `.` for a bare file name.
+pub fn directory_of(path: &Path) -> &Path {
+    path.parent()
+        .filter(|d| !d.as_os_str().is_empty())
+        .unwrap_or(Path::new("."))
+}
+
 fn replace_in(
     live: &Live,
     path: &Path,
     mode: Mode,
     write: impl FnOnce(&mut dyn Write) -> io::Result<()>,
 ) -> Result<(), Error> {
-    let dir = path
-        .parent()
-        .filter(|d| !d.as_os_str().is_empty())
-        .unwrap_or(Path::new("."));
-    let mut tmp = Temp::create_in(live, dir, &mode).map_err(Error::Create)?;
+    let mut tmp = Temp::create_in(live, directory_of(path), &mode).map_err(Error::Create)?;
     let mut out = io::BufWriter::new(tmp.file_mut());
     write(&mut out)
         .and_then(|()| out.flush())
@@ -93,10 +96,7 @@ pub fn stale(roots: &[PathBuf], started: SystemTime) -> Vec<PathBuf> {
         let (dir, depth) = if root.is_dir() {
             (root.as_path(), usize::MAX)
         } else {
-            match root.parent().filter(|d| !d.as_os_str().is_empty()) {
-                Some(parent) => (parent, 1),
-                None => (Path::new("."), 1),
-            }
+            (directory_of(root), 1)
         };
         // Unreadable directories are skipped: the audit reports what it cannot read.
         for entry in walkdir::WalkDir::new(dir)

@@ -165,3 +165,16 @@ pub fn audit(root: &Path, config: Config, variables: &Variables) -> Option<Vec<u
     }
     Some(json)
 }
+
+/// A tree from one input (`first` is the first file's name), audited with the default
+/// config and workspace: the `terraform` and `terraform_json` targets.
+pub fn audit_input(data: &[u8], first: &str) {
+    let files = split_files(data, first);
+    let dir = workdir().lock().unwrap();
+    dir.write(&files);
+    let variables = Variables {
+        workspace: Some("default".into()),
+        ..Variables::default()
+    };
+    audit(&dir.root, Config::default(), &variables);
+}

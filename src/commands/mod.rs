@@ -175,20 +175,8 @@ pub fn write_atomically(
         }
         _ => {}
     }
-    let dir = path
-        .parent()
-        .filter(|d| !d.as_os_str().is_empty())
-        .unwrap_or(std::path::Path::new("."));
-    match std::fs::metadata(dir) {
-        Ok(meta) if meta.is_dir() => {}
-        Ok(_) => return Err(fail(format!("{} is not a directory", dir.display()))),
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
-            return Err(fail(format!(
-                "the directory {} does not exist",
-                dir.display()
-            )));
-        }
-        Err(e) => return Err(fail(format!("{}: {}", dir.display(), io_reason(&e)))),
+    if let Some(why) = directory_problem(&path) {
+        return Err(fail(why));
     }
     let mode = match std::fs::metadata(&path) {
         Ok(existing) => atomic::Mode::Keep(existing.permissions()),
@@ -197,7 +185,7 @@ pub fn write_atomically(
     atomic::replace(&path, mode, write).map_err(|e| match e {
         atomic::Error::Create(e) => fail(format!(
             "cannot create a file in {}: {}",
-            dir.display(),
+            atomic::directory_of(&path).display(),
             io_reason(&e)
         )),
         atomic::Error::Permissions(e) => {
@@ -205,4 +193,22 @@ pub fn write_atomically(
         }
         atomic::Error::Write(e) | atomic::Error::Rename(e) => fail(io_reason(&e)),
     })
+}
+
+/// Why a file cannot be created where `path` says: its directory is not one, or is not
+/// there; `None` when it is a directory.
+pub fn directory_problem(path: &std::path::Path) -> Option<String> {
+    let dir = atomic::directory_of(path);
+    match std::fs::metadata(dir) {
+        Ok(meta) if meta.is_dir() => None,
+        Ok(_) => Some(format!("{} is not a directory", dir.display())),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+            Some(format!("the directory {} does not exist", dir.display()))
+        }
+        Err(e) => Some(format!(
+            "{}: {}",
+            dir.display(),
+            xray_setup::files::io_reason(&e)
+        )),
+    }
 }

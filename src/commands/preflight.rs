@@ -24,17 +24,8 @@ pub fn enable(args: &EnableArgs) -> Result<()> {
             }
             bail!("--journal {shown}: the file exists, and a journal never replaces one");
         }
-        let dir = path
-            .parent()
-            .filter(|d| !d.as_os_str().is_empty())
-            .unwrap_or(std::path::Path::new("."));
-        match std::fs::metadata(dir) {
-            Ok(meta) if meta.is_dir() => {}
-            Ok(_) => bail!("--journal {shown}: {} is not a directory", dir.display()),
-            Err(_) => bail!(
-                "--journal {shown}: the directory {} does not exist",
-                dir.display()
-            ),
+        if let Some(why) = super::directory_problem(path) {
+            bail!("--journal {shown}: {why}");
         }
     }
     Ok(())
