@@ -29,6 +29,9 @@ pub enum Command {
     /// Turn Active tracing on across an account: grants, functions, stages (a plan unless --apply).
     #[command(long_about = ENABLE_ABOUT)]
     Enable(EnableArgs),
+    /// Compare what Terraform declares with what an account runs, both ways: modes, stages, roles, sampling rules.
+    #[command(long_about = DRIFT_ABOUT)]
+    Drift(DriftArgs),
     /// Evaluate expressions as Terraform would, in DIR's root module (one per line of standard input).
     #[command(long_about = CONSOLE_ABOUT)]
     Console(ConsoleArgs),
@@ -193,6 +196,85 @@ pub struct EnableArgs {
     /// Print the changes as a shell script of AWS CLI commands instead of making them.
     #[arg(long, value_enum, value_name = "KIND")]
     pub emit: Option<Emit>,
+
+    #[command(flatten)]
+    pub aws: AccountArgs,
+}
+
+const DRIFT_ABOUT: &str = "Compare what Terraform declares with what an AWS account runs, both ways, \
+for every Lambda function, REST API stage, execution role (can it write traces) and X-Ray sampling \
+rule, in the regions and through the filters given:
+  XR301 tracing-drift: the two differ (the next terraform apply puts the code's value back);
+  XR302 unmanaged-resource: live, declared by no tree given (and the Default sampling rule changed by hand);
+  XR303 not-in-account: declared, not live;
+  XR304 apply-reverts-tracing: tracing the account has that the next apply undoes.
+
+Declared and live items are joined through Terraform's state when given (--state, or a plan's \
+prior state), else by name after evaluation: function_name, a role's name, the REST API's name and \
+stage_name, rule_name. A name only an apply can tell is an XR000 note that says to pass --state. \
+The account is only read: --adopt edits the code to say what the account runs (a diff unless \
+--write), --emit cli prints the AWS CLI script that puts the account back to the code.
+
+Exit status: 0 no drift, 1 a finding at or above --fail-on, 2 the run failed, 3 part of the account \
+could not be read.";
+
+#[derive(Debug, Args)]
+pub struct DriftArgs {
+    /// The Terraform trees (directories or files) that declare what the account should run.
+    #[arg(default_value = ".")]
+    pub paths: Vec<PathBuf>,
+
+    /// Terraform's state for the PATHs (terraform.tfstate, or `terraform show -json` of it):
+    /// joins declared and live items by address and ARN instead of by name.
+    #[arg(long, value_name = "FILE")]
+    pub state: Option<PathBuf>,
+
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = Format::Text)]
+    pub format: Format,
+
+    /// Write the report to FILE instead of standard output.
+    #[arg(long, short, value_name = "FILE")]
+    pub output: Option<PathBuf>,
+
+    /// Exit with status 1 when a finding at or above this severity is reported.
+    #[arg(long, value_enum, default_value_t = FailOn::Warning)]
+    pub fail_on: FailOn,
+
+    /// When to colour text output (NO_COLOR in the environment means never).
+    #[arg(long, value_enum, default_value_t = Color::Auto)]
+    pub color: Color,
+
+    /// Make the code say what the account runs: the HCL edits, as a diff unless --write.
+    #[arg(long, conflicts_with = "emit")]
+    pub adopt: bool,
+
+    /// With --adopt, write the edits.
+    #[arg(long, requires = "adopt")]
+    pub write: bool,
+
+    /// Print the script that puts the account back to what the code says, instead of a report.
+    #[arg(long, value_enum, value_name = "KIND")]
+    pub emit: Option<Emit>,
+
+    /// Set a root variable, as `terraform plan -var` does (repeatable).
+    #[arg(long = "var", value_name = "NAME=VALUE")]
+    pub vars: Vec<String>,
+
+    /// Load root variables from a .tfvars or .tfvars.json file (repeatable; later wins).
+    #[arg(long = "var-file", value_name = "FILE")]
+    pub var_files: Vec<PathBuf>,
+
+    /// The workspace `terraform.workspace` names (default: TF_WORKSPACE, else the one
+    /// `terraform workspace select` recorded in the root's .terraform/environment, else
+    /// "default").
+    #[arg(long, value_name = "NAME")]
+    pub workspace: Option<String>,
+
+    /// The config file for every PATH (default: the nearest .xray-setup.toml in each PATH
+    /// or a directory above it): suppressions and rules turned off apply to drift too.
+    #[arg(long, value_name = "FILE")]
+    pub config: Option<PathBuf>,
 
     #[command(flatten)]
     pub aws: AccountArgs,

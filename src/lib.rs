@@ -10,6 +10,7 @@ pub mod account_write;
 pub mod atomic;
 pub mod aws_client;
 pub mod cost;
+pub mod drift;
 pub mod enable;
 pub mod files;
 pub mod finding;
@@ -76,20 +77,7 @@ pub fn audit_terraform(
     options: &rules::Options,
 ) -> Result<Audit, ScanError> {
     let scan = scan_terraform(scopes, variables)?;
-    let roots: HashMap<&str, usize> = scan.roots.iter().map(|(r, t)| (r.as_str(), *t)).collect();
-    // A finding belongs to its root's PATH; one that is not about a root's resources (a
-    // file that does not parse) to the PATH that read its file.
-    let scope_of = |f: &Finding| -> usize {
-        roots
-            .get(f.root.as_str())
-            .copied()
-            .unwrap_or_else(|| match &f.origin {
-                Some(Origin::File { file, .. }) => {
-                    scan.file_target.get(file.0 as usize).copied().unwrap_or(0)
-                }
-                _ => 0,
-            })
-    };
+    let scope_of = scope_of(&scan);
     let mut modes: Vec<rules::LambdaMode> = Vec::new();
     for c in &scopes.configs {
         if !modes.contains(&c.lambda_mode) {
@@ -115,15 +103,63 @@ pub fn audit_terraform(
     if modes.len() > 1 {
         rules::sort(&mut findings, &scan.inventory);
     }
-    let places = policy::Places {
-        findings: findings.iter().map(scope_of).collect(),
-        files: scan.file_target.clone(),
-        excluded: scan.excluded.clone(),
-    };
+    let places = places(&scan, &findings, &scope_of);
+    drop(scope_of);
     Ok(Audit {
         inventory: scan.inventory,
         findings,
         warnings: scan.warnings,
         places,
     })
+}
+
+/// Which PATH (its index) each finding belongs to: its root's; for one not about a
+/// root's resources (a file that does not parse), the PATH that read its file.
+fn scope_of(scan: &Scan) -> impl Fn(&Finding) -> usize + '_ {
+    let roots: HashMap<&str, usize> = scan.roots.iter().map(|(r, t)| (r.as_str(), *t)).collect();
+    move |f: &Finding| -> usize {
+        roots
+            .get(f.root.as_str())
+            .copied()
+            .unwrap_or_else(|| match &f.origin {
+                Some(Origin::File { file, .. }) => {
+                    scan.file_target.get(file.0 as usize).copied().unwrap_or(0)
+                }
+                _ => 0,
+            })
+    }
+}
+
+fn places(
+    scan: &Scan,
+    findings: &[Finding],
+    scope_of: &impl Fn(&Finding) -> usize,
+) -> policy::Places {
+    policy::Places {
+        findings: findings.iter().map(scope_of).collect(),
+        files: scan.file_target.clone(),
+        excluded: scan.excluded.clone(),
+    }
+}
+
+/// Compares Terraform trees with an account read (`live`): every PATH scanned as `audit`
+/// scans it, then [`drift::compare`]. Its findings come back in the `Audit`, judged by
+/// their root's PATH as an audit's are; the rest of what drift found in the `Outcome`.
+pub fn drift_terraform(
+    scopes: &policy::Scopes,
+    variables: &Variables,
+    live: &Inventory,
+    options: &drift::Options,
+) -> Result<(Audit, drift::Outcome), ScanError> {
+    let scan = scan_terraform(scopes, variables)?;
+    let mut outcome = drift::compare(&scan.inventory, live, options);
+    let findings = std::mem::take(&mut outcome.findings);
+    let places = places(&scan, &findings, &scope_of(&scan));
+    let audit = Audit {
+        inventory: scan.inventory,
+        findings,
+        warnings: scan.warnings,
+        places,
+    };
+    Ok((audit, outcome))
 }

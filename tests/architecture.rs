@@ -16,7 +16,7 @@ use std::path::Path;
 /// Which modules each module may use, bottom layer first: the utilities and the model
 /// (`files` uses `model::line_col`); IAM;
 /// the AWS connection; the sources and the account's write side; sampling and cost; the
-/// findings; the rules; fixes; policy; reports; `enable`; `generate`; the crate root; the
+/// findings; the rules; fixes; policy; reports; `enable`; `generate`; drift; the crate root; the
 /// binary. A module may use only modules listed before it (the test checks the table too).
 const ALLOWED: &[(&str, &[&str])] = &[
     ("text", &[]),
@@ -55,9 +55,29 @@ const ALLOWED: &[(&str, &[&str])] = &[
         &["account_write", "aws_client", "iam", "model", "source::aws"],
     ),
     ("generate", &["sampling", "text"]),
+    // Compares code with an account; its script starts as `enable`'s does.
+    (
+        "drift",
+        &[
+            "enable",
+            "finding",
+            "iam",
+            "model",
+            "rules",
+            "sampling",
+            "source::aws",
+        ],
+    ),
     (
         "lib",
-        &["finding", "model", "policy", "rules", "source::terraform"],
+        &[
+            "drift",
+            "finding",
+            "model",
+            "policy",
+            "rules",
+            "source::terraform",
+        ],
     ),
     (
         "bin",
@@ -65,6 +85,7 @@ const ALLOWED: &[(&str, &[&str])] = &[
             "atomic",
             "aws_client",
             "cost",
+            "drift",
             "enable",
             "files",
             "fix",

@@ -47,6 +47,17 @@ pub async fn connect(args: &AccountArgs) -> Result<(SdkAccount, Options)> {
     Ok((account, options))
 }
 
+/// Which account the credentials reach.
+pub async fn caller(sdk: &SdkAccount) -> Result<xray_setup::aws_client::Identity> {
+    sdk.caller_identity().await.map_err(|e| {
+        anyhow::anyhow!(
+            "cannot tell which account the credentials reach: {}: {}",
+            e.operation(),
+            e.message()
+        )
+    })
+}
+
 /// Reads the account, with a spinner on a terminal.
 pub async fn scan(account: &SdkAccount, options: &Options) -> Inventory {
     let bar = Bar::new();

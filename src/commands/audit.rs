@@ -79,16 +79,43 @@ pub fn run(args: &AuditArgs, command_line: Result<Vec<VariableArg>>) -> Result<E
             count(all.len(), "finding", "findings")
         );
     }
+    let shown = Shown {
+        format: args.format,
+        output: args.output.as_deref(),
+        color: args.color,
+        fail_on: args.fail_on,
+        show_suppressed: args.show_suppressed,
+    };
+    show(&shown, &triage, &inventory, files)
+}
+
+/// How a report is shown: `audit`'s and `drift`'s options.
+pub struct Shown<'a> {
+    pub format: Format,
+    pub output: Option<&'a std::path::Path>,
+    pub color: crate::cli::Color,
+    pub fail_on: FailOn,
+    pub show_suppressed: bool,
+}
+
+/// Writes the report and tells the exit status: 3 when part of an account could not be
+/// read, 1 when a finding is at or above `--fail-on`, else 0.
+pub fn show(
+    shown: &Shown,
+    triage: &policy::Triage,
+    inventory: &xray_setup::model::Inventory,
+    files: usize,
+) -> Result<ExitCode> {
     let report = report::Report {
         findings: &triage.findings,
-        inventory: &inventory,
+        inventory,
         files,
         suppressed: &triage.suppressed,
-        show_suppressed: args.show_suppressed,
+        show_suppressed: shown.show_suppressed,
         baselined: triage.baselined.len(),
     };
-    let color = colour(args.color, args.output.is_none());
-    let reporter: Box<dyn Reporter> = match args.format {
+    let color = colour(shown.color, shown.output.is_none());
+    let reporter: Box<dyn Reporter> = match shown.format {
         Format::Text => Box::new(report::Text { color }),
         Format::Json => Box::new(report::Json),
         Format::Sarif => Box::new(report::Sarif),
@@ -96,7 +123,7 @@ pub fn run(args: &AuditArgs, command_line: Result<Vec<VariableArg>>) -> Result<E
         Format::Markdown => Box::new(report::Markdown),
         Format::Github => Box::new(report::Github),
     };
-    match &args.output {
+    match shown.output {
         Some(path) => write_atomically(path, |out| reporter.write(&report, out))?,
         None => {
             let mut stdout = std::io::BufWriter::new(std::io::stdout().lock());
@@ -104,7 +131,7 @@ pub fn run(args: &AuditArgs, command_line: Result<Vec<VariableArg>>) -> Result<E
             stdout.flush()?;
         }
     }
-    let threshold = match args.fail_on {
+    let threshold = match shown.fail_on {
         FailOn::Error => Some(Severity::Error),
         FailOn::Warning => Some(Severity::Warning),
         FailOn::Note => Some(Severity::Note),

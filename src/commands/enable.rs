@@ -8,7 +8,6 @@ use anyhow::{Context, Result, bail};
 use std::io::{BufRead, IsTerminal, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
-use xray_setup::aws_client::{Identity, SdkAccount};
 use xray_setup::enable::{
     self, AccountId, Journal, Outcome, Plan, Selection, Settings, Status, Step, Target, journal,
     plan, script, undo,
@@ -29,7 +28,7 @@ async fn run_enable(args: &EnableArgs) -> Result<ExitCode> {
         );
     }
     let (sdk, mut options) = account::connect(&args.aws).await?;
-    let identity = caller(&sdk).await?;
+    let identity = account::caller(&sdk).await?;
     let here = AccountId {
         account: identity.account.clone(),
         partition: identity.partition.clone(),
@@ -97,16 +96,6 @@ async fn run_enable(args: &EnableArgs) -> Result<ExitCode> {
 }
 
 /// Whom the credentials reach.
-async fn caller(sdk: &SdkAccount) -> Result<Identity> {
-    sdk.caller_identity().await.map_err(|e| {
-        anyhow::anyhow!(
-            "cannot tell which account the credentials reach: {}: {}",
-            e.operation(),
-            e.message()
-        )
-    })
-}
-
 async fn run_undo(args: &EnableArgs, path: &Path) -> Result<ExitCode> {
     let read = journal::read(path)?;
     for w in &read.warnings {
@@ -128,7 +117,7 @@ async fn run_undo(args: &EnableArgs, path: &Path) -> Result<ExitCode> {
     let (sdk, _) = account::connect(&aws).await?;
     // Names repeat across accounts: nothing is read or changed by name until the
     // credentials are known to reach the journal's account.
-    let identity = caller(&sdk).await?;
+    let identity = account::caller(&sdk).await?;
     undo::check_caller(&made_in, &identity, &name).map_err(anyhow::Error::msg)?;
     writeln!(
         stdout,

@@ -60,11 +60,39 @@ pub fn run(args: &FixArgs, command_line: Result<Vec<VariableArg>>) -> Result<Exi
     let wanted = |f: &xray_setup::Finding| {
         (only.is_empty() || only.contains(&f.rule)) && !skip.contains(&f.rule)
     };
+    let run = Run {
+        paths: &args.paths,
+        write: args.write,
+        unsafe_fixes: args.unsafe_fixes,
+        colour: colour(args.color, true),
+        started,
+    };
+    fix_findings(&outcome, wanted, &run)
+}
+
+/// How fixes are made: where, whether written, which.
+pub struct Run<'a> {
+    /// Nothing outside them is written.
+    pub paths: &'a [PathBuf],
+    pub write: bool,
+    pub unsafe_fixes: bool,
+    pub colour: bool,
+    /// When the run started: temporary files older than this were left by a killed run.
+    pub started: std::time::SystemTime,
+}
+
+/// Fixes the findings `wanted` picks (a diff unless `run.write`) and prints what was
+/// fixed, what was left and why. `drift --adopt` fixes its findings through here too.
+pub fn fix_findings(
+    outcome: &xray_setup::Audit,
+    wanted: impl Fn(&xray_setup::Finding) -> bool,
+    run: &Run,
+) -> Result<ExitCode> {
     let mut plan = fix::plan(
         &outcome.inventory,
         &outcome.findings,
         wanted,
-        args.unsafe_fixes,
+        run.unsafe_fixes,
     );
     // An excluded file is read only when an audited module calls its module; it is
     // someone else's to change, so a fix that would edit it is left.
@@ -92,35 +120,35 @@ pub fn run(args: &FixArgs, command_line: Result<Vec<VariableArg>>) -> Result<Exi
             format!("the fix edits {file}, which the config's `exclude` leaves out"),
         ));
     }
-    let stale = atomic::stale(&args.paths, started);
-    let swept: Vec<(&PathBuf, std::io::Result<()>)> = if args.write {
+    let stale = atomic::stale(run.paths, run.started);
+    let swept: Vec<(&PathBuf, std::io::Result<()>)> = if run.write {
         stale.iter().map(|p| (p, std::fs::remove_file(p))).collect()
     } else {
         Vec::new()
     };
-    let applied = fix::apply(&outcome.inventory, &plan, args.write, &args.paths);
+    let applied = fix::apply(&outcome.inventory, &plan, run.write, run.paths);
 
-    let colour = colour(args.color, true);
+    let colour = run.colour;
     let mut out = std::io::BufWriter::new(std::io::stdout().lock());
-    if !args.write {
+    if !run.write {
         for change in &applied.changes {
             write_diff(&mut out, &fix::diff(change), colour)?;
         }
     }
     let fixed: usize = applied.changes.iter().map(|c| c.findings.len()).sum();
-    let verb = if args.write { "Fixed" } else { "Would fix" };
+    let verb = if run.write { "Fixed" } else { "Would fix" };
     writeln!(
         out,
         "{verb} {} in {}{}",
         count(fixed, "finding", "findings"),
         count(applied.changes.len(), "file", "files"),
-        if args.write || applied.changes.is_empty() {
+        if run.write || applied.changes.is_empty() {
             "."
         } else {
             " (a dry run: --write applies them)."
         }
     )?;
-    if args.write {
+    if run.write {
         for change in &applied.changes {
             writeln!(out, "  wrote {}", change.display)?;
         }
@@ -145,7 +173,7 @@ pub fn run(args: &FixArgs, command_line: Result<Vec<VariableArg>>) -> Result<Exi
     for p in &applied.problems {
         writeln!(out, "Not written: {}: {}", p.display, p.reason)?;
     }
-    if !args.write {
+    if !run.write {
         for p in &stale {
             writeln!(
                 out,

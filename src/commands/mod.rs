@@ -5,6 +5,7 @@ pub mod audit;
 pub mod console;
 pub mod cost;
 pub mod docs;
+pub mod drift;
 pub mod enable;
 pub mod fix;
 pub mod generate;

@@ -41,25 +41,7 @@ pub fn render(plan: &Plan, account: &AccountId, iam_region: &str, generated_at: 
          # stages. Safe to run again: each command sets a state rather than adding to one.\n\
          set -euo pipefail\n",
     );
-    let _ = write!(
-        s,
-        r#"
-expected_account={account_id}
-expected_partition={partition}
-identity=$(aws sts get-caller-identity --region {region} --query '[Account, Arn]' --output text)
-read -r account caller <<<"$identity"
-partition=${{caller#arn:}}
-partition=${{partition%%:*}}
-if [ "$account" != "$expected_account" ] || [ "$partition" != "$expected_partition" ]; then
-  printf 'these credentials reach account %s (partition %s) as %s, but this script was written for account %s (partition %s): nothing was changed\n' \
-    "$account" "$partition" "$caller" "$expected_account" "$expected_partition" >&2
-  exit 2
-fi
-"#,
-        account_id = quote(&account.account),
-        partition = quote(&account.partition),
-        region = quote(iam_region),
-    );
+    s.push_str(&account_guard(account, iam_region));
     if !plan.functions.is_empty() {
         let _ = write!(
             s,
@@ -124,6 +106,29 @@ enable_tracing() {{
     s
 }
 
+/// The script's first commands: stop, changing nothing, unless the credentials reach
+/// `account` (and its partition). `region` is the one `sts` is asked in.
+pub fn account_guard(account: &AccountId, region: &str) -> String {
+    format!(
+        r#"
+expected_account={account_id}
+expected_partition={partition}
+identity=$(aws sts get-caller-identity --region {region} --query '[Account, Arn]' --output text)
+read -r account caller <<<"$identity"
+partition=${{caller#arn:}}
+partition=${{partition%%:*}}
+if [ "$account" != "$expected_account" ] || [ "$partition" != "$expected_partition" ]; then
+  printf 'these credentials reach account %s (partition %s) as %s, but this script was written for account %s (partition %s): nothing was changed\n' \
+    "$account" "$partition" "$caller" "$expected_account" "$expected_partition" >&2
+  exit 2
+fi
+"#,
+        account_id = quote(&account.account),
+        partition = quote(&account.partition),
+        region = quote(region),
+    )
+}
+
 fn command(s: &mut String, step: &Step, iam_region: &str) {
     let q = quote;
     let _ = match (&step.target, &step.after) {
@@ -172,7 +177,7 @@ fn command(s: &mut String, step: &Step, iam_region: &str) {
 }
 
 /// Single-quotes a word for the shell: `it's` becomes `'it'\''s'`.
-fn quote(word: &str) -> String {
+pub fn quote(word: &str) -> String {
     format!("'{}'", word.replace('\'', r"'\''"))
 }
 

@@ -47,6 +47,15 @@ pub struct Finding {
     pub related: Vec<Related>,
     /// What would fix it.
     pub remedy: Option<Remedy>,
+    /// For a drift finding: the value the code declares and the one the account runs.
+    pub drift: Option<Drift>,
+}
+
+/// Two sides of a drift finding, as messages write them (`"Active"`, `absent`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Drift {
+    pub declared: String,
+    pub actual: String,
 }
 
 #[derive(Debug, Clone, PartialEq)]

@@ -1,6 +1,7 @@
 //! What would fix a finding: rules build it from the model, `fix` renders it as edits.
 
 use crate::model::{Meta, Origin, Step};
+use std::borrow::Cow;
 
 /// What would fix a finding, independent of any output format.
 #[derive(Debug, Clone, PartialEq)]
@@ -11,8 +12,8 @@ pub enum Remedy {
     Set {
         /// The argument: `mode`, `xray_tracing_enabled`.
         name: &'static str,
-        /// The literal, as HCL: `"Active"`, `true`.
-        value: &'static str,
+        /// The literal, as HCL: `"Active"`, `true`, `0.05`.
+        value: Cow<'static, str>,
         /// Where the argument is written, if it is.
         at: Option<Origin>,
         /// How its value gets there (from `Setting::source`).

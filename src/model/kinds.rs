@@ -16,6 +16,7 @@ use super::{Meta, Origin, Reader, Reference, Setting};
 
 inventory! {
     functions: Function,
+    rest_apis: RestApi,
     rest_stages: RestStage,
     http_stages: HttpStage,
     state_machines: StateMachine,
@@ -150,6 +151,29 @@ pub struct LambdaModuleCall {
     pub address: String,
     pub attach_tracing_policy: Setting<bool>,
 }
+
+/// `aws_api_gateway_rest_api`: read for its name, which joins its stages with an
+/// account's (AWS gives the API an id; its name is what code and account share).
+#[derive(Debug, Clone, PartialEq)]
+pub struct RestApi {
+    pub meta: Meta,
+    pub name: Setting<String>,
+}
+
+kind!(
+    RestApi,
+    KindInfo {
+        name: "REST API",
+        terraform: &["aws_api_gateway_rest_api"],
+        account: Some("apigateway:GetRestApis"),
+        scope: Scope::Regional,
+    },
+    |a| named(&a.name),
+    |r| RestApi {
+        meta: r.meta(),
+        name: r.string("name"),
+    }
+);
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct RestStage {

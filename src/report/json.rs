@@ -65,6 +65,11 @@ struct JsonFinding<'a> {
     region: Option<&'a str>,
     related: Vec<JsonRelated<'a>>,
     fix: Option<JsonFix<'a>>,
+    /// For drift findings: what the code declares and what the account runs.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    declared: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    actual: Option<&'a str>,
 }
 
 #[derive(Serialize)]
@@ -111,6 +116,8 @@ impl<'a> JsonFinding<'a> {
             end_column: pos.as_ref().map(|p| p.end_column),
             account: f.account.as_deref(),
             region: f.region.as_deref(),
+            declared: f.drift.as_ref().map(|d| d.declared.as_str()),
+            actual: f.drift.as_ref().map(|d| d.actual.as_str()),
             related: f
                 .related
                 .iter()

@@ -23,6 +23,10 @@ mod xr104;
 mod xr201;
 mod xr202;
 mod xr203;
+mod xr301;
+mod xr302;
+mod xr303;
+mod xr304;
 mod xr900;
 mod xr997;
 mod xr998;
@@ -32,8 +36,15 @@ use crate::iam;
 use crate::model::{Inventory, Meta, Origin};
 use std::sync::OnceLock;
 
-pub use xr000::unknown_setting;
+pub use xr000::{unknown_setting, unresolved};
+/// Parts of an account that could not be read.
+pub use xr010::RULE as UNREAD;
 pub use xr900::RULE as SUPPRESSION_RULE;
+/// The rules `drift` reports.
+pub use {
+    xr301::RULE as TRACING_DRIFT, xr302::RULE as UNMANAGED, xr303::RULE as NOT_IN_ACCOUNT,
+    xr304::RULE as APPLY_REVERTS,
+};
 
 pub struct Rule {
     pub code: &'static str,
@@ -72,6 +83,7 @@ impl Rule {
             header: meta.origin.clone(),
             related: Vec::new(),
             remedy: None,
+            drift: None,
         }
     }
 }
@@ -144,6 +156,10 @@ pub static RULES: &[&Rule] = &[
     &xr201::RULE,
     &xr202::RULE,
     &xr203::RULE,
+    &xr301::RULE,
+    &xr302::RULE,
+    &xr303::RULE,
+    &xr304::RULE,
     &xr900::RULE,
     &xr997::RULE,
     &xr998::RULE,

@@ -125,7 +125,7 @@ fn check(cx: &Context, out: &mut Vec<Finding>) {
 fn remedy_for(f: &Function) -> Remedy {
     let mode = |name: &'static str, nested| Remedy::Set {
         name,
-        value: "\"Active\"",
+        value: "\"Active\"".into(),
         at: f.tracing_mode.at.clone(),
         source: f.tracing_mode.source.clone(),
         block: f.meta.block.clone(),
@@ -138,7 +138,7 @@ fn remedy_for(f: &Function) -> Remedy {
     if call.attach_tracing_policy.value != Field::Known(true) {
         parts.push(Remedy::Set {
             name: "attach_tracing_policy",
-            value: "true",
+            value: "true".into(),
             at: call.attach_tracing_policy.at.clone(),
             source: call.attach_tracing_policy.source.clone(),
             block: f.meta.block.clone(),

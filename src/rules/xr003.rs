@@ -66,7 +66,7 @@ fn check(cx: &Context, out: &mut Vec<Finding>) {
         };
         let remedy = Remedy::Set {
             name: "xray_tracing_enabled",
-            value: "true",
+            value: "true".into(),
             at: s.tracing_enabled.at.clone(),
             source: s.tracing_enabled.source.clone(),
             block: s.meta.block.clone(),

@@ -66,7 +66,7 @@ fn check(cx: &Context, out: &mut Vec<Finding>) {
         };
         let remedy = Remedy::Set {
             name: "enabled",
-            value: "true",
+            value: "true".into(),
             at: m.tracing_enabled.at.clone(),
             source: m.tracing_enabled.source.clone(),
             block: m.meta.block.clone(),

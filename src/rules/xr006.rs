@@ -58,7 +58,7 @@ fn check(cx: &Context, out: &mut Vec<Finding>) {
         };
         let remedy = Remedy::Set {
             name: "xray_enabled",
-            value: "true",
+            value: "true".into(),
             at: a.xray_enabled.at.clone(),
             source: a.xray_enabled.source.clone(),
             block: a.meta.block.clone(),

@@ -268,7 +268,7 @@ fn module_tracing_policy(access: &RoleAccess, module: &str) -> Remedy {
     match call {
         Some((f, call)) => Remedy::Set {
             name: "attach_tracing_policy",
-            value: "true",
+            value: "true".into(),
             at: call.attach_tracing_policy.at.clone(),
             source: call.attach_tracing_policy.source.clone(),
             block: f.meta.block.clone(),

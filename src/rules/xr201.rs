@@ -85,7 +85,7 @@ fn check(cx: &Context, out: &mut Vec<Finding>) {
             let remedy = if v.field == "version" {
                 Remedy::Set {
                     name: "version",
-                    value: "1",
+                    value: "1".into(),
                     at: rule.version.at.clone(),
                     source: rule.version.source.clone(),
                     block: rule.meta.block.clone(),

@@ -9,7 +9,8 @@ use super::xray;
 use crate::aws_client::{ApiError, Result, arn_partition};
 use crate::iam::managed;
 use crate::model::{
-    Function, Inventory, Meta, Origin, Policy, Reference, RestStage, Role, Setting, account_root,
+    Function, Inventory, Meta, Origin, Policy, Reference, RestApi, RestStage, Role, Setting,
+    account_root,
 };
 use crate::text::glob;
 use futures::StreamExt;
@@ -397,13 +398,14 @@ async fn read_stages<A: Account>(
         .collect()
         .await;
     for (a, s) in stages {
+        out.inventory.rest_apis.push(RestApi {
+            meta: meta(account, &rest_api_arn(region, &a.id), region),
+            name: Setting::known(a.name.clone()),
+        });
         match s {
             Ok(stages) => {
                 for s in stages {
-                    let arn = format!(
-                        "arn:aws:apigateway:{region}::/restapis/{}/stages/{}",
-                        a.id, s.name
-                    );
+                    let arn = format!("{}/stages/{}", rest_api_arn(region, &a.id), s.name);
                     out.inventory.rest_stages.push(RestStage {
                         meta: meta(account, &arn, region),
                         stage_name: Setting::known(s.name.clone()),
@@ -420,6 +422,11 @@ async fn read_stages<A: Account>(
         }
         progress.report("REST stages", out.inventory.rest_stages.len());
     }
+}
+
+/// A REST API's ARN, as API Gateway's resource ARNs write it.
+pub fn rest_api_arn(region: &str, id: &str) -> String {
+    format!("arn:aws:apigateway:{region}::/restapis/{id}")
 }
 
 #[cfg(test)]

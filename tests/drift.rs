@@ -1,0 +1,385 @@
+//! `xray-setup drift` against moto (tests/moto/harness.py): a tree and an account built to
+//! match it (tests/moto/drift.py), then changed by hand; drift reports exactly those
+//! changes, `--adopt --write` writes them into the code, `--emit cli` (run with the AWS
+//! CLI) puts the account back.
+
+mod common;
+use common::*;
+use serde_json::{Value, json};
+use std::collections::BTreeSet;
+use std::path::Path;
+
+const XRAY_WRITE: &str = "arn:aws:iam::aws:policy/AWSXRayDaemonWriteAccess";
+
+/// (Terraform name, function name, mode: None for no tracing_config)
+const FUNCTIONS: &[(&str, &str, Option<&str>)] = &[
+    ("fn_a", "fn-a", Some("Active")),
+    ("fn_b", "fn-b", Some("Active")),
+    ("fn_c", "fn-c", Some("PassThrough")),
+    ("fn_d", "fn-d", Some("PassThrough")),
+    ("fn_e", "fn-e", None),
+];
+
+/// (Terraform name, stage name, xray_tracing_enabled: None for not written)
+const STAGES: &[(&str, &str, Option<bool>)] =
+    &[("live", "live", Some(true)), ("test", "test", None)];
+
+fn tree_text() -> String {
+    let mut s = String::from(
+        r#"provider "aws" {
+  region = "us-east-1"
+}
+
+resource "aws_iam_role" "app" {
+  name = "drift-app"
+
+  assume_role_policy = jsonencode({
+    Version   = "2012-10-17"
+    Statement = [{ Effect = "Allow", Principal = { Service = "lambda.amazonaws.com" }, Action = "sts:AssumeRole" }]
+  })
+}
+
+resource "aws_iam_role_policy_attachment" "xray" {
+  role       = aws_iam_role.app.name
+  policy_arn = "arn:aws:iam::aws:policy/AWSXRayDaemonWriteAccess"
+}
+"#,
+    );
+    for (tf, name, mode) in FUNCTIONS {
+        s.push_str(&format!(
+            "\nresource \"aws_lambda_function\" \"{tf}\" {{\n  function_name = \"{name}\"\n  role          = aws_iam_role.app.arn\n  handler       = \"app.handler\"\n  runtime       = \"python3.12\"\n  filename      = \"app.zip\"\n"
+        ));
+        if let Some(mode) = mode {
+            s.push_str(&format!(
+                "\n  tracing_config {{\n    mode = \"{mode}\"\n  }}\n"
+            ));
+        }
+        s.push_str("}\n");
+    }
+    s.push_str(
+        r#"
+resource "aws_api_gateway_rest_api" "orders" {
+  name = "orders"
+}
+
+resource "aws_api_gateway_deployment" "orders" {
+  rest_api_id = aws_api_gateway_rest_api.orders.id
+}
+"#,
+    );
+    for (tf, name, tracing) in STAGES {
+        s.push_str(&format!(
+            "\nresource \"aws_api_gateway_stage\" \"{tf}\" {{\n  rest_api_id   = aws_api_gateway_rest_api.orders.id\n  deployment_id = aws_api_gateway_deployment.orders.id\n  stage_name    = \"{name}\"\n"
+        ));
+        if let Some(on) = tracing {
+            s.push_str(&format!("\n  xray_tracing_enabled = {on}\n"));
+        }
+        s.push_str("}\n");
+    }
+    s.push_str(
+        r#"
+resource "aws_xray_sampling_rule" "orders" {
+  rule_name      = "orders"
+  priority       = 100
+  fixed_rate     = 0.1
+  reservoir_size = 1
+  service_name   = "*"
+  service_type   = "*"
+  host           = "*"
+  http_method    = "*"
+  url_path       = "*"
+  resource_arn   = "*"
+  version        = 1
+}
+"#,
+    );
+    s
+}
+
+/// The account the tree describes.
+fn matching_account() -> Value {
+    json!({
+        "roles": [{"name": "drift-app", "policies": [XRAY_WRITE]}],
+        "functions": FUNCTIONS.iter().map(|(_, name, mode)| json!({"name": name, "role": "drift-app", "mode": mode})).collect::<Vec<_>>(),
+        "apis": [{"name": "orders", "stages": STAGES.iter().map(|(_, name, on)| json!({"name": name, "tracing": on})).collect::<Vec<_>>()}],
+        "rules": [{"name": "orders", "priority": 100, "fixed_rate": 0.1, "reservoir": 1}],
+    })
+}
+
+/// Runs tests/moto/drift.py with `spec`; returns the account's ARNs by name.
+fn account(moto: &Moto, spec: Value) -> Value {
+    use std::io::Write;
+    let mut child = std::process::Command::new(Moto::venv_bin().join("python"))
+        .arg(Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/moto/drift.py"))
+        .args(["--endpoint", &moto.url])
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(spec.to_string().as_bytes())
+        .unwrap();
+    let out = child.wait_with_output().unwrap();
+    assert_success(&out);
+    serde_json::from_slice(&out.stdout).unwrap()
+}
+
+fn drift(moto: &Moto, dir: &Path, extra: &[&str]) -> (Value, i32) {
+    let out = moto
+        .xray_setup()
+        .arg("drift")
+        .arg(dir)
+        .args(["--format", "json"])
+        .args(extra)
+        .output()
+        .unwrap();
+    let report: Value = serde_json::from_slice(&out.stdout)
+        .unwrap_or_else(|e| panic!("{e}: {}", String::from_utf8_lossy(&out.stderr)));
+    (report, out.status.code().unwrap())
+}
+
+/// Every finding as (rule, resource).
+fn found(report: &Value) -> BTreeSet<(String, String)> {
+    findings(report)
+        .iter()
+        .map(|f| {
+            (
+                f["rule"].as_str().unwrap().to_string(),
+                f["resource"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect()
+}
+
+fn set(items: &[(&str, &str)]) -> BTreeSet<(String, String)> {
+    items
+        .iter()
+        .map(|(a, b)| (a.to_string(), b.to_string()))
+        .collect()
+}
+
+/// The changes someone makes by hand, and what drift must report for them.
+fn changes() -> Value {
+    json!({
+        "modes": {"fn-a": "PassThrough", "fn-c": "Active", "fn-e": "Active"},
+        "stages": {"orders/live": false, "orders/test": true},
+        "rules": {"orders": {"FixedRate": 0.5}, "Default": {"FixedRate": 0.2}},
+    })
+}
+
+fn expected_for_changes() -> Vec<(&'static str, &'static str)> {
+    vec![
+        ("XR301", "aws_lambda_function.fn_a"),
+        ("XR304", "aws_lambda_function.fn_c"),
+        ("XR304", "aws_lambda_function.fn_e"),
+        ("XR301", "aws_api_gateway_stage.live"),
+        ("XR304", "aws_api_gateway_stage.test"),
+        ("XR301", "aws_xray_sampling_rule.orders"),
+        (
+            "XR302",
+            "arn:aws:xray:us-east-1:123456789012:sampling-rule/Default",
+        ),
+    ]
+}
+
+#[test]
+fn drift_reports_exactly_what_changed_by_hand_and_adopt_writes_it_into_the_code() {
+    let moto = Moto::start();
+    let dir = tree(&[("main.tf", &tree_text())]);
+    let files = vec![dir.path().join("main.tf")];
+    for v in hcl_tools().fmt_clean(&files) {
+        assert!(v.ok, "the fixture is as terraform fmt writes it: {v:?}");
+    }
+    account(&moto, json!({"create": matching_account()}));
+
+    let (report, status) = drift(&moto, dir.path(), &[]);
+    assert_eq!(
+        found(&report),
+        BTreeSet::new(),
+        "code and account agree: {report:#}"
+    );
+    assert_eq!(status, 0);
+
+    let mut change = changes();
+    change["delete"] = json!(["fn-d"]);
+    change["add"] = json!([{"name": "fn-hand", "role": "drift-app", "mode": null}]);
+    let arns = account(&moto, json!({"change": change}));
+    let (report, status) = drift(&moto, dir.path(), &[]);
+    let hand = arns["functions"]["fn-hand"].as_str().unwrap();
+    let mut expected = expected_for_changes();
+    expected.push(("XR303", "aws_lambda_function.fn_d"));
+    expected.push(("XR302", hand));
+    assert_eq!(found(&report), set(&expected), "{report:#}");
+    assert_eq!(status, 1, "drift at warning fails the run");
+
+    // Each side's value, in the message and in JSON.
+    let fn_c = findings(&report)
+        .iter()
+        .find(|f| f["resource"] == "aws_lambda_function.fn_c")
+        .unwrap();
+    assert_eq!(fn_c["declared"], "PassThrough");
+    assert_eq!(fn_c["actual"], "Active");
+    assert!(
+        fn_c["message"]
+            .as_str()
+            .unwrap()
+            .contains("turns Active tracing off"),
+        "{fn_c}"
+    );
+    assert_eq!(fn_c["file"], "main.tf");
+    assert_eq!(fn_c["account"], "123456789012");
+    assert_eq!(fn_c["region"], "us-east-1");
+
+    // Adopt: a diff first, changing nothing; then the edits.
+    let before = std::fs::read_to_string(dir.path().join("main.tf")).unwrap();
+    let out = moto
+        .xray_setup()
+        .args(["drift", "--adopt"])
+        .arg(dir.path())
+        .output()
+        .unwrap();
+    let shown = String::from_utf8_lossy(&out.stdout);
+    assert!(shown.contains("+    mode = \"Active\""), "{shown}");
+    assert_eq!(
+        std::fs::read_to_string(dir.path().join("main.tf")).unwrap(),
+        before
+    );
+    let out = moto
+        .xray_setup()
+        .args(["drift", "--adopt", "--write"])
+        .arg(dir.path())
+        .output()
+        .unwrap();
+    assert_success(&out);
+    let (report, _) = drift(&moto, dir.path(), &[]);
+    let left: BTreeSet<_> = found(&report)
+        .into_iter()
+        .filter(|(rule, _)| rule == "XR301" || rule == "XR304")
+        .collect();
+    assert_eq!(left, BTreeSet::new(), "adopted: {report:#}");
+    // What adopting cannot change stays: the function deleted, the one added, the
+    // Default rule.
+    assert_eq!(
+        found(&report),
+        set(&[
+            ("XR303", "aws_lambda_function.fn_d"),
+            ("XR302", hand),
+            (
+                "XR302",
+                "arn:aws:xray:us-east-1:123456789012:sampling-rule/Default"
+            ),
+        ])
+    );
+    // The edits are what HashiCorp's parser accepts and its formatter leaves alone.
+    for v in hcl_tools()
+        .parse(&files)
+        .into_iter()
+        .chain(hcl_tools().fmt_clean(&files))
+    {
+        assert!(v.ok, "{v:?}");
+    }
+}
+
+#[test]
+fn emit_cli_run_with_the_aws_cli_puts_the_account_back_to_the_code() {
+    let moto = Moto::start();
+    let dir = tree(&[("main.tf", &tree_text())]);
+    account(
+        &moto,
+        json!({"create": matching_account(), "change": changes()}),
+    );
+    let (report, _) = drift(&moto, dir.path(), &[]);
+    assert_eq!(found(&report), set(&expected_for_changes()));
+
+    let out = moto
+        .xray_setup()
+        .args(["drift", "--emit", "cli"])
+        .arg(dir.path())
+        .output()
+        .unwrap();
+    assert_success(&out);
+    let script = String::from_utf8(out.stdout).unwrap();
+    let path = format!(
+        "{}:{}",
+        Moto::venv_bin().display(),
+        std::env::var("PATH").unwrap_or_default()
+    );
+    let ran = std::process::Command::new("bash")
+        .arg("-c")
+        .arg(&script)
+        .env("PATH", &path)
+        .env("AWS_ACCESS_KEY_ID", "testing")
+        .env("AWS_SECRET_ACCESS_KEY", "testing")
+        .env("AWS_DEFAULT_REGION", "us-east-1")
+        .env("AWS_ENDPOINT_URL", &moto.url)
+        .env("AWS_EC2_METADATA_DISABLED", "true")
+        .env_remove("AWS_PROFILE")
+        .output()
+        .unwrap();
+    assert_success(&ran);
+    let (report, status) = drift(&moto, dir.path(), &[]);
+    // The Default rule is no resource of the code: the script leaves it.
+    assert_eq!(
+        found(&report),
+        set(&[(
+            "XR302",
+            "arn:aws:xray:us-east-1:123456789012:sampling-rule/Default"
+        )]),
+        "{script}\n{report:#}"
+    );
+    assert_eq!(status, 0, "a note does not fail the run");
+}
+
+#[test]
+fn drift_makes_no_call_per_function() {
+    let moto = Moto::start();
+    let n: usize = 1000;
+    let functions: Vec<(String, String)> = (0..n)
+        .map(|i| (format!("f{i:04}"), format!("fn-{i:04}")))
+        .collect();
+    let mut text = String::from(
+        "provider \"aws\" {\n  region = \"us-east-1\"\n}\n\nresource \"aws_iam_role\" \"app\" {\n  name               = \"drift-app\"\n  assume_role_policy = \"{}\"\n}\n\nresource \"aws_iam_role_policy_attachment\" \"xray\" {\n  role       = aws_iam_role.app.name\n  policy_arn = \"arn:aws:iam::aws:policy/AWSXRayDaemonWriteAccess\"\n}\n",
+    );
+    for (tf, name) in &functions {
+        text.push_str(&format!(
+            "\nresource \"aws_lambda_function\" \"{tf}\" {{\n  function_name = \"{name}\"\n  role          = aws_iam_role.app.arn\n\n  tracing_config {{\n    mode = \"Active\"\n  }}\n}}\n"
+        ));
+    }
+    let dir = tree(&[("main.tf", &text)]);
+    account(
+        &moto,
+        json!({"create": {
+            "roles": [{"name": "drift-app", "policies": [XRAY_WRITE]}],
+            "functions": functions.iter().map(|(_, name)| json!({"name": name, "role": "drift-app", "mode": "Active"})).collect::<Vec<_>>(),
+        }}),
+    );
+    moto.take_log();
+    let out = moto
+        .xray_setup()
+        .arg("drift")
+        .arg(dir.path())
+        .output()
+        .unwrap();
+    assert_success(&out);
+    let report = String::from_utf8_lossy(&out.stdout);
+    assert!(report.starts_with("0 findings"), "{report}");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("compared 1000 functions, 1 IAM role"),
+        "{stderr}"
+    );
+    let log = moto.take_log();
+    let lambda: Vec<&str> = log
+        .iter()
+        .filter(|e| e["service"] == "lambda")
+        .map(|e| e["operation"].as_str().unwrap())
+        .collect();
+    assert!(lambda.iter().all(|op| *op == "ListFunctions"), "{lambda:?}");
+    // Lambda lists 50 functions a page.
+    assert_eq!(lambda.len(), n.div_ceil(50), "{lambda:?}");
+    assert!(log.len() < 40, "{} calls: {log:?}", log.len());
+}
