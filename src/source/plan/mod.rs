@@ -321,3 +321,6 @@ impl Document {
         }
     }
 }
+
+#[cfg(test)]
+mod tests;

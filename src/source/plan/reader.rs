@@ -346,7 +346,12 @@ impl Reader for InstanceReader<'_> {
         self.located?.written.get(name).cloned().flatten()
     }
 
+    /// A reference the configuration does not write is the provider's reading of the
+    /// account (a role's `managed_policy_arns`), not this resource's: unset.
     fn reference(&self, name: &str) -> Reference {
+        if self.written(name) == Some(false) {
+            return Reference::Unset;
+        }
         let found = self.referred(name);
         self.to_reference(
             self.value(name),
@@ -357,6 +362,9 @@ impl Reader for InstanceReader<'_> {
     }
 
     fn references(&self, name: &str) -> Vec<Reference> {
+        if self.written(name) == Some(false) {
+            return Vec::new();
+        }
         let unknown = self.unknown(name);
         if mark(unknown) == Mark::Whole {
             return vec![self.reference(name)];
