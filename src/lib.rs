@@ -114,7 +114,7 @@ pub fn audit_plan(
         several => {
             let mut ranked: Vec<(usize, &(String, usize))> =
                 several.iter().map(|r| (shared(&r.0), r)).collect();
-            ranked.sort_by(|a, b| b.0.cmp(&a.0));
+            ranked.sort_by_key(|r| std::cmp::Reverse(r.0));
             match ranked.as_slice() {
                 [(best, r), (next, _), ..] if *best > 0 && best > next => (*r).clone(),
                 _ => {

@@ -89,7 +89,9 @@ fn every_corpus_file_is_audited_or_refused_by_name() {
 
 #[test]
 fn corpus_functions_and_stages_have_their_findings() {
-    let cases: &[(&str, &str, &[(&str, &str)])] = &[
+    // The flag, the file, and the findings it must have.
+    type Case<'a> = (&'a str, &'a str, &'a [(&'a str, &'a str)]);
+    let cases: &[Case] = &[
         (
             "--plan",
             "infracost__infracost/examples/terraform/plan.json",
