@@ -772,3 +772,46 @@ fn a_tree_with_several_roots_is_matched_by_addresses_or_refused() {
         "{stderr}"
     );
 }
+
+/// Every prefix-cut and byte-flipped version of every corpus file is read, or refused
+/// with an error naming the file: never a panic.
+#[test]
+fn damaged_corpus_files_are_refused_not_panicked_on() {
+    use xray_setup::source::plan;
+    let dir = corpus("terraform-json");
+    let mut refused = 0;
+    for file in files_under(&dir, &[".json", ".tfstate"]) {
+        let bytes = std::fs::read(&file).unwrap();
+        let n = bytes.len();
+        let mut variants: Vec<Vec<u8>> = (1..40).map(|i| bytes[..n * i / 40].to_vec()).collect();
+        for i in 1..40 {
+            let mut b = bytes.clone();
+            let at = n * i / 40;
+            b[at] = match b[at] {
+                b'{' => b'[',
+                b'"' => b'}',
+                b':' => b',',
+                _ => b'"',
+            };
+            variants.push(b);
+        }
+        for v in variants {
+            match plan::parse(&file, &v) {
+                Ok(d) => {
+                    let inv = d.inventory(".", &Default::default());
+                    let _ = (
+                        inv.resource_count(),
+                        d.state(),
+                        d.addresses(),
+                        d.deletions(),
+                    );
+                }
+                Err(e) => {
+                    assert!(e.to_string().contains(file.to_str().unwrap()), "{e}");
+                    refused += 1;
+                }
+            }
+        }
+    }
+    assert!(refused > 300, "only {refused} damaged files refused");
+}
