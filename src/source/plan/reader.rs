@@ -2,6 +2,15 @@
 //! values from its JSON, unknowns from the plan's `after_unknown`, what the configuration
 //! writes and refers to from `configuration`, and where it is written from the tree the
 //! plan was made from, when one was read (`model::Located`).
+//!
+//! What the configuration does not write is the provider's: a computed block
+//! (`tracing_config` the provider fills in), a role's `inline_policy` and
+//! `managed_policy_arns` as the provider reads them from the account. Those are unset, as
+//! they are in the tree. A limit: Terraform's `configuration` leaves `dynamic` blocks out,
+//! so a block written only as `dynamic` whose content the plan does not know reads as
+//! unset. A state has no configuration: its values are all known, and no list in it is
+//! exclusive (`block_count` 0, `is_set` false), since a state does not say what is
+//! configured.
 
 use super::address::{Address, ModuleStep};
 use super::config::Config;
