@@ -815,3 +815,75 @@ fn damaged_corpus_files_are_refused_not_panicked_on() {
     }
     assert!(refused > 300, "only {refused} damaged files refused");
 }
+
+/// `scan_locating` keeps, per instance, where each argument the kinds read is written:
+/// what a plan's items point at.
+#[test]
+fn a_scan_keeps_where_each_argument_is_written() {
+    use xray_setup::model::Origin;
+    use xray_setup::source::terraform::{Target, Variables, scan, scan_locating};
+    let dir = tree(&[("main.tf", ROOT_TF)]);
+    let targets = [Target::all(dir.path())];
+    let plain = scan(&targets, &Variables::default()).unwrap();
+    assert!(plain.located.is_empty(), "only when asked");
+    let s = scan_locating(&targets, &Variables::default()).unwrap();
+    assert_eq!(s.located.len(), s.inventory.resource_count());
+    let active = s
+        .located
+        .iter()
+        .find(|l| l.meta.as_ref().unwrap().address == "aws_lambda_function.active")
+        .unwrap();
+    assert_eq!(active.resource_type, "aws_lambda_function");
+    let line = |o: &Option<Origin>| match o {
+        Some(Origin::File { file, span }) => {
+            let f = &s.inventory.files[file.0 as usize];
+            f.line_col(span.start as usize).0
+        }
+        other => panic!("{other:?}"),
+    };
+    assert_eq!(line(&active.meta.as_ref().unwrap().origin), 16);
+    assert_eq!(line(&active.place("tracing_config.mode").unwrap().at), 20);
+    assert_eq!(line(&active.place("function_name").unwrap().at), 17);
+    assert_eq!(line(&active.written["role"]), 18);
+}
+
+/// A state with the tree it was applied from: findings at the tree's lines, inline
+/// suppressions applied; every value is the state's.
+#[test]
+fn a_state_with_its_tree_points_at_the_tree() {
+    let dir = tree(&[("main.tf", ROOT_TF)]);
+    let function = |name: &str, mode: &str| {
+        json!({"mode": "managed", "type": "aws_lambda_function", "name": name, "provider": "provider[\"registry.terraform.io/hashicorp/aws\"]",
+               "instances": [{"schema_version": 0, "attributes": {
+                   "function_name": name, "arn": format!("arn:aws:lambda:eu-west-1:123456789012:function:{name}"),
+                   "role": "arn:aws:iam::123456789012:role/traced", "tracing_config": [{"mode": mode}]}}]})
+    };
+    let state = json!({"version": 4, "terraform_version": "1.5.7", "serial": 3, "lineage": "l", "outputs": {},
+    "resources": [
+        function("active", "Active"), function("unset", "PassThrough"), function("quiet", "PassThrough"),
+        {"mode": "managed", "type": "aws_api_gateway_stage", "name": "off", "instances": [{"attributes": {
+            "stage_name": "prod", "rest_api_id": "abc123", "xray_tracing_enabled": false}}]}
+    ]});
+    let (_d, p) = file("terraform.tfstate", state.to_string().as_bytes());
+    let (report, code, stderr) = run(&["--state", &p, dir.path().to_str().unwrap()]);
+    assert_eq!(code, 1, "{stderr}");
+    let got = located(&report.unwrap());
+    for want in [
+        ("XR001", "aws_lambda_function.unset", "main.tf:24"),
+        ("XR003", "aws_api_gateway_stage.off", "main.tf:39"),
+    ] {
+        assert!(
+            got.iter()
+                .any(|(r, a, at)| (r.as_str(), a.as_str(), at.as_str()) == want),
+            "{want:?} not in {got:?}"
+        );
+    }
+    // Active is fine; quiet's XR001 is suppressed in the tree. (Their roles are not in
+    // this state: XR000 says so.)
+    let xr001: Vec<&str> = got
+        .iter()
+        .filter(|f| f.0 == "XR001")
+        .map(|f| f.1.as_str())
+        .collect();
+    assert_eq!(xr001, ["aws_lambda_function.unset"], "{got:?}");
+}
