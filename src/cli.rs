@@ -113,6 +113,32 @@ pub struct AuditArgs {
     #[arg(long, help_heading = "Account")]
     pub account: bool,
 
+    /// Audit a plan: the JSON `terraform show -json PLANFILE` prints (UTF-8 or UTF-16
+    /// with a BOM; the setup-terraform wrapper's lines around it are skipped). Values are
+    /// the plan's; findings name addresses. With PATH, the configuration the plan was made
+    /// from, findings point at its files and lines and inline suppressions apply.
+    #[arg(
+        long,
+        value_name = "FILE",
+        conflicts_with_all = ["account", "state"],
+        help_heading = "Plans and states"
+    )]
+    pub plan: Option<PathBuf>,
+
+    /// Audit a state: a terraform.tfstate (version 4) or the JSON `terraform show -json`
+    /// prints. With PATH, findings point at the configuration's files as with --plan.
+    #[arg(
+        long,
+        value_name = "FILE",
+        conflicts_with = "account",
+        help_heading = "Plans and states"
+    )]
+    pub state: Option<PathBuf>,
+
+    /// Whether PATHs were given on the command line (rather than the default `.`).
+    #[arg(skip)]
+    pub paths_given: bool,
+
     #[command(flatten)]
     pub aws: AccountArgs,
 }

@@ -55,15 +55,111 @@ pub fn audit_inventory(inventory: Inventory, options: &rules::Options) -> Audit 
 
 /// Scans every PATH of `scopes`, leaving unread what its config excludes.
 pub fn scan_terraform(scopes: &policy::Scopes, variables: &Variables) -> Result<Scan, ScanError> {
-    let targets: Vec<Target> = scopes
+    source::terraform::scan(&targets(scopes), variables)
+}
+
+fn targets(scopes: &policy::Scopes) -> Vec<Target<'_>> {
+    scopes
         .scopes
         .iter()
         .map(|s| Target {
             path: &s.path,
             exclude: (!s.exclude.is_empty()).then_some(&s.exclude as &dyn Excludes),
         })
+        .collect()
+}
+
+/// Why a plan could not be audited against the tree it was made from.
+#[derive(Debug, thiserror::Error)]
+pub enum PlanAuditError {
+    #[error(transparent)]
+    Scan(#[from] ScanError),
+    #[error("{plan}: {message}")]
+    Roots { plan: String, message: String },
+}
+
+/// Audits a plan or a state (`source::plan`): every rule over its Inventory. With `tree`
+/// (the PATHs the plan was made from, read as `audit_terraform` reads them), each item
+/// points at where the tree writes it, so findings name file and line and inline
+/// suppressions apply; the plan is matched to the one root module whose resources it
+/// holds. Without, findings name addresses in root `"."`.
+pub fn audit_plan(
+    document: &source::plan::Document,
+    tree: Option<(&policy::Scopes, &Variables)>,
+    options: &rules::Options,
+) -> Result<Audit, PlanAuditError> {
+    let Some((scopes, variables)) = tree else {
+        let inventory = document.inventory(".", &HashMap::new());
+        return Ok(audit_inventory(inventory, options));
+    };
+    let scan = source::terraform::scan_locating(&targets(scopes), variables)?;
+    let plan = document.path().display().to_string();
+    let addresses: std::collections::HashSet<String> = document.addresses().into_iter().collect();
+    let shared = |root: &str| {
+        scan.located
+            .iter()
+            .filter_map(|l| l.meta.as_ref())
+            .filter(|m| m.root == root && addresses.contains(&m.address))
+            .count()
+    };
+    let (root, target) = match scan.roots.as_slice() {
+        [] => {
+            return Err(PlanAuditError::Roots {
+                plan,
+                message:
+                    "no root module under the PATHs given: give the directory the plan was made in"
+                        .into(),
+            });
+        }
+        [one] => one.clone(),
+        several => {
+            let mut ranked: Vec<(usize, &(String, usize))> =
+                several.iter().map(|r| (shared(&r.0), r)).collect();
+            ranked.sort_by_key(|r| std::cmp::Reverse(r.0));
+            match ranked.as_slice() {
+                [(best, r), (next, _), ..] if *best > 0 && best > next => (*r).clone(),
+                _ => {
+                    let names: Vec<&str> = several.iter().map(|r| r.0.as_str()).collect();
+                    return Err(PlanAuditError::Roots {
+                        plan,
+                        message: format!(
+                            "the PATHs hold {} root modules ({}) and the plan's resources do not single one out: give the directory the plan was made in",
+                            names.len(),
+                            names.join(", ")
+                        ),
+                    });
+                }
+            }
+        }
+    };
+    let located: HashMap<String, model::Located> = scan
+        .located
+        .into_iter()
+        .filter_map(|l| {
+            let m = l.meta.as_ref()?;
+            let address = (m.root == root).then(|| m.address.clone())?;
+            Some((address, l))
+        })
         .collect();
-    source::terraform::scan(&targets, variables)
+    let mut inventory = document.inventory(&root, &located);
+    inventory.files = scan.inventory.files;
+    inventory.problems = scan.inventory.problems;
+    let options = rules::Options {
+        lambda_mode: scopes.config(target).lambda_mode,
+        ..options.clone()
+    };
+    let findings = rules::check(&inventory, &options);
+    let places = policy::Places {
+        findings: vec![target; findings.len()],
+        files: scan.file_target,
+        excluded: scan.excluded,
+    };
+    Ok(Audit {
+        inventory,
+        findings,
+        warnings: scan.warnings,
+        places,
+    })
 }
 
 /// Audits Terraform trees: scan every PATH (leaving out what its config excludes),

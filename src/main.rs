@@ -30,10 +30,14 @@ fn main() -> ExitCode {
             .expect("matched subcommand")
     };
     let result = match cli.command {
-        Command::Audit(args) => commands::audit::run(
-            &args,
-            ordered_variables(sub("audit"), &args.vars, &args.var_files),
-        ),
+        Command::Audit(mut args) => {
+            args.paths_given =
+                sub("audit").value_source("paths") == Some(clap::parser::ValueSource::CommandLine);
+            commands::audit::run(
+                &args,
+                ordered_variables(sub("audit"), &args.vars, &args.var_files),
+            )
+        }
         Command::Cost(args) => commands::cost::run(
             &args,
             ordered_variables(sub("cost"), &args.vars, &args.var_files),

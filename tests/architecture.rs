@@ -6,7 +6,7 @@
 //! code, and are left out.
 //!
 //! Nodes: each top-level module of the library (`lib.rs`'s `mod` declarations), with
-//! `source::aws` and `source::terraform` apart; `lib` for the crate root (`lib.rs` and
+//! `source::aws`, `source::plan` and `source::terraform` apart; `lib` for the crate root (`lib.rs` and
 //! items such as `xray_setup::Audit`); `bin` for the binary (`main.rs`, `cli.rs`,
 //! `commands/`).
 
@@ -28,6 +28,9 @@ const ALLOWED: &[(&str, &[&str])] = &[
     ("aws_client", &[]),
     ("source::terraform", &["files", "iam", "model"]),
     ("source::aws", &["aws_client", "iam", "model", "text"]),
+    // Plan and state JSON: the model only (where a tree writes things comes as
+    // `model::Located`, not from `source::terraform`).
+    ("source::plan", &["model"]),
     ("source", &[]),
     ("account_write", &["aws_client"]),
     ("sampling", &["model", "text"]),
@@ -76,6 +79,7 @@ const ALLOWED: &[(&str, &[&str])] = &[
             "model",
             "policy",
             "rules",
+            "source::plan",
             "source::terraform",
         ],
     ),
@@ -97,6 +101,7 @@ const ALLOWED: &[(&str, &[&str])] = &[
             "rules",
             "sampling",
             "source::aws",
+            "source::plan",
             "source::terraform",
         ],
     ),
@@ -323,7 +328,9 @@ fn is_binary(file: &str) -> bool {
 fn node(path: &[String], modules: &BTreeSet<String>) -> String {
     match path {
         [first, ..] if !modules.contains(first) => "lib".into(),
-        [first, second, ..] if first == "source" && (second == "aws" || second == "terraform") => {
+        [first, second, ..]
+            if first == "source" && matches!(second.as_str(), "aws" | "plan" | "terraform") =>
+        {
             format!("source::{second}")
         }
         [first, ..] => first.clone(),

@@ -7,6 +7,7 @@ use std::io::Write;
 use std::process::ExitCode;
 use xray_setup::policy::{self, Baseline, Date, Scopes};
 use xray_setup::report::{self, Reporter};
+use xray_setup::source::plan;
 use xray_setup::source::terraform::{VariableArg, Variables};
 use xray_setup::{Severity, rules};
 
@@ -48,6 +49,31 @@ pub fn run(args: &AuditArgs, command_line: Result<Vec<VariableArg>>) -> Result<E
             );
         }
         xray_setup::audit_inventory(inventory, &options)
+    } else if let Some((file, plan)) =
+        (args.plan.as_ref().map(|f| (f, true))).or_else(|| args.state.as_ref().map(|f| (f, false)))
+    {
+        let document = plan::read(file)?;
+        match (plan, document.is_plan()) {
+            (true, false) => bail!(
+                "{}: this is a state, not a plan: audit it with --state",
+                file.display()
+            ),
+            (false, true) => bail!(
+                "{}: this is a plan, not a state: audit it with --plan",
+                file.display()
+            ),
+            _ => {}
+        }
+        let tree = args.paths_given.then_some((&scopes, &variables));
+        let outcome = xray_setup::audit_plan(&document, tree, &options)?;
+        if outcome.inventory.resource_count() == 0 && document.deletions() > 0 {
+            eprintln!(
+                "{}: the plan destroys every resource it manages ({}): nothing is left to audit",
+                file.display(),
+                count(document.deletions(), "deletion", "deletions")
+            );
+        }
+        outcome
     } else {
         xray_setup::audit_terraform(&scopes, &variables, &options)?
     };

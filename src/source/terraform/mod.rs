@@ -13,7 +13,7 @@ pub mod parse;
 #[cfg(test)]
 mod testing;
 
-use crate::model::Inventory;
+use crate::model::{Inventory, Located};
 use eval::{CommandLineValue, Evaluator, Inputs};
 pub use load::{Excludes, Target};
 use load::{LoadError, Tree};
@@ -65,6 +65,9 @@ pub struct Scan {
     pub excluded: Vec<bool>,
     /// Each root module's directory as findings show it (their `root`), and its target.
     pub roots: Vec<(String, usize)>,
+    /// Where each instance's arguments are written (`scan_locating` only; empty after
+    /// `scan`).
+    pub located: Vec<Located>,
 }
 
 /// Stack for worker threads: evaluation recurses through chains of variables, locals and
@@ -74,6 +77,16 @@ const WORKER_STACK: usize = 64 * 1024 * 1024;
 /// Loads every target (a PATH and what it excludes) and evaluates every root module in
 /// parallel into one Inventory.
 pub fn scan(targets: &[Target], variables: &Variables) -> Result<Scan, ScanError> {
+    scan_with(targets, variables, false)
+}
+
+/// Like `scan`, and keeps in `Scan::located` where each instance's arguments are written,
+/// for a plan of the same configuration to point at.
+pub fn scan_locating(targets: &[Target], variables: &Variables) -> Result<Scan, ScanError> {
+    scan_with(targets, variables, true)
+}
+
+fn scan_with(targets: &[Target], variables: &Variables, record: bool) -> Result<Scan, ScanError> {
     let pool = rayon::ThreadPoolBuilder::new()
         .stack_size(WORKER_STACK)
         .build()
@@ -98,17 +111,19 @@ pub fn scan(targets: &[Target], variables: &Variables) -> Result<Scan, ScanError
                 }
             });
         }
-        let parts: Vec<Inventory> = tree
+        let parts: Vec<(Inventory, Vec<Located>)> = tree
             .roots
             .par_iter()
             .map(|&root| {
                 let ev = Evaluator::new(&tree, root, &inputs);
-                extract::Extractor::run(&ev, tree.modules[root].display_dir.clone())
+                extract::Extractor::run(&ev, tree.modules[root].display_dir.clone(), record)
             })
             .collect();
         let mut inventory = Inventory::default();
-        for part in parts {
+        let mut located = Vec::new();
+        for (part, mut places) in parts {
             inventory.absorb(part);
+            located.append(&mut places);
         }
         inventory.files = std::mem::take(&mut tree.files);
         inventory.problems = std::mem::take(&mut tree.problems);
@@ -128,6 +143,7 @@ pub fn scan(targets: &[Target], variables: &Variables) -> Result<Scan, ScanError
             file_target: std::mem::take(&mut tree.file_target),
             excluded: std::mem::take(&mut tree.excluded),
             roots,
+            located,
         })
     })
 }

@@ -9,8 +9,8 @@ use super::eval::{CallInstances, Evaluator, InstId, InstKind, known_modules};
 use super::ir::{Block, Expr};
 use super::module::Resource;
 use crate::model::{
-    EvaluationLimit, Field, FileId, InvalidConfig, Inventory, KINDS, Meta, Origin, Reference,
-    Setting, Unaudited, Unresolved,
+    EvaluationLimit, Field, FileId, InvalidConfig, Inventory, KINDS, Located, Meta, Origin,
+    Recorder, Reference, Setting, Unaudited, Unresolved,
 };
 use reader::ItemReader;
 use std::collections::HashSet;
@@ -35,6 +35,8 @@ pub struct Extractor<'e, 't> {
     pub out: Inventory,
     /// Arguments of a type their resource does not accept, found while reading.
     wrong_types: std::cell::RefCell<Vec<InvalidConfig>>,
+    /// Where each instance's arguments are written, when asked (`run` with `record`).
+    located: Option<Vec<Located>>,
 }
 
 /// One resource instance being read: its value, its declaration and where it lives.
@@ -47,12 +49,15 @@ struct Item<'a> {
 }
 
 impl<'e, 't> Extractor<'e, 't> {
-    pub fn run(ev: &'e Evaluator<'t>, root: String) -> Inventory {
+    /// The root's items; with `record`, also where each instance's arguments are
+    /// written (`model::Located`), for a plan of the same root to point at.
+    pub fn run(ev: &'e Evaluator<'t>, root: String, record: bool) -> (Inventory, Vec<Located>) {
         let mut x = Extractor {
             ev,
             root,
             out: Inventory::default(),
             wrong_types: Default::default(),
+            located: record.then(Vec::new),
         };
         x.walk(Evaluator::ROOT);
         x.out.invalid.append(&mut x.wrong_types.borrow_mut());
@@ -72,7 +77,7 @@ impl<'e, 't> Extractor<'e, 't> {
                 what: l.what,
             });
         }
-        x.out
+        (x.out, x.located.unwrap_or_default())
     }
 
     fn walk(&mut self, id: InstId) {
@@ -197,6 +202,7 @@ impl<'e, 't> Extractor<'e, 't> {
         };
         // The kinds read their items through `self` while they go into `self.out`.
         let mut out = std::mem::take(&mut self.out);
+        let mut located = Vec::new();
         for r in instances {
             let item = Item {
                 value: &r,
@@ -204,12 +210,23 @@ impl<'e, 't> Extractor<'e, 't> {
                 inst: id,
                 repeated: repeated.clone(),
             };
-            out.add_from_terraform(&ItemReader {
+            let reader = ItemReader {
                 x: self,
                 item: &item,
-            });
+            };
+            if self.located.is_some() {
+                let recorder = Recorder::new(&reader);
+                if out.add_from_terraform(&recorder) {
+                    located.push(recorder.into_located());
+                }
+            } else {
+                out.add_from_terraform(&reader);
+            }
         }
         self.out = out;
+        if let Some(all) = &mut self.located {
+            all.append(&mut located);
+        }
     }
 
     fn meta(&self, item: &Item) -> Meta {
