@@ -251,9 +251,20 @@ pub struct DriftArgs {
     pub paths: Vec<PathBuf>,
 
     /// Terraform's state for the PATHs (terraform.tfstate, or `terraform show -json` of it):
-    /// joins declared and live items by address and ARN instead of by name.
+    /// joins declared and live items by address and ARN instead of by name. Without PATH,
+    /// what the state records is what is compared.
     #[arg(long, value_name = "FILE")]
     pub state: Option<PathBuf>,
+
+    /// Compare what a plan (`terraform show -json PLANFILE`) would leave, joined through
+    /// its prior state; PATH, when given, is the configuration it was made from (findings
+    /// then point at file and line).
+    #[arg(long, value_name = "FILE", conflicts_with = "state")]
+    pub plan: Option<PathBuf>,
+
+    /// Whether PATHs were given on the command line (rather than the default `.`).
+    #[arg(skip)]
+    pub paths_given: bool,
 
     /// Output format.
     #[arg(long, value_enum, default_value_t = Format::Text)]

@@ -88,9 +88,70 @@ pub fn audit_plan(
     tree: Option<(&policy::Scopes, &Variables)>,
     options: &rules::Options,
 ) -> Result<Audit, PlanAuditError> {
+    let placed = place_plan(document, tree)?;
+    let options = match tree {
+        Some((scopes, _)) => rules::Options {
+            lambda_mode: scopes.config(placed.target).lambda_mode,
+            ..options.clone()
+        },
+        None => options.clone(),
+    };
+    let findings = rules::check(&placed.inventory, &options);
+    Ok(placed.into_audit(findings))
+}
+
+/// Compares a plan or a state (`source::plan`, placed in its tree as [`audit_plan`]
+/// places it) with an account read (`live`); see [`drift_terraform`].
+pub fn drift_plan(
+    document: &source::plan::Document,
+    tree: Option<(&policy::Scopes, &Variables)>,
+    live: &Inventory,
+    options: &drift::Options,
+) -> Result<(Audit, drift::Outcome), PlanAuditError> {
+    let placed = place_plan(document, tree)?;
+    let mut outcome = drift::compare(&placed.inventory, live, options);
+    let findings = std::mem::take(&mut outcome.findings);
+    Ok((placed.into_audit(findings), outcome))
+}
+
+/// A plan's or state's Inventory, placed in the tree it was made from when given.
+struct Placed {
+    inventory: Inventory,
+    /// The PATH (its index) whose root the plan was made from.
+    target: usize,
+    file_target: Vec<usize>,
+    excluded: Vec<bool>,
+    warnings: Vec<String>,
+}
+
+impl Placed {
+    fn into_audit(self, findings: Vec<Finding>) -> Audit {
+        let places = policy::Places {
+            findings: vec![self.target; findings.len()],
+            files: self.file_target,
+            excluded: self.excluded,
+        };
+        Audit {
+            inventory: self.inventory,
+            findings,
+            warnings: self.warnings,
+            places,
+        }
+    }
+}
+
+fn place_plan(
+    document: &source::plan::Document,
+    tree: Option<(&policy::Scopes, &Variables)>,
+) -> Result<Placed, PlanAuditError> {
     let Some((scopes, variables)) = tree else {
-        let inventory = document.inventory(".", &HashMap::new());
-        return Ok(audit_inventory(inventory, options));
+        return Ok(Placed {
+            inventory: document.inventory(".", &HashMap::new()),
+            target: 0,
+            file_target: Vec::new(),
+            excluded: Vec::new(),
+            warnings: Vec::new(),
+        });
     };
     let scan = source::terraform::scan_locating(&targets(scopes), variables)?;
     let plan = document.path().display().to_string();
@@ -144,21 +205,12 @@ pub fn audit_plan(
     let mut inventory = document.inventory(&root, &located);
     inventory.files = scan.inventory.files;
     inventory.problems = scan.inventory.problems;
-    let options = rules::Options {
-        lambda_mode: scopes.config(target).lambda_mode,
-        ..options.clone()
-    };
-    let findings = rules::check(&inventory, &options);
-    let places = policy::Places {
-        findings: vec![target; findings.len()],
-        files: scan.file_target,
-        excluded: scan.excluded,
-    };
-    Ok(Audit {
+    Ok(Placed {
         inventory,
-        findings,
+        target,
+        file_target: scan.file_target,
+        excluded: scan.excluded,
         warnings: scan.warnings,
-        places,
     })
 }
 

@@ -46,10 +46,14 @@ fn main() -> ExitCode {
             &args,
             ordered_variables(sub("fix"), &args.vars, &args.var_files),
         ),
-        Command::Drift(args) => commands::drift::run(
-            &args,
-            ordered_variables(sub("drift"), &args.vars, &args.var_files),
-        ),
+        Command::Drift(mut args) => {
+            args.paths_given =
+                sub("drift").value_source("paths") == Some(clap::parser::ValueSource::CommandLine);
+            commands::drift::run(
+                &args,
+                ordered_variables(sub("drift"), &args.vars, &args.var_files),
+            )
+        }
         Command::Generate(args) => commands::generate::run(&args),
         Command::Enable(args) => {
             commands::preflight::enable(&args).and_then(|()| commands::enable::run(&args))

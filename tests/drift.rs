@@ -162,6 +162,50 @@ fn set(items: &[(&str, &str)]) -> BTreeSet<(String, String)> {
         .collect()
 }
 
+/// A raw `terraform.tfstate` (version 4), as `terraform apply` of the tree would write it
+/// for the account `created` describes (tests/moto/drift.py's output).
+fn state_of(created: &Value) -> Value {
+    let provider = r#"provider["registry.terraform.io/hashicorp/aws"]"#;
+    let resource = |rtype: &str, name: &str, attributes: Value| {
+        json!({"mode": "managed", "type": rtype, "name": name, "provider": provider,
+               "instances": [{"schema_version": 0, "attributes": attributes, "sensitive_attributes": []}]})
+    };
+    let mut resources = vec![resource(
+        "aws_iam_role",
+        "app",
+        json!({"arn": created["roles"]["drift-app"], "id": "drift-app", "name": "drift-app"}),
+    )];
+    for (tf, name, mode) in FUNCTIONS {
+        let arn = &created["functions"][name];
+        resources.push(resource(
+            "aws_lambda_function",
+            tf,
+            json!({"arn": arn, "id": name, "function_name": name,
+                   "tracing_config": [{"mode": mode.unwrap_or("PassThrough")}]}),
+        ));
+    }
+    for (tf, name, on) in STAGES {
+        let arn = created["stages"][format!("orders/{name}")]
+            .as_str()
+            .unwrap();
+        let api = arn.split('/').nth(2).unwrap();
+        resources.push(resource(
+            "aws_api_gateway_stage",
+            tf,
+            json!({"arn": arn, "id": format!("ags-{api}-{name}"), "rest_api_id": api,
+                   "stage_name": name, "xray_tracing_enabled": on.unwrap_or(false)}),
+        ));
+    }
+    resources.push(resource(
+        "aws_xray_sampling_rule",
+        "orders",
+        json!({"arn": "arn:aws:xray:us-east-1:123456789012:sampling-rule/orders", "id": "orders",
+               "rule_name": "orders", "priority": 100, "fixed_rate": 0.1, "reservoir_size": 1}),
+    ));
+    json!({"version": 4, "terraform_version": "1.9.8", "serial": 3, "lineage": "drift-test",
+           "outputs": {}, "resources": resources, "check_results": null})
+}
+
 /// The changes someone makes by hand, and what drift must report for them.
 fn changes() -> Value {
     json!({
@@ -194,7 +238,12 @@ fn drift_reports_exactly_what_changed_by_hand_and_adopt_writes_it_into_the_code(
     for v in hcl_tools().fmt_clean(&files) {
         assert!(v.ok, "the fixture is as terraform fmt writes it: {v:?}");
     }
-    account(&moto, json!({"create": matching_account()}));
+    let created = account(&moto, json!({"create": matching_account()}));
+    // What `terraform apply` would have recorded; kept outside the tree.
+    let kept = tempfile::tempdir().unwrap();
+    let state = kept.path().join("terraform.tfstate");
+    std::fs::write(&state, state_of(&created).to_string()).unwrap();
+    let with_state = ["--state", state.to_str().unwrap()];
 
     let (report, status) = drift(&moto, dir.path(), &[]);
     assert_eq!(
@@ -203,6 +252,12 @@ fn drift_reports_exactly_what_changed_by_hand_and_adopt_writes_it_into_the_code(
         "code and account agree: {report:#}"
     );
     assert_eq!(status, 0);
+    let (report, _) = drift(&moto, dir.path(), &with_state);
+    assert_eq!(
+        found(&report),
+        BTreeSet::new(),
+        "joined through the state: {report:#}"
+    );
 
     let mut change = changes();
     change["delete"] = json!(["fn-d"]);
@@ -215,6 +270,23 @@ fn drift_reports_exactly_what_changed_by_hand_and_adopt_writes_it_into_the_code(
     expected.push(("XR302", hand));
     assert_eq!(found(&report), set(&expected), "{report:#}");
     assert_eq!(status, 1, "drift at warning fails the run");
+    let (by_state, _) = drift(&moto, dir.path(), &with_state);
+    assert_eq!(
+        found(&by_state),
+        set(&expected),
+        "joined through the state: {by_state:#}"
+    );
+    let fn_d = findings(&by_state)
+        .iter()
+        .find(|f| f["resource"] == "aws_lambda_function.fn_d")
+        .unwrap();
+    assert!(
+        fn_d["message"]
+            .as_str()
+            .unwrap()
+            .contains(created["functions"]["fn-d"].as_str().unwrap()),
+        "names the ARN the state records: {fn_d}"
+    );
 
     // Each side's value, in the message and in JSON.
     let fn_c = findings(&report)
@@ -382,4 +454,58 @@ fn drift_makes_no_call_per_function() {
     // Lambda lists 50 functions a page.
     assert_eq!(lambda.len(), n.div_ceil(50), "{lambda:?}");
     assert!(log.len() < 40, "{} calls: {log:?}", log.len());
+}
+
+/// A role whose code lists its managed policies exclusively (`managed_policy_arns`) and
+/// whose account has the X-Ray write policy attached by hand (as `enable` attaches it):
+/// the next apply detaches it.
+#[test]
+fn an_exclusive_list_that_would_detach_the_xray_policy_is_reported() {
+    let moto = Moto::start();
+    let text = r#"provider "aws" {
+  region = "us-east-1"
+}
+
+resource "aws_iam_role" "exclusive" {
+  name                = "drift-exclusive"
+  assume_role_policy  = "{}"
+  managed_policy_arns = ["arn:aws:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole"]
+}
+
+resource "aws_lambda_function" "app" {
+  function_name = "exclusive-app"
+  role          = aws_iam_role.exclusive.arn
+
+  tracing_config {
+    mode = "Active"
+  }
+}
+"#;
+    let dir = tree(&[("main.tf", text)]);
+    account(
+        &moto,
+        json!({"create": {
+            "roles": [{"name": "drift-exclusive", "policies": [
+                "arn:aws:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole", XRAY_WRITE]}],
+            "functions": [{"name": "exclusive-app", "role": "drift-exclusive", "mode": "Active"}],
+        }}),
+    );
+    let (report, status) = drift(&moto, dir.path(), &[]);
+    assert_eq!(
+        found(&report),
+        set(&[("XR304", "aws_iam_role.exclusive")]),
+        "{report:#}"
+    );
+    let f = &findings(&report)[0];
+    assert_eq!(f["declared"], "cannot write traces");
+    assert_eq!(f["actual"], "can write traces");
+    assert!(
+        f["message"]
+            .as_str()
+            .unwrap()
+            .contains("`managed_policy_arns` of `aws_iam_role.exclusive`"),
+        "{f}"
+    );
+    assert_eq!(f["line"], 8, "points at the list: {f}");
+    assert_eq!(status, 1);
 }

@@ -6,12 +6,13 @@ use super::audit::{Shown, show};
 use super::fix::{Run, fix_findings};
 use super::{account, colour, count, limits, variables};
 use crate::cli::{DriftArgs, Format};
-use anyhow::Result;
+use anyhow::{Result, bail};
 use std::io::Write;
 use std::process::ExitCode;
 use xray_setup::drift::{self, StateIndex};
 use xray_setup::enable::AccountId;
 use xray_setup::policy::{self, Date, Scopes};
+use xray_setup::source::plan::{self, Document};
 use xray_setup::source::terraform::{VariableArg, Variables};
 
 pub fn run(args: &DriftArgs, command_line: Result<Vec<VariableArg>>) -> Result<ExitCode> {
@@ -22,7 +23,13 @@ pub fn run(args: &DriftArgs, command_line: Result<Vec<VariableArg>>) -> Result<E
         limits: limits(&scopes.configs),
         ..variables
     };
-    let state: Option<StateIndex> = args.state.as_deref().map(state_index).transpose()?;
+    // The plan or state, refused before the account is read when it cannot be used.
+    let document = match (&args.plan, &args.state) {
+        (Some(file), _) => Some(read(file, true)?),
+        (None, Some(file)) => Some(read(file, false)?),
+        (None, None) => None,
+    };
+    let state: Option<StateIndex> = document.as_ref().map(|d| index(&d.state()));
     let clock = std::time::Instant::now();
     let (live, regions, identity, calls) = account::runtime()?.block_on(async {
         let (sdk, options) = account::connect(&args.aws).await?;
@@ -35,7 +42,15 @@ pub fn run(args: &DriftArgs, command_line: Result<Vec<VariableArg>>) -> Result<E
         state: state.as_ref(),
         tag_filtered: !args.aws.tags.is_empty(),
     };
-    let (outcome, compared) = xray_setup::drift_terraform(&scopes, &variables, &live, &options)?;
+    let tree = args.paths_given.then_some((&scopes, &variables));
+    let (outcome, compared) = match (&document, tree) {
+        // A state given with the trees only joins them.
+        (Some(d), Some(_)) if !d.is_plan() => {
+            xray_setup::drift_terraform(&scopes, &variables, &live, &options)?
+        }
+        (Some(d), tree) => xray_setup::drift_plan(d, tree, &live, &options)?,
+        (None, _) => xray_setup::drift_terraform(&scopes, &variables, &live, &options)?,
+    };
     for w in &outcome.warnings {
         eprintln!("warning: {w}");
     }
@@ -117,10 +132,27 @@ pub fn run(args: &DriftArgs, command_line: Result<Vec<VariableArg>>) -> Result<E
     show(&shown, &triage, &inventory, files)
 }
 
-/// Terraform's state at `path`, by address, for joining.
-fn state_index(path: &std::path::Path) -> Result<StateIndex> {
-    anyhow::bail!(
-        "{}: reading states comes with the plan and state reader",
-        path.display()
-    )
+/// A plan (`want_plan`) or a state, or why it cannot be used here.
+fn read(file: &std::path::Path, want_plan: bool) -> Result<Document> {
+    let document = plan::read(file)?;
+    match (want_plan, document.is_plan()) {
+        (true, false) => bail!(
+            "{}: this is a state, not a plan: give it with --state",
+            file.display()
+        ),
+        (false, true) => bail!(
+            "{}: this is a plan, not a state: give it with --plan",
+            file.display()
+        ),
+        _ => Ok(document),
+    }
+}
+
+/// What the state records, by address: each instance's ARN.
+fn index(state: &plan::State) -> StateIndex {
+    state
+        .resources
+        .iter()
+        .map(|r| (r.address.clone(), r.arn.clone()))
+        .collect()
 }

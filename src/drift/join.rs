@@ -4,18 +4,9 @@
 use crate::model::{Field, Meta, Setting, Unresolved};
 use std::collections::HashMap;
 
-/// What Terraform's state records for one resource instance, for joining.
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct Recorded {
-    pub arn: Option<String>,
-    pub id: Option<String>,
-    /// For a REST stage: its API's id and its name.
-    pub rest_api_id: Option<String>,
-    pub stage_name: Option<String>,
-}
-
-/// Terraform's state, by resource address (`module.api.aws_lambda_function.f["a"]`).
-pub type StateIndex = HashMap<String, Recorded>;
+/// Terraform's state, for joining: each instance's address
+/// (`module.api.aws_lambda_function.f["a"]`) and the ARN it records.
+pub type StateIndex = HashMap<String, Option<String>>;
 
 /// The live counterpart of a declared item.
 #[derive(Debug)]
@@ -162,7 +153,7 @@ pub fn through_state(
             "the state has no {what} `{address}`: not applied yet"
         ));
     };
-    match recorded.arn.as_deref() {
+    match recorded.as_deref() {
         // ARNs name their region fourth (empty for IAM, which is global).
         Some(arn)
             if arn

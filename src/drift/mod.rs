@@ -13,7 +13,7 @@ mod sampling;
 mod script;
 mod stages;
 
-pub use join::{Recorded, StateIndex};
+pub use join::StateIndex;
 pub use script::render as cli_script;
 
 use crate::finding::Finding;
