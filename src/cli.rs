@@ -223,6 +223,12 @@ pub struct EnableArgs {
     #[arg(long, value_enum, value_name = "KIND")]
     pub emit: Option<Emit>,
 
+    /// After --apply, say which of the changes the next `terraform apply` of PATH would
+    /// undo (the code declares PassThrough, tracing off, or an exclusive list of policies),
+    /// and the `drift --adopt` command that writes them into the code.
+    #[arg(long, value_name = "PATH", requires = "apply")]
+    pub terraform: Option<PathBuf>,
+
     #[command(flatten)]
     pub aws: AccountArgs,
 }

@@ -509,3 +509,47 @@ resource "aws_lambda_function" "app" {
     assert_eq!(f["line"], 8, "points at the list: {f}");
     assert_eq!(status, 1);
 }
+
+/// `enable --apply --terraform PATH` names the changes the next apply of PATH undoes, and
+/// the `drift --adopt` command that keeps them.
+#[test]
+fn enable_says_which_of_its_changes_the_next_apply_would_undo() {
+    let moto = Moto::start();
+    let dir = tree(&[("main.tf", &tree_text())]);
+    account(&moto, json!({"create": matching_account()}));
+    let journal = tempfile::tempdir().unwrap();
+    let out = moto
+        .xray_setup()
+        .args([
+            "enable",
+            "--function",
+            "fn-c",
+            "--function",
+            "fn-e",
+            "--apply",
+            "--yes",
+        ])
+        .arg("--journal")
+        .arg(journal.path().join("j.jsonl"))
+        .arg("--terraform")
+        .arg(dir.path())
+        .output()
+        .unwrap();
+    assert_success(&out);
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(text.contains("would undo 2 of these changes"), "{text}");
+    assert!(text.contains("aws_lambda_function.fn_c"), "{text}");
+    assert!(text.contains("aws_lambda_function.fn_e"), "{text}");
+    assert!(text.contains("xray-setup drift --adopt"), "{text}");
+    // Once adopted, the next apply keeps them.
+    let out = moto
+        .xray_setup()
+        .args(["drift", "--adopt", "--write"])
+        .arg(dir.path())
+        .output()
+        .unwrap();
+    assert_success(&out);
+    let (report, status) = drift(&moto, dir.path(), &[]);
+    assert_eq!(found(&report), BTreeSet::new(), "{report:#}");
+    assert_eq!(status, 0);
+}

@@ -8,10 +8,13 @@ use anyhow::{Context, Result, bail};
 use std::io::{BufRead, IsTerminal, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
+use xray_setup::aws_client::SdkAccount;
+use xray_setup::drift;
 use xray_setup::enable::{
     self, AccountId, Journal, Outcome, Plan, Selection, Settings, Status, Step, Target, journal,
     plan, script, undo,
 };
+use xray_setup::policy::Scopes;
 
 pub fn run(args: &EnableArgs) -> Result<ExitCode> {
     let runtime = account::runtime()?;
@@ -92,7 +95,60 @@ async fn run_enable(args: &EnableArgs) -> Result<ExitCode> {
         "\nJournal: {0}\nTo put everything back: xray-setup enable --undo {0}",
         path.display()
     )?;
+    if let Some(tree) = &args.terraform {
+        let changed: Vec<&str> = plan.steps().map(|s| s.target.arn()).collect();
+        reverted_by_terraform(&mut stdout, &sdk, &options, tree, &changed).await?;
+    }
     Ok(exit(failed || blocked, incomplete))
+}
+
+/// Which of `changed` (ARNs enable changed) the next `terraform apply` of `tree` would
+/// undo, as `drift` finds them (XR304), read again from the account after the changes.
+async fn reverted_by_terraform(
+    out: &mut impl Write,
+    sdk: &SdkAccount,
+    options: &xray_setup::source::aws::Options,
+    tree: &Path,
+    changed: &[&str],
+) -> Result<()> {
+    let live = account::scan(sdk, options).await;
+    let scopes = Scopes::load(None, std::slice::from_ref(&tree.to_path_buf()))?;
+    let variables = super::variables(Ok(Vec::new()), None)?;
+    let drift_options = drift::Options {
+        regions: &options.regions,
+        state: None,
+        tag_filtered: !options.tags.is_empty() || !options.names.is_empty(),
+    };
+    let (audit, _) = xray_setup::drift_terraform(&scopes, &variables, &live, &drift_options)?;
+    let undone: Vec<&xray_setup::Finding> = audit
+        .findings
+        .iter()
+        .filter(|f| f.rule == xray_setup::rules::APPLY_REVERTS.code)
+        .filter(|f| drift::live_arn(f).is_some_and(|arn| changed.contains(&arn)))
+        .collect();
+    if undone.is_empty() {
+        writeln!(
+            out,
+            "\nThe next terraform apply of {} keeps these changes.",
+            tree.display()
+        )?;
+        return Ok(());
+    }
+    writeln!(
+        out,
+        "\nThe next terraform apply of {} would undo {}:",
+        tree.display(),
+        count(undone.len(), "of these changes", "of these changes")
+    )?;
+    for f in &undone {
+        writeln!(out, "  {} ({}): {}", f.resource, f.root, f.message)?;
+    }
+    writeln!(
+        out,
+        "To write them into the code: xray-setup drift --adopt {} (a diff; add --write to apply it)",
+        tree.display()
+    )?;
+    Ok(())
 }
 
 /// Whom the credentials reach.

@@ -16,7 +16,7 @@ mod stages;
 pub use join::StateIndex;
 pub use script::render as cli_script;
 
-use crate::finding::Finding;
+use crate::finding::{Finding, Related};
 use crate::model::{Inventory, Meta, Origin};
 use crate::rules::{self, Rule};
 use join::{Match, Regions};
@@ -65,6 +65,14 @@ pub enum Revert {
     Manual { resource: String, what: String },
 }
 
+/// The live item a finding on a declared item was compared with: its ARN.
+pub fn live_arn(f: &Finding) -> Option<&str> {
+    f.related.iter().find_map(|r| match &r.origin {
+        Some(Origin::Account { arn, .. }) => Some(arn.as_str()),
+        _ => None,
+    })
+}
+
 /// Compares what `declared` (a tree, a plan, a state) says with what `live` (an account)
 /// runs.
 pub fn compare(declared: &Inventory, live: &Inventory, options: &Options) -> Outcome {
@@ -107,6 +115,12 @@ impl Drift<'_> {
         message: String,
     ) -> &mut Finding {
         let mut f = rule.finding(meta, at, message);
+        if let Some(l) = live {
+            f.related.push(Related {
+                message: format!("what the account runs: {}", l.address),
+                origin: l.origin.clone(),
+            });
+        }
         f.account = live
             .and_then(|l| l.account.clone())
             .or_else(|| self.account());
