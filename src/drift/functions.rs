@@ -44,8 +44,9 @@ pub(super) fn compare(d: &mut Drift) {
             .value
             .known()
             .map_or("unknown", String::as_str);
+        let name = f.name.value.known().map_or("?", String::as_str);
         let mut message = format!(
-            "this function runs in the account with tracing mode \"{mode}\"; no code given declares it"
+            "function \"{name}\" runs in the account with tracing mode \"{mode}\"; no code given declares it"
         );
         if unjoined > 0 {
             message.push_str(&format!(

@@ -114,6 +114,7 @@ impl Drift<'_> {
         live: Option<&Meta>,
         message: String,
     ) -> &mut Finding {
+        let message = format!("`{}`: {message}", meta.address);
         let mut f = rule.finding(meta, at, message);
         if let Some(l) = live {
             f.related.push(Related {

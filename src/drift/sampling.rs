@@ -41,7 +41,8 @@ pub(super) fn compare(d: &mut Drift) {
             continue;
         }
         let message = format!(
-            "this sampling rule runs in the account ({}); no code given declares it",
+            "sampling rule \"{}\" runs in the account ({}); no code given declares it",
+            r.rule_name.value.known().map_or("?", String::as_str),
             summary(r)
         );
         d.on_live(&rules::UNMANAGED, &r.meta, message);

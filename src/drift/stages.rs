@@ -38,8 +38,9 @@ pub(super) fn compare(d: &mut Drift) {
     }
     for (s, _) in live.iter().zip(&matched).filter(|(_, m)| !**m) {
         let on = s.tracing_enabled.value.known().copied().unwrap_or(false);
+        let name = live_key(live_inv, s).unwrap_or_default();
         let mut message = format!(
-            "this REST API stage runs in the account with tracing {}; no code given declares it",
+            "REST API stage \"{name}\" runs in the account with tracing {}; no code given declares it",
             if on { "on" } else { "off" }
         );
         if unjoined > 0 {
