@@ -58,35 +58,11 @@ pub struct AuditArgs {
     #[arg(default_value = ".")]
     pub paths: Vec<PathBuf>,
 
-    /// Output format.
-    #[arg(long, value_enum, default_value_t = Format::Text)]
-    pub format: Format,
+    #[command(flatten)]
+    pub report: ReportArgs,
 
-    /// Write the report to FILE instead of standard output.
-    #[arg(long, short, value_name = "FILE")]
-    pub output: Option<PathBuf>,
-
-    /// Exit with status 1 when a finding at or above this severity is reported.
-    #[arg(long, value_enum, default_value_t = FailOn::Warning)]
-    pub fail_on: FailOn,
-
-    /// Set a root variable, as `terraform plan -var` does (repeatable).
-    #[arg(long = "var", value_name = "NAME=VALUE")]
-    pub vars: Vec<String>,
-
-    /// Load root variables from a .tfvars or .tfvars.json file (repeatable; later wins).
-    #[arg(long = "var-file", value_name = "FILE")]
-    pub var_files: Vec<PathBuf>,
-
-    /// The workspace `terraform.workspace` names (default: TF_WORKSPACE, else the one
-    /// `terraform workspace select` recorded in the root's .terraform/environment, else
-    /// "default").
-    #[arg(long, value_name = "NAME")]
-    pub workspace: Option<String>,
-
-    /// When to colour text output (NO_COLOR in the environment means never).
-    #[arg(long, value_enum, default_value_t = Color::Auto)]
-    pub color: Color,
+    #[command(flatten)]
+    pub variables: VariableArgs,
 
     /// Traffic XR202 prices a trace-everything sampling rule at.
     #[arg(long, value_name = "N", default_value_t = 100.0)]
@@ -141,6 +117,44 @@ pub struct AuditArgs {
 
     #[command(flatten)]
     pub aws: AccountArgs,
+}
+
+/// How a report is written, and when it fails the run.
+#[derive(Debug, Args)]
+pub struct ReportArgs {
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = Format::Text)]
+    pub format: Format,
+
+    /// Write the report to FILE instead of standard output.
+    #[arg(long, short, value_name = "FILE")]
+    pub output: Option<PathBuf>,
+
+    /// Exit with status 1 when a finding at or above this severity is reported.
+    #[arg(long, value_enum, default_value_t = FailOn::Warning)]
+    pub fail_on: FailOn,
+
+    /// When to colour text output (NO_COLOR in the environment means never).
+    #[arg(long, value_enum, default_value_t = Color::Auto)]
+    pub color: Color,
+}
+
+/// Root variables and the workspace, as on Terraform's command line.
+#[derive(Debug, Args)]
+pub struct VariableArgs {
+    /// Set a root variable, as `terraform plan -var` does (repeatable).
+    #[arg(long = "var", value_name = "NAME=VALUE")]
+    pub vars: Vec<String>,
+
+    /// Load root variables from a .tfvars or .tfvars.json file (repeatable; later wins).
+    #[arg(long = "var-file", value_name = "FILE")]
+    pub var_files: Vec<PathBuf>,
+
+    /// The workspace `terraform.workspace` names (default: TF_WORKSPACE, else the one
+    /// `terraform workspace select` recorded in the root's .terraform/environment, else
+    /// "default").
+    #[arg(long, value_name = "NAME")]
+    pub workspace: Option<String>,
 }
 
 /// How to reach an account and which functions to read.
@@ -272,21 +286,8 @@ pub struct DriftArgs {
     #[arg(skip)]
     pub paths_given: bool,
 
-    /// Output format.
-    #[arg(long, value_enum, default_value_t = Format::Text)]
-    pub format: Format,
-
-    /// Write the report to FILE instead of standard output.
-    #[arg(long, short, value_name = "FILE")]
-    pub output: Option<PathBuf>,
-
-    /// Exit with status 1 when a finding at or above this severity is reported.
-    #[arg(long, value_enum, default_value_t = FailOn::Warning)]
-    pub fail_on: FailOn,
-
-    /// When to colour text output (NO_COLOR in the environment means never).
-    #[arg(long, value_enum, default_value_t = Color::Auto)]
-    pub color: Color,
+    #[command(flatten)]
+    pub report: ReportArgs,
 
     /// Make the code say what the account runs: the HCL edits, as a diff unless --write.
     #[arg(long, conflicts_with = "emit")]
@@ -300,19 +301,8 @@ pub struct DriftArgs {
     #[arg(long, value_enum, value_name = "KIND")]
     pub emit: Option<Emit>,
 
-    /// Set a root variable, as `terraform plan -var` does (repeatable).
-    #[arg(long = "var", value_name = "NAME=VALUE")]
-    pub vars: Vec<String>,
-
-    /// Load root variables from a .tfvars or .tfvars.json file (repeatable; later wins).
-    #[arg(long = "var-file", value_name = "FILE")]
-    pub var_files: Vec<PathBuf>,
-
-    /// The workspace `terraform.workspace` names (default: TF_WORKSPACE, else the one
-    /// `terraform workspace select` recorded in the root's .terraform/environment, else
-    /// "default").
-    #[arg(long, value_name = "NAME")]
-    pub workspace: Option<String>,
+    #[command(flatten)]
+    pub variables: VariableArgs,
 
     /// The config file for every PATH (default: the nearest .xray-setup.toml in each PATH
     /// or a directory above it): suppressions and rules turned off apply to drift too.
@@ -368,19 +358,8 @@ pub struct FixArgs {
     #[arg(long, value_enum, default_value_t = Color::Auto)]
     pub color: Color,
 
-    /// Set a root variable, as `terraform plan -var` does (repeatable).
-    #[arg(long = "var", value_name = "NAME=VALUE")]
-    pub vars: Vec<String>,
-
-    /// Load root variables from a .tfvars or .tfvars.json file (repeatable; later wins).
-    #[arg(long = "var-file", value_name = "FILE")]
-    pub var_files: Vec<PathBuf>,
-
-    /// The workspace `terraform.workspace` names (default: TF_WORKSPACE, else the one
-    /// `terraform workspace select` recorded in the root's .terraform/environment, else
-    /// "default").
-    #[arg(long, value_name = "NAME")]
-    pub workspace: Option<String>,
+    #[command(flatten)]
+    pub variables: VariableArgs,
 }
 
 #[derive(Debug, Args)]
@@ -502,19 +481,8 @@ pub struct ConsoleArgs {
     #[arg(long, value_enum, default_value_t = ConsoleFormat::Text)]
     pub format: ConsoleFormat,
 
-    /// Set a root variable, as `terraform plan -var` does (repeatable).
-    #[arg(long = "var", value_name = "NAME=VALUE")]
-    pub vars: Vec<String>,
-
-    /// Load root variables from a .tfvars or .tfvars.json file (repeatable; later wins).
-    #[arg(long = "var-file", value_name = "FILE")]
-    pub var_files: Vec<PathBuf>,
-
-    /// The workspace `terraform.workspace` names (default: TF_WORKSPACE, else the one
-    /// `terraform workspace select` recorded in DIR's .terraform/environment, else
-    /// "default").
-    #[arg(long, value_name = "NAME")]
-    pub workspace: Option<String>,
+    #[command(flatten)]
+    pub variables: VariableArgs,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -583,19 +551,8 @@ pub struct CostArgs {
     #[arg(long, short, value_name = "FILE")]
     pub output: Option<PathBuf>,
 
-    /// Set a root variable, as `terraform plan -var` does (repeatable).
-    #[arg(long = "var", value_name = "NAME=VALUE")]
-    pub vars: Vec<String>,
-
-    /// Load root variables from a .tfvars or .tfvars.json file (repeatable; later wins).
-    #[arg(long = "var-file", value_name = "FILE")]
-    pub var_files: Vec<PathBuf>,
-
-    /// The workspace `terraform.workspace` names (default: TF_WORKSPACE, else the one
-    /// `terraform workspace select` recorded in the root's .terraform/environment, else
-    /// "default").
-    #[arg(long, value_name = "NAME")]
-    pub workspace: Option<String>,
+    #[command(flatten)]
+    pub variables: VariableArgs,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

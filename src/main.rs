@@ -35,23 +35,31 @@ fn main() -> ExitCode {
                 sub("audit").value_source("paths") == Some(clap::parser::ValueSource::CommandLine);
             commands::audit::run(
                 &args,
-                ordered_variables(sub("audit"), &args.vars, &args.var_files),
+                ordered_variables(
+                    sub("audit"),
+                    &args.variables.vars,
+                    &args.variables.var_files,
+                ),
             )
         }
         Command::Cost(args) => commands::cost::run(
             &args,
-            ordered_variables(sub("cost"), &args.vars, &args.var_files),
+            ordered_variables(sub("cost"), &args.variables.vars, &args.variables.var_files),
         ),
         Command::Fix(args) => commands::fix::run(
             &args,
-            ordered_variables(sub("fix"), &args.vars, &args.var_files),
+            ordered_variables(sub("fix"), &args.variables.vars, &args.variables.var_files),
         ),
         Command::Drift(mut args) => {
             args.paths_given =
                 sub("drift").value_source("paths") == Some(clap::parser::ValueSource::CommandLine);
             commands::drift::run(
                 &args,
-                ordered_variables(sub("drift"), &args.vars, &args.var_files),
+                ordered_variables(
+                    sub("drift"),
+                    &args.variables.vars,
+                    &args.variables.var_files,
+                ),
             )
         }
         Command::Generate(args) => commands::generate::run(&args),
@@ -60,7 +68,11 @@ fn main() -> ExitCode {
         }
         Command::Console(args) => commands::console::run(
             &args,
-            ordered_variables(sub("console"), &args.vars, &args.var_files),
+            ordered_variables(
+                sub("console"),
+                &args.variables.vars,
+                &args.variables.var_files,
+            ),
         ),
         Command::Completions { shell } => {
             commands::docs::completions(shell);

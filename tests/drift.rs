@@ -129,12 +129,17 @@ fn account(moto: &Moto, spec: Value) -> Value {
 }
 
 fn drift(moto: &Moto, dir: &Path, extra: &[&str]) -> (Value, i32) {
+    let mut args = vec![dir.to_str().unwrap()];
+    args.extend_from_slice(extra);
+    drift_with(moto, &args)
+}
+
+/// `drift --format json ARGS`: the report and the exit status.
+fn drift_with(moto: &Moto, args: &[&str]) -> (Value, i32) {
     let out = moto
         .xray_setup()
-        .arg("drift")
-        .arg(dir)
-        .args(["--format", "json"])
-        .args(extra)
+        .args(["drift", "--format", "json"])
+        .args(args)
         .output()
         .unwrap();
     let report: Value = serde_json::from_slice(&out.stdout)
@@ -374,24 +379,10 @@ fn emit_cli_run_with_the_aws_cli_puts_the_account_back_to_the_code() {
         .output()
         .unwrap();
     assert_success(&out);
-    let script = String::from_utf8(out.stdout).unwrap();
-    let path = format!(
-        "{}:{}",
-        Moto::venv_bin().display(),
-        std::env::var("PATH").unwrap_or_default()
-    );
-    let ran = std::process::Command::new("bash")
-        .arg("-c")
-        .arg(&script)
-        .env("PATH", &path)
-        .env("AWS_ACCESS_KEY_ID", "testing")
-        .env("AWS_SECRET_ACCESS_KEY", "testing")
-        .env("AWS_DEFAULT_REGION", "us-east-1")
-        .env("AWS_ENDPOINT_URL", &moto.url)
-        .env("AWS_EC2_METADATA_DISABLED", "true")
-        .env_remove("AWS_PROFILE")
-        .output()
-        .unwrap();
+    let kept = tempfile::tempdir().unwrap();
+    let script = kept.path().join("revert.sh");
+    std::fs::write(&script, &out.stdout).unwrap();
+    let ran = moto.bash(&script);
     assert_success(&ran);
     let (report, status) = drift(&moto, dir.path(), &[]);
     // The Default rule is no resource of the code: the script leaves it.
@@ -401,7 +392,8 @@ fn emit_cli_run_with_the_aws_cli_puts_the_account_back_to_the_code() {
             "XR302",
             "arn:aws:xray:us-east-1:123456789012:sampling-rule/Default"
         )]),
-        "{script}\n{report:#}"
+        "{}\n{report:#}",
+        String::from_utf8_lossy(&out.stdout)
     );
     assert_eq!(status, 0, "a note does not fail the run");
 }
@@ -552,4 +544,121 @@ fn enable_says_which_of_its_changes_the_next_apply_would_undo() {
     let (report, status) = drift(&moto, dir.path(), &[]);
     assert_eq!(found(&report), BTreeSet::new(), "{report:#}");
     assert_eq!(status, 0);
+}
+
+/// A plan of the code that makes no change (`terraform plan` before anyone noticed), as
+/// `terraform show -json` writes it: planned values, and the prior state with the ARNs
+/// that join each function with the account's.
+fn no_op_plan(created: &Value) -> Value {
+    let provider = "registry.terraform.io/hashicorp/aws";
+    let role_arn = &created["roles"]["drift-app"];
+    let role = json!({"name": "drift-app", "arn": role_arn, "id": "drift-app", "assume_role_policy": "{}",
+                      "managed_policy_arns": [XRAY_WRITE], "inline_policy": []});
+    let attachment = json!({"role": "drift-app", "policy_arn": XRAY_WRITE, "id": "drift-app-xray"});
+    let mut resources = vec![
+        ("aws_iam_role", "app", role),
+        ("aws_iam_role_policy_attachment", "xray", attachment),
+    ];
+    for (tf, name, mode) in FUNCTIONS {
+        let tracing = json!([{"mode": mode.unwrap_or("PassThrough")}]);
+        resources.push((
+            "aws_lambda_function",
+            tf,
+            json!({"function_name": name, "role": role_arn, "arn": created["functions"][name],
+                   "tracing_config": tracing, "handler": "app.handler", "runtime": "python3.12"}),
+        ));
+    }
+    let values = |(rtype, name, values): &(&str, &str, Value)| {
+        json!({"address": format!("{rtype}.{name}"), "mode": "managed", "type": rtype, "name": name,
+               "provider_name": provider, "schema_version": 0, "values": values, "sensitive_values": {}})
+    };
+    let changes: Vec<Value> = resources
+        .iter()
+        .map(|(rtype, name, v)| {
+            json!({"address": format!("{rtype}.{name}"), "mode": "managed", "type": rtype, "name": name,
+                   "provider_name": provider,
+                   "change": {"actions": ["no-op"], "before": v, "after": v, "after_unknown": {},
+                              "before_sensitive": {}, "after_sensitive": {}}})
+        })
+        .collect();
+    // What the tree writes, as Terraform's `configuration` shows it: literals as
+    // `constant_value`, references as `references`, a block as a list of its arguments.
+    let constant = |v: &str| json!({"constant_value": v});
+    let role_refs = |attr: &str| json!({"references": [format!("aws_iam_role.app.{attr}"), "aws_iam_role.app"]});
+    let configured: Vec<Value> = resources
+        .iter()
+        .map(|(rtype, name, values)| {
+            let expressions = match *rtype {
+                "aws_iam_role" => json!({"name": constant("drift-app"), "assume_role_policy": {}}),
+                "aws_iam_role_policy_attachment" => {
+                    json!({"role": role_refs("name"), "policy_arn": constant(XRAY_WRITE)})
+                }
+                _ => {
+                    let mut e = json!({
+                        "function_name": constant(values["function_name"].as_str().unwrap()),
+                        "role": role_refs("arn"),
+                        "handler": constant("app.handler"),
+                        "runtime": constant("python3.12"),
+                        "filename": constant("app.zip"),
+                    });
+                    let written = FUNCTIONS.iter().find(|f| f.0 == *name).and_then(|f| f.2);
+                    if let Some(mode) = written {
+                        e["tracing_config"] = json!([{"mode": constant(mode)}]);
+                    }
+                    e
+                }
+            };
+            json!({"address": format!("{rtype}.{name}"), "mode": "managed", "type": rtype, "name": name,
+                   "provider_config_key": "aws", "expressions": expressions, "schema_version": 0})
+        })
+        .collect();
+    let listed: Vec<Value> = resources.iter().map(values).collect();
+    json!({
+        "format_version": "1.2",
+        "terraform_version": "1.9.8",
+        "planned_values": {"root_module": {"resources": listed}},
+        "resource_changes": changes,
+        "prior_state": {"format_version": "1.0", "terraform_version": "1.9.8",
+                        "values": {"root_module": {"resources": listed}}},
+        "configuration": {"provider_config": {"aws": {"name": "aws", "full_name": provider}},
+                          "root_module": {"resources": configured}},
+        "timestamp": "2026-11-29T00:00:00Z",
+        "errored": false
+    })
+}
+
+/// `drift --plan` joins through the plan's prior state: alone (findings name addresses)
+/// and with the tree it was made from (findings point at its lines).
+#[test]
+fn drift_of_a_plan_joins_through_its_prior_state() {
+    let moto = Moto::start();
+    let dir = tree(&[("main.tf", &tree_text())]);
+    let created = account(&moto, json!({"create": matching_account()}));
+    let kept = tempfile::tempdir().unwrap();
+    let plan = kept.path().join("plan.json");
+    std::fs::write(&plan, no_op_plan(&created).to_string()).unwrap();
+    account(
+        &moto,
+        json!({"change": {"modes": {"fn-a": "PassThrough", "fn-c": "Active"}}}),
+    );
+    let expected = set(&[
+        ("XR301", "aws_lambda_function.fn_a"),
+        ("XR304", "aws_lambda_function.fn_c"),
+    ]);
+    let plan = plan.to_str().unwrap();
+    let (alone, status) = drift_with(&moto, &["--plan", plan]);
+    let functions_and_roles: BTreeSet<_> = found(&alone)
+        .into_iter()
+        .filter(|(rule, _)| rule != "XR302")
+        .collect();
+    assert_eq!(functions_and_roles, expected, "{alone:#}");
+    assert_eq!(status, 1);
+    assert!(findings(&alone).iter().all(|f| f["file"].is_null()));
+    let (located, _) = drift_with(&moto, &["--plan", plan, dir.path().to_str().unwrap()]);
+    let fn_a = findings(&located)
+        .iter()
+        .find(|f| f["resource"] == "aws_lambda_function.fn_a")
+        .unwrap();
+    assert_eq!(fn_a["file"], "main.tf", "{fn_a}");
+    assert!(fn_a["line"].as_u64().unwrap() > 1);
 }

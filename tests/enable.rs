@@ -241,23 +241,8 @@ fn the_cli_script_reaches_the_same_end_state_and_runs_twice() {
     for line in body.lines().filter(|l| l.starts_with("aws ")) {
         assert!(line.contains("--region '"), "{line}");
     }
-    let path = format!(
-        "{}:{}",
-        Moto::venv_bin().display(),
-        std::env::var("PATH").unwrap_or_default()
-    );
     for run in 1..=2 {
-        let ran = std::process::Command::new("bash")
-            .arg(&script)
-            .env("PATH", &path)
-            .env("AWS_ACCESS_KEY_ID", "testing")
-            .env("AWS_SECRET_ACCESS_KEY", "testing")
-            .env("AWS_DEFAULT_REGION", "us-east-1")
-            .env("AWS_ENDPOINT_URL", &moto.url)
-            .env("AWS_EC2_METADATA_DISABLED", "true")
-            .env_remove("AWS_PROFILE")
-            .output()
-            .unwrap();
+        let ran = moto.bash(&script);
         assert!(
             ran.status.success(),
             "run {run}: {}",
@@ -274,18 +259,14 @@ fn the_cli_script_reaches_the_same_end_state_and_runs_twice() {
     let (here_seeded, other_seeded) = (moto.state(), moto.state_in(OTHER_ROLE));
     let other = assume(&moto, OTHER_ROLE);
     moto.take_log();
-    let ran = std::process::Command::new("bash")
-        .arg(&script)
-        .env("PATH", &path)
-        .env("AWS_ACCESS_KEY_ID", &other[0])
-        .env("AWS_SECRET_ACCESS_KEY", &other[1])
-        .env("AWS_SESSION_TOKEN", &other[2])
-        .env("AWS_DEFAULT_REGION", "us-east-1")
-        .env("AWS_ENDPOINT_URL", &moto.url)
-        .env("AWS_EC2_METADATA_DISABLED", "true")
-        .env_remove("AWS_PROFILE")
-        .output()
-        .unwrap();
+    let ran = moto.bash_with(
+        &script,
+        &[
+            ("AWS_ACCESS_KEY_ID", &other[0]),
+            ("AWS_SECRET_ACCESS_KEY", &other[1]),
+            ("AWS_SESSION_TOKEN", &other[2]),
+        ],
+    );
     assert_eq!(ran.status.code(), Some(2));
     let stderr = String::from_utf8_lossy(&ran.stderr).to_string();
     assert!(

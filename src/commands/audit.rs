@@ -1,7 +1,7 @@
 //! `xray-setup audit`.
 
 use super::{colour, count, limits, non_negative, variables, write_atomically};
-use crate::cli::{AuditArgs, FailOn, Format};
+use crate::cli::{AuditArgs, FailOn, Format, ReportArgs};
 use anyhow::{Result, bail};
 use std::io::Write;
 use std::process::ExitCode;
@@ -12,7 +12,7 @@ use xray_setup::source::terraform::{VariableArg, Variables};
 use xray_setup::{Severity, rules};
 
 pub fn run(args: &AuditArgs, command_line: Result<Vec<VariableArg>>) -> Result<ExitCode> {
-    let variables = variables(command_line, args.workspace.as_deref())?;
+    let variables = variables(command_line, args.variables.workspace.as_deref())?;
     if !non_negative(args.requests_per_second) {
         bail!(
             "--requests-per-second must be a number ≥ 0, not {}",
@@ -37,7 +37,7 @@ pub fn run(args: &AuditArgs, command_line: Result<Vec<VariableArg>>) -> Result<E
         }
         let started = std::time::Instant::now();
         let (inventory, calls) = super::account::read(&args.aws)?;
-        if matches!(args.format, Format::Text) {
+        if matches!(args.report.format, Format::Text) {
             eprintln!(
                 "read {} functions, {} roles, {} REST stages and {} sampling rules with {} AWS calls in {:.1} s",
                 inventory.functions.len(),
@@ -105,29 +105,20 @@ pub fn run(args: &AuditArgs, command_line: Result<Vec<VariableArg>>) -> Result<E
             count(all.len(), "finding", "findings")
         );
     }
-    let shown = Shown {
-        format: args.format,
-        output: args.output.as_deref(),
-        color: args.color,
-        fail_on: args.fail_on,
-        show_suppressed: args.show_suppressed,
-    };
-    show(&shown, &triage, &inventory, files)
-}
-
-/// How a report is shown: `audit`'s and `drift`'s options.
-pub struct Shown<'a> {
-    pub format: Format,
-    pub output: Option<&'a std::path::Path>,
-    pub color: crate::cli::Color,
-    pub fail_on: FailOn,
-    pub show_suppressed: bool,
+    show(
+        &args.report,
+        args.show_suppressed,
+        &triage,
+        &inventory,
+        files,
+    )
 }
 
 /// Writes the report and tells the exit status: 3 when part of an account could not be
 /// read, 1 when a finding is at or above `--fail-on`, else 0.
 pub fn show(
-    shown: &Shown,
+    shown: &ReportArgs,
+    show_suppressed: bool,
     triage: &policy::Triage,
     inventory: &xray_setup::model::Inventory,
     files: usize,
@@ -137,7 +128,7 @@ pub fn show(
         inventory,
         files,
         suppressed: &triage.suppressed,
-        show_suppressed: shown.show_suppressed,
+        show_suppressed,
         baselined: triage.baselined.len(),
     };
     let color = colour(shown.color, shown.output.is_none());
@@ -149,7 +140,7 @@ pub fn show(
         Format::Markdown => Box::new(report::Markdown),
         Format::Github => Box::new(report::Github),
     };
-    match shown.output {
+    match shown.output.as_deref() {
         Some(path) => write_atomically(path, |out| reporter.write(&report, out))?,
         None => {
             let mut stdout = std::io::BufWriter::new(std::io::stdout().lock());

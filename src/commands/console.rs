@@ -15,7 +15,7 @@ pub fn run(args: &ConsoleArgs, command_line: Result<Vec<VariableArg>>) -> Result
     let config = config::load(config::find(&args.dir).as_deref())?;
     let variables = Variables {
         limits: limits([&config]),
-        ..variables(command_line, args.workspace.as_deref())?
+        ..variables(command_line, args.variables.workspace.as_deref())?
     };
     let console = Console::open(&args.dir, &variables)?;
     let stdout = std::io::stdout();

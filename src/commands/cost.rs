@@ -10,7 +10,7 @@ use xray_setup::policy::Scopes;
 use xray_setup::source::terraform::{VariableArg, Variables};
 
 pub fn run(args: &CostArgs, command_line: Result<Vec<VariableArg>>) -> Result<ExitCode> {
-    let variables = variables(command_line, args.workspace.as_deref())?;
+    let variables = variables(command_line, args.variables.workspace.as_deref())?;
     let mut traffic = Vec::new();
     for raw in &args.traffic {
         let (service, rps) = raw

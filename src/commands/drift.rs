@@ -2,7 +2,7 @@
 //! edits that adopt the account's values (`--adopt`), or the script that reverts the
 //! account to the code (`--emit cli`).
 
-use super::audit::{Shown, show};
+use super::audit::show;
 use super::fix::{Run, fix_findings};
 use super::{account, colour, count, limits, variables};
 use crate::cli::{DriftArgs, Format};
@@ -17,7 +17,7 @@ use xray_setup::source::terraform::{VariableArg, Variables};
 
 pub fn run(args: &DriftArgs, command_line: Result<Vec<VariableArg>>) -> Result<ExitCode> {
     let started = std::time::SystemTime::now();
-    let variables = variables(command_line, args.workspace.as_deref())?;
+    let variables = variables(command_line, args.variables.workspace.as_deref())?;
     let scopes = Scopes::load(args.config.as_deref(), &args.paths)?;
     let variables = Variables {
         limits: limits(&scopes.configs),
@@ -54,7 +54,7 @@ pub fn run(args: &DriftArgs, command_line: Result<Vec<VariableArg>>) -> Result<E
     for w in &outcome.warnings {
         eprintln!("warning: {w}");
     }
-    if matches!(args.format, Format::Text) && args.emit.is_none() {
+    if matches!(args.report.format, Format::Text) && args.emit.is_none() {
         let joined: Vec<String> = compared
             .joined
             .iter()
@@ -96,7 +96,7 @@ pub fn run(args: &DriftArgs, command_line: Result<Vec<VariableArg>>) -> Result<E
             paths: &args.paths,
             write: args.write,
             unsafe_fixes: false,
-            colour: colour(args.color, true),
+            colour: colour(args.report.color, true),
             started,
         };
         let drift_rules = [
@@ -122,14 +122,7 @@ pub fn run(args: &DriftArgs, command_line: Result<Vec<VariableArg>>) -> Result<E
         stdout.flush()?;
         return Ok(ExitCode::SUCCESS);
     }
-    let shown = Shown {
-        format: args.format,
-        output: args.output.as_deref(),
-        color: args.color,
-        fail_on: args.fail_on,
-        show_suppressed: false,
-    };
-    show(&shown, &triage, &inventory, files)
+    show(&args.report, false, &triage, &inventory, files)
 }
 
 /// A plan (`want_plan`) or a state, or why it cannot be used here.

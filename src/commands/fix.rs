@@ -18,7 +18,7 @@ use xray_setup::source::terraform::{VariableArg, Variables};
 pub fn run(args: &FixArgs, command_line: Result<Vec<VariableArg>>) -> Result<ExitCode> {
     // Temporary files older than this run were left by one that was killed.
     let started = std::time::SystemTime::now();
-    let variables = variables(command_line, args.workspace.as_deref())?;
+    let variables = variables(command_line, args.variables.workspace.as_deref())?;
     let codes = |flag: &str, keys: &[String]| -> Result<Vec<&'static str>> {
         keys.iter()
             .map(|k| match rules::find(k) {

@@ -352,6 +352,32 @@ impl Moto {
             .unwrap_or_default()
     }
 
+    /// Runs a bash script with the venv's AWS CLI pointed at this harness.
+    pub fn bash(&self, script: &Path) -> std::process::Output {
+        self.bash_with(script, &[])
+    }
+
+    /// The same, with these environment variables set too (other credentials).
+    pub fn bash_with(&self, script: &Path, env: &[(&str, &str)]) -> std::process::Output {
+        let path = format!(
+            "{}:{}",
+            Moto::venv_bin().display(),
+            std::env::var("PATH").unwrap_or_default()
+        );
+        std::process::Command::new("bash")
+            .arg(script)
+            .env("PATH", &path)
+            .env("AWS_ACCESS_KEY_ID", "testing")
+            .env("AWS_SECRET_ACCESS_KEY", "testing")
+            .env("AWS_DEFAULT_REGION", "us-east-1")
+            .env("AWS_ENDPOINT_URL", &self.url)
+            .env("AWS_EC2_METADATA_DISABLED", "true")
+            .env_remove("AWS_PROFILE")
+            .envs(env.iter().copied())
+            .output()
+            .unwrap()
+    }
+
     /// `xray-setup` with AWS pointed at this harness.
     pub fn xray_setup(&self) -> Command {
         let mut cmd = xray_setup();
