@@ -78,6 +78,16 @@ resource "aws_api_gateway_deployment" "orders" {
     }
     s.push_str(
         r#"
+resource "aws_sfn_state_machine" "flow" {
+  name       = "orders-flow"
+  role_arn   = aws_iam_role.app.arn
+  definition = jsonencode({ StartAt = "Done", States = { Done = { Type = "Pass", End = true } } })
+
+  tracing_configuration {
+    enabled = true
+  }
+}
+
 resource "aws_xray_sampling_rule" "orders" {
   rule_name      = "orders"
   priority       = 100
@@ -103,6 +113,7 @@ fn matching_account() -> Value {
         "functions": FUNCTIONS.iter().map(|(_, name, mode)| json!({"name": name, "role": "drift-app", "mode": mode})).collect::<Vec<_>>(),
         "apis": [{"name": "orders", "stages": STAGES.iter().map(|(_, name, on)| json!({"name": name, "tracing": on})).collect::<Vec<_>>()}],
         "rules": [{"name": "orders", "priority": 100, "fixed_rate": 0.1, "reservoir": 1}],
+        "machines": [{"name": "orders-flow", "role": "drift-app", "tracing": true}],
     })
 }
 
@@ -202,6 +213,12 @@ fn state_of(created: &Value) -> Value {
         ));
     }
     resources.push(resource(
+        "aws_sfn_state_machine",
+        "flow",
+        json!({"arn": created["machines"]["orders-flow"], "id": created["machines"]["orders-flow"],
+               "name": "orders-flow", "tracing_configuration": [{"enabled": true}]}),
+    ));
+    resources.push(resource(
         "aws_xray_sampling_rule",
         "orders",
         json!({"arn": "arn:aws:xray:us-east-1:123456789012:sampling-rule/orders", "id": "orders",
@@ -217,6 +234,7 @@ fn changes() -> Value {
         "modes": {"fn-a": "PassThrough", "fn-c": "Active", "fn-e": "Active"},
         "stages": {"orders/live": false, "orders/test": true},
         "rules": {"orders": {"FixedRate": 0.5}, "Default": {"FixedRate": 0.2}},
+        "machines": {"orders-flow": false},
     })
 }
 
@@ -228,6 +246,7 @@ fn expected_for_changes() -> Vec<(&'static str, &'static str)> {
         ("XR301", "aws_api_gateway_stage.live"),
         ("XR304", "aws_api_gateway_stage.test"),
         ("XR301", "aws_xray_sampling_rule.orders"),
+        ("XR301", "aws_sfn_state_machine.flow"),
         (
             "XR302",
             "arn:aws:xray:us-east-1:123456789012:sampling-rule/Default",

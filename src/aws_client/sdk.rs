@@ -28,6 +28,7 @@ struct Regional {
     lambda: aws_sdk_lambda::Client,
     apigateway: aws_sdk_apigateway::Client,
     xray: aws_sdk_xray::Client,
+    sfn: aws_sdk_sfn::Client,
 }
 
 pub struct SdkAccount {
@@ -101,6 +102,9 @@ impl SdkAccount {
                     .region(region.clone())
                     .build();
                 let xray = aws_sdk_xray::config::Builder::from(&base)
+                    .region(region.clone())
+                    .build();
+                let sfn = aws_sdk_sfn::config::Builder::from(&base)
                     .region(region)
                     .build();
                 (
@@ -109,6 +113,7 @@ impl SdkAccount {
                         lambda: aws_sdk_lambda::Client::from_conf(lambda),
                         apigateway: aws_sdk_apigateway::Client::from_conf(apigateway),
                         xray: aws_sdk_xray::Client::from_conf(xray),
+                        sfn: aws_sdk_sfn::Client::from_conf(sfn),
                     },
                 )
             })
@@ -170,6 +175,10 @@ impl SdkAccount {
 
     pub(crate) fn xray(&self, region: &str) -> &aws_sdk_xray::Client {
         &self.region(region).xray
+    }
+
+    pub(crate) fn sfn(&self, region: &str) -> &aws_sdk_sfn::Client {
+        &self.region(region).sfn
     }
 
     /// The ARNs of the managed policies attached to a role, every page

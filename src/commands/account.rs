@@ -37,6 +37,7 @@ pub async fn connect(args: &AccountArgs) -> Result<(SdkAccount, Options)> {
         tags,
         stages: true,
         xray_settings: true,
+        state_machines: true,
         concurrency: args.concurrency,
         iam: match args.iam_strategy {
             IamStrategyArg::Auto => IamStrategy::Auto,

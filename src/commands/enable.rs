@@ -39,6 +39,7 @@ async fn run_enable(args: &EnableArgs) -> Result<ExitCode> {
     options.names = args.functions.clone();
     options.stages = args.stages;
     options.xray_settings = false;
+    options.state_machines = false;
     let inventory = account::scan(&sdk, &options).await;
     for u in &inventory.unread {
         eprintln!(

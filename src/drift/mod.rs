@@ -1,17 +1,19 @@
 //! Drift: what Terraform declares against what an account runs, both ways. Each declared
-//! function, REST stage, role and sampling rule is joined with its live counterpart
+//! function, REST stage, state machine, role and sampling rule is joined with its live counterpart
 //! (`join`), and the settings tracing depends on are compared: XR301 where they differ,
 //! XR304 where the next apply would undo tracing the account has, XR303 for what the
 //! account lacks, XR302 for what no code declares. Each finding can be turned either way:
 //! its remedy writes the account's value into the code (`drift --adopt`), and a
 //! [`Revert`] puts the code's value back in the account (`drift --emit cli`).
 
+mod flag;
 mod functions;
 mod join;
 mod roles;
 mod sampling;
 mod script;
 mod stages;
+mod state_machines;
 
 pub use join::StateIndex;
 pub use script::render as cli_script;
@@ -55,6 +57,11 @@ pub enum Revert {
         stage: String,
         enabled: bool,
     },
+    StateMachineTracing {
+        region: String,
+        arn: String,
+        enabled: bool,
+    },
     /// `UpdateSamplingRule` with these fields (X-Ray's names: `FixedRate`, ...).
     SamplingRule {
         region: String,
@@ -85,6 +92,7 @@ pub fn compare(declared: &Inventory, live: &Inventory, options: &Options) -> Out
     };
     functions::compare(&mut d);
     stages::compare(&mut d);
+    state_machines::compare(&mut d);
     roles::compare(&mut d);
     sampling::compare(&mut d);
     // What could not be read is not compared: say so, as an audit of the account does.

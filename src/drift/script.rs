@@ -64,6 +64,16 @@ fn command(s: &mut String, r: &Revert) {
             q(rest_api),
             q(stage)
         ),
+        Revert::StateMachineTracing {
+            region,
+            arn,
+            enabled,
+        } => writeln!(
+            s,
+            "aws stepfunctions update-state-machine --region {} --state-machine-arn {} \\\n  --tracing-configuration enabled={enabled} --query updateDate --output text",
+            q(region),
+            q(arn)
+        ),
         Revert::SamplingRule {
             region,
             name,

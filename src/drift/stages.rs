@@ -2,10 +2,10 @@
 //! is known by its API's name and its own: AWS gives the API an id at creation, which only
 //! the state records.
 
+use super::flag::Flag;
 use super::join::{ByName, Match, declared_name, through_state};
 use super::{Drift, Revert};
-use crate::finding::Remedy;
-use crate::model::{Field, Inventory, Reference, RestStage};
+use crate::model::{Inventory, Reference, RestStage};
 use crate::rules;
 use crate::source::aws::collect::rest_api_arn;
 
@@ -96,63 +96,20 @@ fn declared_key(declared: &Inventory, s: &RestStage) -> Result<String, crate::mo
 }
 
 fn tracing(d: &mut Drift, s: &RestStage, live: &RestStage) {
-    let Some(&actual) = live.tracing_enabled.value.known() else {
-        return;
-    };
-    let (declared, shown) = match &s.tracing_enabled.value {
-        Field::Known(b) => (*b, b.to_string()),
-        Field::Unset => (false, "false (xray_tracing_enabled not set)".to_string()),
-        Field::Unknown(u) => {
-            let note = rules::unknown_setting(
-                &s.meta,
-                s.tracing_enabled.at.as_ref(),
-                "xray_tracing_enabled",
-                u,
-            );
-            d.out.findings.push(note);
-            return;
-        }
-        Field::Invalid(_) => return,
-    };
-    if declared == actual {
-        return;
-    }
-    let (rule, message) = if actual {
-        (
-            &rules::APPLY_REVERTS,
-            format!(
-                "the stage has tracing on in the account ({}); the code declares xray_tracing_enabled = {shown}, so the next terraform apply turns tracing off",
-                live.meta.address
-            ),
-        )
-    } else {
-        (
-            &rules::TRACING_DRIFT,
-            format!(
-                "the code declares xray_tracing_enabled = {shown}; the stage has tracing off in the account ({}); the next terraform apply turns it back on",
-                live.meta.address
-            ),
-        )
-    };
-    let finding = d.on_declared(
-        rule,
-        &s.meta,
-        s.tracing_enabled.at.as_ref(),
-        Some(&live.meta),
-        message,
-    );
-    finding.drift = Some(crate::finding::Drift {
-        declared: declared.to_string(),
-        actual: actual.to_string(),
-    });
-    finding.remedy = Some(Remedy::Set {
-        name: "xray_tracing_enabled",
-        value: if actual { "true" } else { "false" }.into(),
-        at: s.tracing_enabled.at.clone(),
-        source: s.tracing_enabled.source.clone(),
-        block: s.meta.block.clone(),
+    let flag = Flag {
+        argument: "xray_tracing_enabled",
         nested: None,
-    });
+        what: "the stage",
+    };
+    let Some(declared) = flag.compare(
+        d,
+        &s.meta,
+        &s.tracing_enabled,
+        &live.meta,
+        &live.tracing_enabled,
+    ) else {
+        return;
+    };
     if let (Reference::Literal(api), Some(stage), Some(region)) = (
         &live.rest_api,
         live.stage_name.value.known(),

@@ -4,6 +4,7 @@
 use crate::account_write::{FunctionTracing, UpdateError, Writer};
 use crate::aws_client::{ApiError, Identity, Result};
 use crate::source::aws::api::*;
+use crate::source::aws::states::{StateMachineInfo, StepFunctions};
 use crate::source::aws::xray::{EncryptionInfo, SamplingRuleInfo, Xray};
 use std::collections::{BTreeMap, HashMap};
 use std::sync::Mutex;
@@ -182,6 +183,19 @@ impl Xray for Memory {
             key_id: None,
             status: Some("ACTIVE".into()),
         })
+    }
+}
+
+// `enable` reads no state machines.
+impl StepFunctions for Memory {
+    async fn state_machines(&self, _: &str, _: Option<String>) -> Result<Page<StateMachineInfo>> {
+        Ok(Page {
+            items: Vec::new(),
+            next: None,
+        })
+    }
+    async fn state_machine_tracing(&self, _: &str, _: &str) -> Result<bool> {
+        Ok(false)
     }
 }
 

@@ -68,6 +68,7 @@ fn plan_of(m: &Memory, grant: bool) -> Plan {
         tags: Vec::new(),
         stages: true,
         xray_settings: false,
+        state_machines: false,
         concurrency: 4,
         iam: IamStrategy::PerRole,
     };

@@ -226,6 +226,7 @@ kind!(
 #[derive(Debug, Clone, PartialEq)]
 pub struct StateMachine {
     pub meta: Meta,
+    pub name: Setting<String>,
     /// `tracing_configuration.enabled`.
     pub tracing_enabled: Setting<bool>,
 }
@@ -235,12 +236,13 @@ kind!(
     KindInfo {
         name: "Step Functions state machine",
         terraform: &["aws_sfn_state_machine"],
-        account: None,
+        account: Some("states:ListStateMachines"),
         scope: Scope::Regional,
     },
-    |_s| Identity::Unknown,
+    |m| named(&m.name),
     |r| StateMachine {
         meta: r.meta(),
+        name: r.string("name"),
         tracing_enabled: r.nested_boolean("tracing_configuration", "enabled"),
     }
 );

@@ -11,7 +11,8 @@ pub static RULE: Rule = Rule {
     doc: r#"# XR005 state-machine-tracing-disabled (warning)
 
 ## What it finds
-An `aws_sfn_state_machine` whose `tracing_configuration.enabled` is false or not set.
+An `aws_sfn_state_machine` whose `tracing_configuration.enabled` is false or not set; in
+an account, a state machine whose `DescribeStateMachine` reports tracing off.
 
 ## Why it matters
 Step Functions starts no trace unless tracing is enabled, so the workflow and the

@@ -12,7 +12,8 @@ pub static RULE: Rule = Rule {
 Reported by `xray-setup drift`, which compares what Terraform declares with what an
 account runs. A tracing setting that differs between the two:
 - a Lambda function's tracing mode (`tracing_config.mode`; no block means PassThrough);
-- a REST API stage's `xray_tracing_enabled`;
+- a REST API stage's `xray_tracing_enabled`, a state machine's
+  `tracing_configuration.enabled`;
 - whether an IAM role can write traces (`xray:PutTraceSegments` and
   `xray:PutTelemetryRecords` on `*`), judged on both sides as XR101 judges it;
 - an X-Ray sampling rule's priority, fixed rate, reservoir or matching fields.

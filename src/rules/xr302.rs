@@ -5,11 +5,12 @@ pub static RULE: Rule = Rule {
     code: "XR302",
     name: "unmanaged-resource",
     severity: Severity::Note,
-    summary: "`drift`: a function, REST stage or sampling rule runs in the account and no tree given declares it; also the Default sampling rule changed by hand.",
+    summary: "`drift`: a function, REST stage, state machine or sampling rule runs in the account and no tree given declares it; also the Default sampling rule changed by hand.",
     doc: r#"# XR302 unmanaged-resource (note)
 
 ## What it finds
-Reported by `xray-setup drift`: a Lambda function, REST API stage or X-Ray sampling rule
+Reported by `xray-setup drift`: a Lambda function, REST API stage, Step Functions state
+machine or X-Ray sampling rule
 that runs in the account (in the regions read, through the filters given) and that none
 of the Terraform trees, plans or states given declares. Its tracing setting is in the
 message, so an unmanaged function left on PassThrough is seen.

@@ -5,12 +5,12 @@ pub static RULE: Rule = Rule {
     code: "XR303",
     name: "not-in-account",
     severity: Severity::Note,
-    summary: "`drift`: the code declares a function, REST stage, role or sampling rule the account does not have.",
+    summary: "`drift`: the code declares a function, REST stage, state machine, role or sampling rule the account does not have.",
     doc: r#"# XR303 not-in-account (note)
 
 ## What it finds
-Reported by `xray-setup drift`: a Lambda function, REST API stage, IAM role or X-Ray
-sampling rule the code declares that the account read does not have, in the regions read.
+Reported by `xray-setup drift`: a Lambda function, REST API stage, state machine, IAM
+role or X-Ray sampling rule the code declares that the account read does not have, in the regions read.
 
 ## Why it matters
 Either the code has not been applied yet, or it is applied to another account or region
@@ -28,7 +28,7 @@ Compare with the account and region the code is applied to (`--profile`, `--regi
 apply the code.
 
 ## Source
-xray-setup's own comparison; AWS `lambda:ListFunctions`, `apigateway:GetStages`,
+xray-setup's own comparison; AWS `lambda:ListFunctions`, `apigateway:GetStages`, `states:ListStateMachines`,
 `iam:GetAccountAuthorizationDetails`, `xray:GetSamplingRules`.
 "#,
     check,

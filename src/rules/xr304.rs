@@ -13,8 +13,8 @@ Reported by `xray-setup drift`: a live setting that tracing depends on and that 
 `terraform apply` of the code given will undo:
 - a function running with Active tracing whose code says PassThrough (or has no
   `tracing_config`, which means PassThrough);
-- a REST API stage with tracing on whose code turns it off (or leaves
-  `xray_tracing_enabled` out, which means off);
+- a REST API stage or a state machine with tracing on whose code turns it off (or
+  leaves `xray_tracing_enabled` or `tracing_configuration` out, which means off);
 - a role that can write traces in the account and cannot after apply, because a policy
   that grants it is attached by hand and the role's exclusive list (`managed_policy_arns`,
   `aws_iam_role_policy_attachments_exclusive`, `inline_policy` blocks,

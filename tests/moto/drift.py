@@ -8,12 +8,14 @@ SPEC: {"create": {...}, "change": {...}}, either or both.
 create: {"roles": [{"name", "policies": [managed policy ARNs]}],
          "functions": [{"name", "role", "mode": "Active" | "PassThrough" | null}],
          "apis": [{"name", "stages": [{"name", "tracing": true | false | null}]}],
-         "rules": [{"name", "priority", "fixed_rate", "reservoir"}]}
+         "rules": [{"name", "priority", "fixed_rate", "reservoir"}],
+         "machines": [{"name", "role", "tracing": BOOL}]}
 change: {"modes": {"FUNCTION": MODE}, "delete": [FUNCTION], "add": [{as in create}],
          "stages": {"API/STAGE": BOOL}, "rules": {"RULE": {"FixedRate": ...}},
-         "detach": {"ROLE": [POLICY ARN]}}
+         "detach": {"ROLE": [POLICY ARN]}, "machines": {"MACHINE": BOOL}}
 
-Prints {"functions": {NAME: ARN}, "stages": {"API/STAGE": ARN}, "roles": {NAME: ARN}}.
+Prints {"functions": {NAME: ARN}, "stages": {"API/STAGE": ARN}, "roles": {NAME: ARN},
+        "machines": {NAME: ARN}}.
 """
 import argparse
 import io
@@ -49,7 +51,8 @@ def main():
     spec = json.load(sys.stdin)
     kw = dict(endpoint_url=a.endpoint, region_name=REGION, aws_access_key_id="testing",
               aws_secret_access_key="testing")
-    iam, lam, apigw, xray = (boto3.client(s, **kw) for s in ("iam", "lambda", "apigateway", "xray"))
+    iam, lam, apigw, xray, sfn = (boto3.client(s, **kw)
+                                  for s in ("iam", "lambda", "apigateway", "xray", "stepfunctions"))
     create = spec.get("create", {})
     for r in create.get("roles", []):
         iam.create_role(RoleName=r["name"], AssumeRolePolicyDocument=TRUST)
@@ -71,6 +74,11 @@ def main():
             "RuleName": r["name"], "ResourceARN": "*", "Priority": r["priority"], "FixedRate": r["fixed_rate"],
             "ReservoirSize": r["reservoir"], "ServiceName": "*", "ServiceType": "*", "Host": "*",
             "HTTPMethod": "*", "URLPath": "*", "Version": 1})
+    for m in create.get("machines", []):
+        definition = json.dumps({"StartAt": "Done", "States": {"Done": {"Type": "Pass", "End": True}}})
+        sfn.create_state_machine(name=m["name"], definition=definition,
+                                 roleArn=iam.get_role(RoleName=m["role"])["Role"]["Arn"],
+                                 tracingConfiguration={"enabled": m["tracing"]})
 
     change = spec.get("change", {})
     for name, mode in change.get("modes", {}).items():
@@ -90,7 +98,11 @@ def main():
         for p in policies:
             iam.detach_role_policy(RoleName=role, PolicyArn=p)
 
-    out = {"functions": {}, "stages": {}, "roles": {}}
+    machines = {m["name"]: m["stateMachineArn"] for m in sfn.list_state_machines()["stateMachines"]}
+    for name, on in change.get("machines", {}).items():
+        sfn.update_state_machine(stateMachineArn=machines[name], tracingConfiguration={"enabled": on})
+
+    out = {"functions": {}, "stages": {}, "roles": {}, "machines": machines}
     for page in lam.get_paginator("list_functions").paginate():
         for f in page["Functions"]:
             out["functions"][f["FunctionName"]] = f["FunctionArn"]

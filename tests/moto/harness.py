@@ -202,7 +202,7 @@ class Handler(BaseHTTPRequestHandler):
         if url.path.startswith("/_harness/"):
             return self.control(url.path, body)
         service = service_of(self.headers)
-        operation = operation_of(service, method, url, body)
+        operation = operation_of(service, method, url, body, self.headers)
         with LOCK:
             throttle = service in THROTTLE and (RANDOM.random() < STATE["throttle"] or over_rate(service))
             denied = service in STATE["deny"]
@@ -313,8 +313,11 @@ class Handler(BaseHTTPRequestHandler):
         self.reply(404, {"message": "unknown harness endpoint"})
 
 
-def operation_of(service, method, url, body):
+def operation_of(service, method, url, body, headers):
     path = url.path
+    target = headers.get("X-Amz-Target", "")
+    if target:  # JSON protocols (Step Functions): "AWSStepFunctions.ListStateMachines"
+        return target.rsplit(".", 1)[-1]
     if service in ("iam", "sts"):
         return parse_qs(body.decode(errors="replace")).get("Action", [""])[0]
     if service == "lambda":

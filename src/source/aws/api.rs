@@ -2,6 +2,7 @@
 //! SDK (`sdk.rs`) and by fakes in tests. Every method is a List/Get/Describe call. X-Ray's
 //! regional settings are its supertrait, `xray::Xray`, with their structs in `xray.rs`.
 
+use super::states::StepFunctions;
 use super::xray::Xray;
 use crate::aws_client::Result;
 use std::future::Future;
@@ -63,7 +64,7 @@ pub struct StageInfo {
 
 /// The read-only calls the audit makes. Regional calls take the region; X-Ray's are in
 /// the supertrait [`Xray`].
-pub trait Account: Xray {
+pub trait Account: Xray + StepFunctions {
     fn list_functions(
         &self,
         region: &str,

@@ -5,7 +5,7 @@
 //! that is denied or fails is recorded and the rest goes on.
 
 use super::api::*;
-use super::xray;
+use super::{states, xray};
 use crate::aws_client::{ApiError, Result, arn_partition};
 use crate::iam::managed;
 use crate::model::{
@@ -39,6 +39,8 @@ pub struct Options {
     /// Read X-Ray's settings of each region: sampling rules and encryption (`enable`
     /// does not).
     pub xray_settings: bool,
+    /// Read Step Functions state machines and their tracing (`enable` does not).
+    pub state_machines: bool,
     /// Calls in flight at once.
     pub concurrency: usize,
     pub iam: IamStrategy,
@@ -132,6 +134,9 @@ pub async fn collect<A: Account>(api: &A, options: &Options, progress: &dyn Prog
         }
         if options.xray_settings {
             xray::read(api, (&partition, account), region, &mut out).await;
+        }
+        if options.state_machines {
+            states::read(api, account, region, options.concurrency, &mut out).await;
         }
     }
     out
@@ -432,6 +437,7 @@ pub fn rest_api_arn(region: &str, id: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::source::aws::states::{StateMachineInfo, StepFunctions};
     use crate::source::aws::xray::{EncryptionInfo, SamplingRuleInfo, Xray};
     use std::sync::Mutex;
 
@@ -571,6 +577,22 @@ mod tests {
         }
     }
 
+    impl StepFunctions for Fake {
+        async fn state_machines(
+            &self,
+            _: &str,
+            _: Option<String>,
+        ) -> Result<Page<StateMachineInfo>> {
+            Ok(Page {
+                items: Vec::new(),
+                next: None,
+            })
+        }
+        async fn state_machine_tracing(&self, _: &str, _: &str) -> Result<bool> {
+            Ok(false)
+        }
+    }
+
     fn run(fake: &Fake, iam: IamStrategy) -> Collected {
         let options = Options {
             regions: vec!["r".into()],
@@ -578,6 +600,7 @@ mod tests {
             tags: Vec::new(),
             stages: true,
             xray_settings: true,
+            state_machines: true,
             concurrency: 4,
             iam,
         };

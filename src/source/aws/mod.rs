@@ -3,6 +3,7 @@
 pub mod api;
 pub mod collect;
 pub mod sdk;
+pub mod states;
 pub mod xray;
 
 pub use collect::{IamStrategy, Options, Progress, Quiet, Unread, collect};
