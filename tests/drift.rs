@@ -158,6 +158,17 @@ fn drift_with(moto: &Moto, args: &[&str]) -> (Value, i32) {
     (report, out.status.code().unwrap())
 }
 
+/// `drift --adopt --write DIR`: the account's values written into the code.
+fn adopt(moto: &Moto, dir: &Path) {
+    let out = moto
+        .xray_setup()
+        .args(["drift", "--adopt", "--write"])
+        .arg(dir)
+        .output()
+        .unwrap();
+    assert_success(&out);
+}
+
 /// Every finding as (rule, resource).
 fn found(report: &Value) -> BTreeSet<(String, String)> {
     findings(report)
@@ -344,13 +355,7 @@ fn drift_reports_exactly_what_changed_by_hand_and_adopt_writes_it_into_the_code(
         std::fs::read_to_string(dir.path().join("main.tf")).unwrap(),
         before
     );
-    let out = moto
-        .xray_setup()
-        .args(["drift", "--adopt", "--write"])
-        .arg(dir.path())
-        .output()
-        .unwrap();
-    assert_success(&out);
+    adopt(&moto, dir.path());
     let (report, _) = drift(&moto, dir.path(), &[]);
     let left: BTreeSet<_> = found(&report)
         .into_iter()
@@ -553,13 +558,7 @@ fn enable_says_which_of_its_changes_the_next_apply_would_undo() {
     assert!(text.contains("aws_lambda_function.fn_e"), "{text}");
     assert!(text.contains("xray-setup drift --adopt"), "{text}");
     // Once adopted, the next apply keeps them.
-    let out = moto
-        .xray_setup()
-        .args(["drift", "--adopt", "--write"])
-        .arg(dir.path())
-        .output()
-        .unwrap();
-    assert_success(&out);
+    adopt(&moto, dir.path());
     let (report, status) = drift(&moto, dir.path(), &[]);
     assert_eq!(found(&report), BTreeSet::new(), "{report:#}");
     assert_eq!(status, 0);

@@ -14,6 +14,24 @@ pub struct Page<T> {
     pub next: Option<String>,
 }
 
+/// Every item of a paged call: `page` asks for one page from a token (`None` first).
+pub async fn all_pages<T, F, Fut>(mut page: F) -> Result<Vec<T>>
+where
+    F: FnMut(Option<String>) -> Fut,
+    Fut: Future<Output = Result<Page<T>>>,
+{
+    let mut items = Vec::new();
+    let mut token = None;
+    loop {
+        let p = page(token.take()).await?;
+        items.extend(p.items);
+        match p.next {
+            Some(next) => token = Some(next),
+            None => return Ok(items),
+        }
+    }
+}
+
 #[derive(Debug, Clone, PartialEq)]
 pub struct FunctionInfo {
     pub name: String,

@@ -373,27 +373,17 @@ async fn read_stages<A: Account>(
     out: &mut Collected,
     progress: &dyn Progress,
 ) {
-    let mut apis = Vec::new();
-    let mut position = None;
-    loop {
-        match api.rest_apis(region, position.take()).await {
-            Ok(page) => {
-                apis.extend(page.items);
-                match page.next {
-                    Some(next) => position = Some(next),
-                    None => break,
-                }
-            }
-            Err(error) => {
-                out.unread.push(Unread {
-                    region: region.into(),
-                    what: "API Gateway REST APIs".into(),
-                    error,
-                });
-                return;
-            }
+    let apis = match all_pages(|position| api.rest_apis(region, position)).await {
+        Ok(apis) => apis,
+        Err(error) => {
+            out.unread.push(Unread {
+                region: region.into(),
+                what: "API Gateway REST APIs".into(),
+                error,
+            });
+            return;
         }
-    }
+    };
     let stages: Vec<(RestApiInfo, Result<Vec<StageInfo>>)> = futures::stream::iter(apis)
         .map(|a| async move {
             let s = api.stages(region, &a.id).await;

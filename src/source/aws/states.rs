@@ -4,7 +4,7 @@
 //! into Inventory items. `ListStateMachines` names them; only `DescribeStateMachine` tells
 //! `tracingConfiguration`, so each machine costs one call.
 
-use super::api::Page;
+use super::api::{Page, all_pages};
 use super::collect::{Collected, Unread, meta};
 use crate::aws_client::{Result, SdkAccount};
 use crate::model::{Setting, StateMachine};
@@ -82,27 +82,17 @@ pub(super) async fn read<A: StepFunctions>(
     concurrency: usize,
     out: &mut Collected,
 ) {
-    let mut machines = Vec::new();
-    let mut token = None;
-    loop {
-        match api.state_machines(region, token.take()).await {
-            Ok(page) => {
-                machines.extend(page.items);
-                match page.next {
-                    Some(next) => token = Some(next),
-                    None => break,
-                }
-            }
-            Err(error) => {
-                out.unread.push(Unread {
-                    region: region.into(),
-                    what: "Step Functions state machines".into(),
-                    error,
-                });
-                return;
-            }
+    let machines = match all_pages(|token| api.state_machines(region, token)).await {
+        Ok(machines) => machines,
+        Err(error) => {
+            out.unread.push(Unread {
+                region: region.into(),
+                what: "Step Functions state machines".into(),
+                error,
+            });
+            return;
         }
-    }
+    };
     let described: Vec<(StateMachineInfo, Result<bool>)> = futures::stream::iter(machines)
         .map(|m| async move {
             let tracing = api.state_machine_tracing(region, &m.arn).await;
