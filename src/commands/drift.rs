@@ -112,7 +112,7 @@ pub fn run(args: &DriftArgs, command_line: Result<Vec<VariableArg>>) -> Result<E
         };
         let region = regions.first().map_or("us-east-1", String::as_str);
         let script = drift::cli_script(
-            &compared.reverts,
+            &drift::reverts_for(&compared, &triage.findings),
             &here,
             region,
             &xray_setup::enable::journal::now(),

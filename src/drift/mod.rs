@@ -21,6 +21,7 @@ pub use script::render as cli_script;
 use crate::finding::{Finding, Related};
 use crate::model::{Inventory, Meta, Origin};
 use crate::rules::{self, Rule};
+use crate::source::aws::collect::rest_api_arn;
 use join::{Match, Regions};
 
 /// How the comparison was read.
@@ -65,6 +66,7 @@ pub enum Revert {
     /// `UpdateSamplingRule` with these fields (X-Ray's names: `FixedRate`, ...).
     SamplingRule {
         region: String,
+        arn: String,
         name: String,
         fields: Vec<(&'static str, serde_json::Value)>,
     },
@@ -78,6 +80,35 @@ pub fn live_arn(f: &Finding) -> Option<&str> {
         Some(Origin::Account { arn, .. }) => Some(arn.as_str()),
         _ => None,
     })
+}
+
+impl Revert {
+    /// The live item it changes.
+    pub fn arn(&self) -> String {
+        match self {
+            Revert::FunctionMode { arn, .. }
+            | Revert::StateMachineTracing { arn, .. }
+            | Revert::SamplingRule { arn, .. }
+            | Revert::Manual { resource: arn, .. } => arn.clone(),
+            Revert::StageTracing {
+                region,
+                rest_api,
+                stage,
+                ..
+            } => format!("{}/stages/{stage}", rest_api_arn(region, rest_api)),
+        }
+    }
+}
+
+/// The reverts of the findings that are still reported (a suppressed or baselined one's
+/// change stays out of the script).
+pub fn reverts_for<'o>(outcome: &'o Outcome, findings: &[Finding]) -> Vec<&'o Revert> {
+    let reported: std::collections::HashSet<&str> = findings.iter().filter_map(live_arn).collect();
+    outcome
+        .reverts
+        .iter()
+        .filter(|r| reported.contains(r.arn().as_str()))
+        .collect()
 }
 
 /// Compares what `declared` (a tree, a plan, a state) says with what `live` (an account)
@@ -192,5 +223,57 @@ impl Drift<'_> {
             Some((_, n)) => *n += 1,
             None => self.out.joined.push((kind, 1)),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::Meta;
+
+    fn finding_on(arn: &str) -> Finding {
+        let meta = Meta {
+            address: "aws_lambda_function.f".into(),
+            root: ".".into(),
+            account: None,
+            origin: None,
+            block: None,
+            repeated: None,
+            region: None,
+        };
+        let mut f = rules::TRACING_DRIFT.finding(&meta, None, "m".into());
+        f.related.push(Related {
+            message: "what the account runs".into(),
+            origin: Some(Origin::Account {
+                arn: arn.into(),
+                region: "r".into(),
+            }),
+        });
+        f
+    }
+
+    #[test]
+    fn only_reported_findings_have_their_reverts_scripted() {
+        let stage = Revert::StageTracing {
+            region: "eu-west-1".into(),
+            rest_api: "abc".into(),
+            stage: "live".into(),
+            enabled: true,
+        };
+        let function = Revert::FunctionMode {
+            region: "eu-west-1".into(),
+            arn: "arn:aws:lambda:eu-west-1:1:function:f".into(),
+            mode: "Active".into(),
+        };
+        let outcome = Outcome {
+            reverts: vec![stage.clone(), function],
+            ..Outcome::default()
+        };
+        // The function's finding was suppressed: only the stage's is reported.
+        let reported = [finding_on(
+            "arn:aws:apigateway:eu-west-1::/restapis/abc/stages/live",
+        )];
+        assert_eq!(reverts_for(&outcome, &reported), [&stage]);
+        assert!(reverts_for(&outcome, &[]).is_empty());
     }
 }

@@ -210,6 +210,7 @@ fn fields(d: &mut Drift, r: &SamplingRule, live: &SamplingRule) {
     if let (Some(name), Some(region)) = (live.rule_name.value.known(), live.meta.region.as_ref()) {
         d.out.reverts.push(Revert::SamplingRule {
             region: region.key().to_string(),
+            arn: live.meta.address.clone(),
             name: name.clone(),
             fields: differ
                 .into_iter()

@@ -11,7 +11,12 @@ use std::fmt::Write;
 
 /// The script for `account`, the account drift read. `region` is the one `sts` is asked
 /// in.
-pub fn render(reverts: &[Revert], account: &AccountId, region: &str, generated_at: &str) -> String {
+pub fn render(
+    reverts: &[&Revert],
+    account: &AccountId,
+    region: &str,
+    generated_at: &str,
+) -> String {
     let mut s = String::new();
     let _ = writeln!(s, "#!/usr/bin/env bash");
     let _ = writeln!(
@@ -78,6 +83,7 @@ fn command(s: &mut String, r: &Revert) {
             region,
             name,
             fields,
+            ..
         } => {
             let mut update = serde_json::Map::new();
             update.insert("RuleName".into(), name.clone().into());
@@ -107,13 +113,14 @@ mod tests {
         };
         let script = render(
             &[
-                Revert::FunctionMode {
+                &Revert::FunctionMode {
                     region: "eu-west-1".into(),
                     arn: "arn:aws:lambda:eu-west-1:123456789012:function:it's".into(),
                     mode: "PassThrough".into(),
                 },
-                Revert::SamplingRule {
+                &Revert::SamplingRule {
                     region: "eu-west-1".into(),
+                    arn: "arn:aws:xray:eu-west-1:123456789012:sampling-rule/api".into(),
                     name: "api".into(),
                     fields: vec![("FixedRate", serde_json::json!(0.05))],
                 },
