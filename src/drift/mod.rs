@@ -100,8 +100,9 @@ impl Revert {
     }
 }
 
-/// The reverts of the findings that are still reported (a suppressed or baselined one's
-/// change stays out of the script).
+/// The reverts of the findings that are still reported: a suppressed one's change (an
+/// inline `xray-setup:ignore`, the config's `[[ignore]]` or a rule turned off) stays out of
+/// the script.
 pub fn reverts_for<'o>(outcome: &'o Outcome, findings: &[Finding]) -> Vec<&'o Revert> {
     let reported: std::collections::HashSet<&str> = findings.iter().filter_map(live_arn).collect();
     outcome
