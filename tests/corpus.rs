@@ -19,9 +19,17 @@ fn every_corpus_directory_audits_without_a_crash_or_a_false_parse_error() {
     assert!(dirs.len() >= 10);
     let mut parse_errors: HashSet<std::path::PathBuf> = HashSet::new();
     for dir in &dirs {
-        // A directory with no Terraform file (Terragrunt units only, plan JSON, OpenTofu
-        // `.tofu` files) is refused, saying so.
-        if files_under(dir, &[".tf", ".tf.json", ".tfvars", ".tfvars.json"]).is_empty() {
+        // A directory with no Terraform or OpenTofu file (Terragrunt units only, plan
+        // JSON) is refused, saying so.
+        let config = [
+            ".tf",
+            ".tf.json",
+            ".tofu",
+            ".tofu.json",
+            ".tfvars",
+            ".tfvars.json",
+        ];
+        if files_under(dir, &config).is_empty() {
             let out = xray_setup().args(["audit"]).arg(dir).output().unwrap();
             assert_eq!(out.status.code(), Some(2), "{}", dir.display());
             let stderr = String::from_utf8_lossy(&out.stderr);

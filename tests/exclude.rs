@@ -243,7 +243,9 @@ fn a_path_without_terraform_fails_the_run() {
         for path in [empty, readme.as_str(), readme_file.as_str()] {
             assert_eq!(
                 run_failure(&[command, path]),
-                format!("error: {path}: no Terraform files (.tf, .tf.json) found\n"),
+                format!(
+                    "error: {path}: no Terraform files (.tf, .tf.json, .tofu, .tofu.json) found\n"
+                ),
                 "{command} {path}"
             );
         }
@@ -252,7 +254,7 @@ fn a_path_without_terraform_fails_the_run() {
     let stderr = run_failure(&["audit", &arg("tfvars"), &readme]);
     assert_eq!(
         stderr,
-        format!("error: {readme}: no Terraform files (.tf, .tf.json) found\n")
+        format!("error: {readme}: no Terraform files (.tf, .tf.json, .tofu, .tofu.json) found\n")
     );
     // --format json too: a CI gate reading the report gets none, and exit 2.
     run_failure(&["audit", empty, "--format", "json"]);
@@ -264,7 +266,7 @@ fn a_path_whose_terraform_is_all_excluded_says_so() {
     assert_eq!(
         run_failure(&["audit", &examples]),
         format!(
-            "error: {examples}: no Terraform files (.tf, .tf.json) found (1 file, excluded by the config's `exclude`)\n"
+            "error: {examples}: no Terraform files (.tf, .tf.json, .tofu, .tofu.json) found (1 file, excluded by the config's `exclude`)\n"
         )
     );
     // A tfvars file alone is Terraform enough: nothing to audit, but not a typo.
@@ -272,4 +274,40 @@ fn a_path_whose_terraform_is_all_excluded_says_so() {
     let (report, status) = audit_path(dir.path(), &[]);
     assert_eq!(findings(&report).len(), 0);
     assert_eq!(status, 0);
+}
+
+/// OpenTofu: `.tofu` files are read, and `NAME.tofu` replaces `NAME.tf` in its module
+/// (opentofu.org/docs/language/files, "Extension Precedence"), in the PATH and in a
+/// module it calls.
+#[test]
+fn a_tofu_file_replaces_the_tf_file_of_its_name() {
+    let dir = tree(&[
+        (
+            "main.tf",
+            "resource \"aws_lambda_function\" \"f\" {\n  function_name = \"f\"\n}\n\nmodule \"m\" {\n  source = \"./m\"\n}\n",
+        ),
+        (
+            "main.tofu",
+            "resource \"aws_lambda_function\" \"f\" {\n  function_name = \"f\"\n\n  tracing_config {\n    mode = \"Active\"\n  }\n}\n\nmodule \"m\" {\n  source = \"./m\"\n}\n",
+        ),
+        (
+            "extra.tofu",
+            "resource \"aws_lambda_function\" \"g\" {\n  function_name = \"g\"\n}\n",
+        ),
+        (
+            "m/main.tf.json",
+            r#"{"resource": {"aws_lambda_function": {"h": {"function_name": "h"}}}}"#,
+        ),
+        (
+            "m/main.tofu.json",
+            r#"{"resource": {"aws_lambda_function": {"h": {"function_name": "h", "tracing_config": {"mode": "Active"}}}}}"#,
+        ),
+    ]);
+    let (report, _) = audit_path(dir.path(), &[]);
+    assert_eq!(
+        addresses(&report, "XR001"),
+        ["aws_lambda_function.g"],
+        "main.tf and m/main.tf.json are not read: {report:#}"
+    );
+    assert_eq!(report["summary"]["files"], 3, "{report:#}");
 }

@@ -248,7 +248,9 @@ fn count_in_module(inv: &Inventory, file: FileId, reference: &str) -> usize {
         .map(|id| &inv.files[id.0 as usize])
         .filter(|f| {
             let name = f.path.to_string_lossy();
-            name.ends_with(".tf") || name.ends_with(".tf.json")
+            [".tf", ".tf.json", ".tofu", ".tofu.json"]
+                .iter()
+                .any(|ext| name.ends_with(ext))
         })
         .map(|f| count_references(&f.text, reference))
         .sum()

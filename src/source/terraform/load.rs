@@ -82,7 +82,7 @@ pub enum LoadError {
 }
 
 /// What a configuration file's name ends with, as the error for a PATH without one says.
-const CONFIG_SUFFIXES: &[&str] = &[".tf", ".tf.json"];
+const CONFIG_SUFFIXES: &[&str] = &[".tf", ".tf.json", ".tofu", ".tofu.json"];
 
 fn excluded_note(excluded: &usize) -> String {
     match *excluded {
@@ -104,9 +104,9 @@ fn kind_of(name: &str) -> Option<Kind> {
     if name.starts_with('.') {
         return None;
     }
-    if name.ends_with(".tf.json") {
+    if name.ends_with(".tf.json") || name.ends_with(".tofu.json") {
         Some(Kind::ConfigJson)
-    } else if name.ends_with(".tf") {
+    } else if name.ends_with(".tf") || name.ends_with(".tofu") {
         Some(Kind::Config)
     } else if name.ends_with(".tfvars.json") {
         Some(Kind::TfvarsJson)
@@ -122,6 +122,34 @@ struct Found {
     display: String,
     dir: PathBuf,
     kind: Kind,
+}
+
+/// Leaves out each `NAME.tf` (`NAME.tf.json`) beside a `NAME.tofu` (`NAME.tofu.json`) in
+/// the same directory, as OpenTofu loads only the `.tofu` file of such a pair
+/// (opentofu.org/docs/language/files, "Extension Precedence"). Terraform does not read
+/// `.tofu` files at all; a tree that has them is written for OpenTofu.
+fn tofu_precedence(found: Vec<Found>) -> Vec<Found> {
+    let tofu: std::collections::HashSet<(PathBuf, String)> = found
+        .iter()
+        .filter_map(|f| {
+            let name = f.path.file_name()?.to_str()?;
+            let stem = name
+                .strip_suffix(".tofu.json")
+                .map(|s| format!("{s}.tf.json"))
+                .or_else(|| name.strip_suffix(".tofu").map(|s| format!("{s}.tf")))?;
+            Some((f.dir.clone(), stem))
+        })
+        .collect();
+    if tofu.is_empty() {
+        return found;
+    }
+    found
+        .into_iter()
+        .filter(|f| {
+            let name = f.path.file_name().and_then(|n| n.to_str()).unwrap_or("");
+            !tofu.contains(&(f.dir.clone(), name.to_string()))
+        })
+        .collect()
 }
 
 /// A parsed file, or the message and byte offset of why it could not be.
@@ -322,7 +350,7 @@ impl Tree {
                 kind,
             });
         }
-        out
+        tofu_precedence(out)
     }
 
     /// Reads and parses files in parallel and files them into modules by directory.
@@ -514,6 +542,7 @@ impl Tree {
             })
             .collect();
         found.sort_by(|a, b| a.path.cmp(&b.path));
+        let found = tofu_precedence(found);
         self.readable.push(dir.to_path_buf());
         // Make sure the directory is a module even if it holds no files.
         let display = dir
@@ -754,6 +783,8 @@ mod tests {
     fn file_kinds() {
         assert_eq!(kind_of("main.tf"), Some(Kind::Config));
         assert_eq!(kind_of("main.tf.json"), Some(Kind::ConfigJson));
+        assert_eq!(kind_of("main.tofu"), Some(Kind::Config));
+        assert_eq!(kind_of("main.tofu.json"), Some(Kind::ConfigJson));
         assert_eq!(kind_of("dev.tfvars"), Some(Kind::Tfvars));
         assert_eq!(kind_of("x.auto.tfvars.json"), Some(Kind::TfvarsJson));
         assert_eq!(kind_of(".hidden.tf"), None);
