@@ -680,3 +680,59 @@ fn drift_of_a_plan_joins_through_its_prior_state() {
     assert_eq!(fn_a["file"], "main.tf", "{fn_a}");
     assert!(fn_a["line"].as_u64().unwrap() > 1);
 }
+
+/// A function whose name only an apply can tell is not guessed at: an XR000 note says to
+/// pass --state, and the live function it may be is reported as unmanaged with that said.
+#[test]
+fn a_name_not_known_offline_asks_for_the_state() {
+    let moto = Moto::start();
+    let text = r#"provider "aws" {
+  region = "us-east-1"
+}
+
+variable "name" {
+  type = string
+}
+
+resource "aws_lambda_function" "app" {
+  function_name = var.name
+  role          = "arn:aws:iam::123456789012:role/drift-app"
+}
+"#;
+    let dir = tree(&[("main.tf", text)]);
+    account(
+        &moto,
+        json!({"create": {
+            "roles": [{"name": "drift-app", "policies": [XRAY_WRITE]}],
+            "functions": [{"name": "named-at-apply", "role": "drift-app", "mode": "Active"}],
+        }}),
+    );
+    let (report, status) = drift(&moto, dir.path(), &[]);
+    let all = findings(&report);
+    let note = all
+        .iter()
+        .find(|f| f["rule"] == "XR000")
+        .unwrap_or_else(|| panic!("{report:#}"));
+    assert_eq!(note["resource"], "aws_lambda_function.app");
+    assert!(
+        note["message"].as_str().unwrap().contains("--state"),
+        "{note}"
+    );
+    let unmanaged = all
+        .iter()
+        .find(|f| f["rule"] == "XR302")
+        .unwrap_or_else(|| panic!("{report:#}"));
+    assert!(
+        unmanaged["message"]
+            .as_str()
+            .unwrap()
+            .contains("one of the 1 declared functions drift could not join"),
+        "{unmanaged}"
+    );
+    assert!(
+        !all.iter()
+            .any(|f| f["rule"] == "XR301" || f["rule"] == "XR303"),
+        "{report:#}"
+    );
+    assert_eq!(status, 0, "notes only");
+}
