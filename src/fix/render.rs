@@ -66,6 +66,11 @@ fn display(inv: &Inventory, file: FileId) -> &str {
 /// Files xray-setup does not edit.
 fn editable(inv: &Inventory, file: FileId) -> Result<(), String> {
     let shown = display(inv, file);
+    if let Some(by) = inv.files.get(file.0 as usize).and_then(|f| f.generated_by.as_ref()) {
+        return Err(format!(
+            "{shown} is written by Terragrunt's {by}; change its `contents` there"
+        ));
+    }
     let path = inv
         .files
         .get(file.0 as usize)
@@ -143,6 +148,9 @@ fn set(
                 display(inv, file)
             ),
             StepKind::Local => format!("local `{}` in {}", last.name, display(inv, file)),
+            StepKind::TerragruntInput { .. } => {
+                format!("the Terragrunt input `{}` in {}", last.name, display(inv, file))
+            }
             StepKind::CommandLine | StepKind::Environment => unreachable!(),
         };
         return Ok(Fix {
@@ -218,6 +226,14 @@ fn review(inv: &Inventory, at: Option<&Origin>, source: &[Step]) -> Safety {
                 (format!("var.{}", step.name), module_of)
             }
             StepKind::Local => (format!("local.{}", step.name), step_file),
+            // A file other units include too: the edit changes them all.
+            StepKind::TerragruntInput { shared_by } if shared_by > 1 => {
+                return Safety::NeedsReview(format!(
+                    "`{}` is set in {}, which {shared_by} Terragrunt units read, so changing it changes them all",
+                    step.name,
+                    step_file.map_or("", |f| display(inv, f))
+                ));
+            }
             _ => {
                 module_of = step_file;
                 continue;

@@ -75,4 +75,7 @@ pub enum StepKind {
     CommandLine,
     /// `TF_VAR_NAME` in the environment.
     Environment,
+    /// An entry of a Terragrunt unit's `inputs`, in its `terragrunt.hcl` or in a
+    /// configuration it includes; `shared_by` is how many units read that file.
+    TerragruntInput { shared_by: u32 },
 }

@@ -38,6 +38,9 @@ pub struct SourceFile {
     pub text: Arc<str>,
     /// Offsets where lines start, built on first use.
     line_starts: OnceLock<Vec<usize>>,
+    /// For a file that exists only when a tool writes it (a Terragrunt `generate`
+    /// block): the block that writes it, where edits belong instead.
+    pub generated_by: Option<String>,
 }
 
 impl SourceFile {
@@ -47,6 +50,7 @@ impl SourceFile {
             display,
             text,
             line_starts: OnceLock::new(),
+            generated_by: None,
         }
     }
 

@@ -43,6 +43,7 @@ pub fn decided_by(inventory: &Inventory, steps: &[Step]) -> Option<String> {
         StepKind::Local => format!("local `{}`{file}", last.name),
         StepKind::CommandLine => format!("`--var {}`", last.name),
         StepKind::Environment => format!("`TF_VAR_{}`", last.name),
+        StepKind::TerragruntInput { .. } => format!("the Terragrunt input `{}`{file}", last.name),
         StepKind::Literal => unreachable!(),
     })
 }
@@ -59,6 +60,7 @@ pub fn related(steps: &[Step]) -> Vec<Related> {
                 StepKind::Tfvars => format!("`{}` set in a .tfvars file", s.name),
                 StepKind::ModuleArgument => format!("module argument `{}`", s.name),
                 StepKind::Local => format!("local `{}`", s.name),
+                StepKind::TerragruntInput { .. } => format!("Terragrunt input `{}`", s.name),
                 _ => return None,
             };
             Some(Related {

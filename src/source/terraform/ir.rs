@@ -147,6 +147,15 @@ impl Expr {
         Expr { kind, span }
     }
 
+    /// A literal (null, bool, number, or a string without interpolation): editing it
+    /// changes the value.
+    pub fn is_literal(&self) -> bool {
+        matches!(
+            self.kind,
+            ExprKind::Null | ExprKind::Bool(_) | ExprKind::Number(_) | ExprKind::String(_)
+        )
+    }
+
     /// The literal string of a quoted string without interpolation.
     pub fn as_str(&self) -> Option<&str> {
         match &self.kind {

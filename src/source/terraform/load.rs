@@ -38,6 +38,8 @@ pub struct Tree {
     pub excluded: Vec<bool>,
     /// The target each module was loaded for, by module index.
     pub module_target: Vec<usize>,
+    /// Terragrunt units: the inputs of the modules they run, and what loading them found.
+    pub units: super::terragrunt::Units,
 }
 
 /// Which paths under a PATH to leave unread (the config's `exclude` globs).
@@ -98,11 +100,16 @@ enum Kind {
     ConfigJson,
     Tfvars,
     TfvarsJson,
+    /// A Terragrunt unit's `terragrunt.hcl`.
+    Unit,
 }
 
 fn kind_of(name: &str) -> Option<Kind> {
     if name.starts_with('.') {
         return None;
+    }
+    if name == super::terragrunt::UNIT_FILE {
+        return Some(Kind::Unit);
     }
     if name.ends_with(".tf.json") || name.ends_with(".tofu.json") {
         Some(Kind::ConfigJson)
@@ -169,6 +176,7 @@ impl Tree {
     pub fn load(targets: &[Target]) -> Result<Tree, LoadError> {
         let mut tree = Tree::default();
         let mut in_tree = Vec::new();
+        let mut unit_files: Vec<(PathBuf, usize)> = Vec::new();
         let mut bases: Vec<(PathBuf, String)> = Vec::new();
         for (t, target) in targets.iter().enumerate() {
             let path = target.path;
@@ -227,18 +235,38 @@ impl Tree {
                 });
             }
             tree.readable.push(base.clone());
+            let (units, found): (Vec<Found>, Vec<Found>) =
+                found.into_iter().partition(|f| f.kind == Kind::Unit);
+            unit_files.extend(units.into_iter().map(|f| (f.path, t)));
             in_tree.extend(tree.add_files(found, &base, &prefix));
             tree.mark(t, false);
             bases.push((base, prefix));
         }
         tree.follow_calls(targets, &bases);
+        let (unit_roots, in_units) = if unit_files.is_empty() {
+            (Vec::new(), Vec::new())
+        } else {
+            let show = |p: &Path| shown(&bases, p);
+            let mut host = UnitHost {
+                tree: &mut tree,
+                targets,
+                bases: &bases,
+            };
+            let found = super::terragrunt::load_units(&mut host, &show, &unit_files);
+            // What the modules units run call.
+            tree.follow_calls(targets, &bases);
+            found
+        };
         let called = tree.called();
         in_tree.sort_unstable();
         in_tree.dedup();
+        // A unit's own directory and the module it runs are part of the unit.
+        in_tree.retain(|m| !in_units.contains(m));
         tree.roots = in_tree
             .iter()
             .copied()
             .filter(|m| !called.contains(m))
+            .chain(unit_roots)
             .collect();
         // Modules that only call each other (a cycle nothing else calls) would never be
         // evaluated: the first of them is a root too, where the cycle is reported.
@@ -524,7 +552,7 @@ impl Tree {
             .filter(|e| e.path().is_file())
             .filter_map(|e| {
                 let name = e.file_name().to_string_lossy().to_string();
-                let kind = kind_of(&name)?;
+                let kind = kind_of(&name).filter(|k| *k != Kind::Unit)?;
                 if !whole && excluded(&from_target.join(&name)) {
                     return None;
                 }
@@ -644,8 +672,38 @@ fn is_auto_tfvars(name: &str) -> bool {
         || name.ends_with(".auto.tfvars.json")
 }
 
+/// Loads what Terragrunt units need into the tree.
+struct UnitHost<'a, 'b> {
+    tree: &'a mut Tree,
+    targets: &'a [Target<'b>],
+    bases: &'a [(PathBuf, String)],
+}
+
+impl super::terragrunt::Host for UnitHost<'_, '_> {
+    fn tree(&mut self) -> &mut Tree {
+        self.tree
+    }
+
+    fn load_module(&mut self, dir: &Path, target: usize) -> Option<usize> {
+        if !self.tree.by_dir.contains_key(dir) {
+            self.tree.load_dir(dir, target, self.targets, self.bases);
+        }
+        self.tree.by_dir.get(dir).copied()
+    }
+}
+
+/// A path as reports show it: relative to the first PATH, with its prefix.
+fn shown(bases: &[(PathBuf, String)], path: &Path) -> String {
+    let (base, prefix) = (&bases[0].0, bases[0].1.as_str());
+    let rel = path
+        .strip_prefix(base)
+        .map(slash)
+        .unwrap_or_else(|_| relative(base, path));
+    join_display(prefix, &rel)
+}
+
 /// Reads a file as UTF-8 text, or says in a sentence why it cannot be.
-fn read_text(path: &Path) -> Result<Arc<str>, String> {
+pub(super) fn read_text(path: &Path) -> Result<Arc<str>, String> {
     let meta =
         std::fs::metadata(path).map_err(|e| format!("cannot read file: {}", io_reason(&e)))?;
     // Reading a FIFO or device would block or never end.
@@ -692,6 +750,8 @@ fn parse(text: &str, kind: Kind) -> Result<Parsed, SyntaxError> {
         Kind::ConfigJson => Parsed::Config(parse_json_body(text)?),
         Kind::Tfvars => Parsed::Tfvars(parse_body(text)?),
         Kind::TfvarsJson => Parsed::Tfvars(parse_json_tfvars(text)?),
+        // Units are read by `terragrunt`, never with the configuration files.
+        Kind::Unit => Parsed::Failed,
     })
 }
 

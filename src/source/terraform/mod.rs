@@ -10,6 +10,7 @@ mod lambda_module;
 pub mod load;
 pub mod module;
 pub mod parse;
+pub mod terragrunt;
 #[cfg(test)]
 mod testing;
 
@@ -127,6 +128,10 @@ fn scan_with(targets: &[Target], variables: &Variables, record: bool) -> Result<
         }
         inventory.files = std::mem::take(&mut tree.files);
         inventory.problems = std::mem::take(&mut tree.problems);
+        let units = std::mem::take(&mut tree.units);
+        inventory.invalid.extend(units.invalid);
+        inventory.unaudited.extend(units.unaudited);
+        tree.warnings.extend(units.notes);
         let roots = tree
             .roots
             .iter()

@@ -115,6 +115,9 @@ pub enum Why {
     /// Not computed: computing it would pass one of the run's limits (`what` says which
     /// and by how much; see `eval::budget`).
     Limit { what: String },
+    /// Known only when Terragrunt runs: a dependency's outputs, the environment, the
+    /// caller's AWS account, a stack's `values`. `what` says which; `hint` how to know it.
+    Terragrunt { what: String, hint: String },
 }
 
 impl PartialEq for Value {
@@ -434,6 +437,7 @@ impl Why {
                 )
             }
             Why::Limit { what } => format!("not computed: {what}"),
+            Why::Terragrunt { what, .. } => what.clone(),
         }
     }
 
@@ -450,6 +454,7 @@ impl Why {
             Why::Limit { .. } => Some(
                 "raise the limit in `.xray-setup.toml` (`[limits]`) if the tree really needs it".into(),
             ),
+            Why::Terragrunt { hint, .. } => Some(hint.clone()),
             _ => None,
         }
     }

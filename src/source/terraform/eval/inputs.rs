@@ -6,6 +6,7 @@ use super::super::cty::{Type, Value, Why};
 use super::super::ir::Attribute;
 use super::super::load::Tree;
 use super::super::module::Tfvars;
+use super::super::terragrunt::Input;
 use super::super::parse::parse_expr;
 use super::engine::Engine;
 use super::error::EvalError;
@@ -58,6 +59,10 @@ pub enum CommandLineValue {
 pub enum RootSource<'t> {
     Tfvars(FileId, &'t Attribute),
     Raw(&'t str, StepKind),
+    /// A Terragrunt unit's `inputs` entry, passed as `TF_VAR_` (so at the
+    /// environment's precedence, below the environment's own `TF_VAR_`, which Terragrunt
+    /// leaves alone: terragrunt.gruntwork.io/docs/features/inputs).
+    Terragrunt(&'t Input),
 }
 
 /// The source of each root variable that has one, by Terraform's precedence (lowest
@@ -70,6 +75,11 @@ pub fn root_sources<'t>(
 ) -> HashMap<&'t str, RootSource<'t>> {
     let module = &tree.modules[root];
     let mut sources = HashMap::new();
+    if let Some(unit) = tree.units.by_module.get(&root) {
+        for input in &unit.inputs {
+            sources.insert(&*input.name, RootSource::Terragrunt(input));
+        }
+    }
     for (name, raw) in &inputs.environment {
         sources.insert(name.as_str(), RootSource::Raw(raw, StepKind::Environment));
     }
@@ -107,33 +117,66 @@ impl Evaluator<'_> {
             Some(RootSource::Tfvars(file, attr)) => {
                 Ok(Some(self.eval_in(&attr.expr, *file, Self::ROOT, &EMPTY)?))
             }
-            Some(RootSource::Raw(raw, _)) => {
-                if literal {
-                    return Ok(Some(Value::string(*raw)));
+            Some(RootSource::Raw(raw, _)) => self.raw_var(name, raw, literal).map(Some),
+            Some(RootSource::Terragrunt(input)) => {
+                if !input.value.is_wholly_known() {
+                    let why = input.value.first_unknown().and_then(Value::why);
+                    return Ok(Some(Value::unknown(
+                        ty.without_optional(),
+                        why.unwrap_or(Why::Variable { name: name.into() }),
+                    )));
                 }
-                let e = parse_expr(raw.trim()).map_err(|e| {
-                    EvalError::invalid(
-                        "Invalid value for input variable",
-                        format!(
-                            "The value given for var.{name} is not valid HCL: {}.",
-                            e.message
-                        ),
-                        Span::default(),
-                    )
-                })?;
-                let ctx = Ctx {
-                    ev: self,
-                    inst: Self::ROOT,
-                    iteration: &EMPTY,
+                // Terragrunt passes a string as it is and anything else as JSON, which
+                // Terraform reads as it reads any `TF_VAR_` value.
+                let raw = match input.value.as_str() {
+                    Some(s) => s.to_string(),
+                    None => super::json_out::to_json(&input.value),
                 };
-                Ok(Some(Engine { env: &ctx }.eval(&e, None)?))
+                self.raw_var(name, &raw, literal).map(Some)
             }
-            None if has_default => Ok(None),
+            None if has_default => match self.unit_inputs_unknown() {
+                Some(why) => Ok(Some(Value::unknown(ty.without_optional(), why))),
+                None => Ok(None),
+            },
             None => Ok(Some(Value::unknown(
                 ty.without_optional(),
-                Why::Variable { name: name.into() },
+                self.unit_inputs_unknown()
+                    .unwrap_or(Why::Variable { name: name.into() }),
             ))),
         }
+    }
+
+    /// Why the root's Terragrunt `inputs` are not known as a whole, if they are not.
+    fn unit_inputs_unknown(&self) -> Option<Why> {
+        self.tree
+            .units
+            .by_module
+            .get(&self.root)
+            .and_then(|u| u.inputs_unknown.clone())
+    }
+
+    /// A value given as text (`--var`, `TF_VAR_`): taken literally for a variable of
+    /// primitive type, else parsed as an HCL expression.
+    fn raw_var(&self, name: &str, raw: &str, literal: bool) -> Result<Value, Box<EvalError>> {
+        if literal {
+            return Ok(Value::string(raw));
+        }
+        let e = parse_expr(raw.trim()).map_err(|e| {
+            EvalError::invalid(
+                "Invalid value for input variable",
+                format!(
+                    "The value given for var.{name} is not valid HCL: {}.",
+                    e.message
+                ),
+                Span::default(),
+            )
+        })?;
+        let ctx = Ctx {
+            ev: self,
+            inst: Self::ROOT,
+            iteration: &EMPTY,
+        };
+        Engine { env: &ctx }.eval(&e, None)
     }
 }
 

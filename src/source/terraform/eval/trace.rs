@@ -97,6 +97,21 @@ impl Evaluator<'_> {
                 Some(RootSource::Tfvars(file, attr)) => {
                     self.hop(StepKind::Tfvars, name, &attr.expr, *file, id, steps)
                 }
+                Some(RootSource::Terragrunt(input)) => steps.push(Step {
+                    kind: StepKind::TerragruntInput {
+                        shared_by: self
+                            .tree
+                            .units
+                            .readers
+                            .get(&input.file)
+                            .copied()
+                            .unwrap_or(1),
+                    },
+                    name: name.into(),
+                    origin: Some(Origin::file(input.file, input.span)),
+                    literal: input.literal,
+                    unloaded_tfvars: Vec::new(),
+                }),
                 Some(RootSource::Raw(_, kind)) => steps.push(Step {
                     kind: *kind,
                     name: name.into(),
@@ -156,10 +171,7 @@ fn unwrap_interpolation(e: &Expr) -> &Expr {
 }
 
 fn is_literal(e: &Expr) -> bool {
-    matches!(
-        e.kind,
-        ExprKind::Null | ExprKind::Bool(_) | ExprKind::Number(_) | ExprKind::String(_)
-    )
+    e.is_literal()
 }
 
 #[cfg(test)]

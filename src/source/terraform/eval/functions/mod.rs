@@ -78,6 +78,11 @@ pub trait Host {
     }
     /// Notes that the expression at `span` was not computed because of a limit.
     fn limit_reached(&self, _span: crate::model::Span, _what: &str) {}
+    /// Calls a function that needs to know where it is evaluated (Terragrunt's
+    /// `find_in_parent_folders` and the like), for hosts that offer them.
+    fn context_call(&self, name: &str, _args: &[Value]) -> Result<Value> {
+        Err(FnError::new(format!("{name}() is not available here")))
+    }
 }
 
 /// A function's refusal: the argument at fault (if one is), and why.
