@@ -19,9 +19,10 @@ fn every_corpus_directory_audits_without_a_crash_or_a_false_parse_error() {
     assert!(dirs.len() >= 10);
     let mut parse_errors: HashSet<std::path::PathBuf> = HashSet::new();
     for dir in &dirs {
-        // A directory with no Terraform or OpenTofu file (Terragrunt units only, plan
-        // JSON) is refused, saying so.
+        // A directory with no Terraform, OpenTofu or Terragrunt file (plan JSON) is
+        // refused, saying so.
         let config = [
+            "terragrunt.hcl",
             ".tf",
             ".tf.json",
             ".tofu",

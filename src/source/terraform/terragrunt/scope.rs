@@ -43,6 +43,8 @@ pub(super) struct Run<'f, 'd> {
     pub configs: RefCell<HashMap<PathBuf, Option<Value>>>,
     /// The unit's includes: name and the included file's directory.
     pub includes: RefCell<Vec<(String, PathBuf)>>,
+    /// Files read with `file()` and the like (a `.tf` file copied by `generate`).
+    pub file_reads: RefCell<Vec<PathBuf>>,
 }
 
 impl Run<'_, '_> {
@@ -284,6 +286,7 @@ impl Env for Scope<'_, '_, '_> {
 impl Host for Scope<'_, '_, '_> {
     fn read_file(&self, path: &str) -> Result<Arc<str>, Why> {
         let real = self.resolve_readable(path)?;
+        self.run.file_reads.borrow_mut().push(real.clone());
         std::fs::read_to_string(&real)
             .map(Arc::from)
             .map_err(|e| Why::File {

@@ -84,10 +84,21 @@ fn load_one(
             read: RefCell::default(),
             configs: RefCell::default(),
             includes: RefCell::default(),
+            file_reads: RefCell::default(),
         };
         let merged = evaluate_unit(&run, loaded.clone());
         let read: Vec<FileId> = run.read.borrow().iter().copied().collect();
+        // A folder of .tf files that generate blocks copy from (with file()) is a
+        // template, not a module of its own.
+        let templates: Vec<PathBuf> = run
+            .file_reads
+            .borrow()
+            .iter()
+            .filter(|p| is_config(&file_name(p)))
+            .filter_map(|p| p.parent().map(Path::to_path_buf))
+            .collect();
         (
+            templates,
             loaded,
             run.unit_display.clone(),
             merged,
@@ -98,7 +109,7 @@ fn load_one(
     });
     let (added, problems) = files.borrow_mut().take(host.tree().files.len());
     flush(host.tree(), added, problems, target);
-    let (loaded, display, merged, invalid, notes, read) = evaluated?;
+    let (templates, loaded, display, merged, invalid, notes, read) = evaluated?;
     for id in read {
         *units.readers.entry(id).or_default() += 1;
     }
@@ -117,7 +128,11 @@ fn load_one(
             detail,
         }));
     let unit_dir = loaded.dir.clone();
-    let mut hidden: Vec<usize> = host.tree().by_dir.get(&unit_dir).copied().into_iter().collect();
+    let by_dir = &host.tree().by_dir;
+    let mut hidden: Vec<usize> = std::iter::once(&unit_dir)
+        .chain(&templates)
+        .filter_map(|d| by_dir.get(d).copied())
+        .collect();
     let unit = Unit {
         config: Some(loaded.file),
         inputs: match &merged.inputs {

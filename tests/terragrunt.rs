@@ -1,0 +1,292 @@
+//! Terragrunt units (tests/fixtures/terragrunt, shaped like Terragrunt's own examples:
+//! a `root.hcl` every unit includes, `env.hcl` per environment, units sourcing local
+//! modules with `//`) and the real Terragrunt trees in ../shared/corpus.
+
+mod common;
+use common::*;
+use serde_json::Value;
+use std::collections::BTreeSet;
+use std::path::{Path, PathBuf};
+use xray_setup::source::terraform::{Target, Variables, scan};
+
+fn fixture() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/terragrunt")
+}
+
+/// The roots of a rule's findings.
+fn roots(report: &Value, rule: &str) -> BTreeSet<String> {
+    findings(report)
+        .iter()
+        .filter(|f| f["rule"] == rule)
+        .map(|f| f["root"].as_str().unwrap().to_string())
+        .collect()
+}
+
+fn finding<'a>(report: &'a Value, rule: &str, root: &str) -> &'a Value {
+    findings(report)
+        .iter()
+        .find(|f| f["rule"] == rule && f["root"] == root)
+        .unwrap_or_else(|| panic!("no {rule} in {root}: {report:#}"))
+}
+
+fn set(items: &[&str]) -> BTreeSet<String> {
+    items.iter().map(|s| s.to_string()).collect()
+}
+
+#[test]
+fn every_unit_is_a_root_and_the_modules_they_source_are_not() {
+    let scanned = scan(&[Target::all(&fixture())], &Variables::default()).unwrap();
+    let roots: BTreeSet<String> = scanned.roots.iter().map(|(r, _)| r.clone()).collect();
+    assert_eq!(
+        roots,
+        set(&[
+            "live/dev/api",
+            "live/dev/pinned",
+            "live/dev/worker",
+            "live/merge/deep",
+            "live/merge/deep-map-only",
+            "live/merge/no-merge",
+            "live/merge/shallow",
+            "live/plain",
+            "live/prod/api",
+            "live/prod/apply-only",
+            "live/prod/disabled",
+            "live/prod/generated",
+            "live/prod/jobs",
+            "live/prod/legacy",
+            "live/prod/queue",
+        ])
+    );
+}
+
+#[test]
+fn exactly_the_units_that_run_passthrough_are_reported() {
+    let (report, status) = audit_path(&fixture(), &[]);
+    assert_eq!(status, 1, "{report:#}");
+    assert_eq!(
+        roots(&report, "XR001"),
+        set(&[
+            // Inherits tracing_mode = "PassThrough" from root.hcl's inputs (the module's
+            // default is Active).
+            "live/dev/api",
+            // The module's terraform.tfvars wins over the unit's inputs.
+            "live/dev/pinned",
+            // A shallow merge replaces the parent's `settings`; no_merge takes nothing.
+            "live/merge/no-merge",
+            "live/merge/shallow",
+            // The function is in the file a generate block writes.
+            "live/prod/generated",
+            "live/prod/legacy",
+        ])
+    );
+    // A dependency's outputs without mock_outputs Terragrunt would use for plan.
+    assert_eq!(
+        roots(&report, "XR000"),
+        set(&["live/prod/apply-only", "live/prod/jobs"])
+    );
+    let rules: BTreeSet<&str> = findings(&report)
+        .iter()
+        .map(|f| f["rule"].as_str().unwrap())
+        .collect();
+    assert_eq!(rules, BTreeSet::from(["XR000", "XR001"]), "{report:#}");
+}
+
+#[test]
+fn a_finding_names_the_inputs_line_that_decides_it() {
+    let (report, _) = audit_path(&fixture(), &[]);
+    let inherited = finding(&report, "XR001", "live/dev/api");
+    assert_eq!(inherited["file"], "modules/service/main.tf");
+    let message = inherited["message"].as_str().unwrap();
+    assert!(
+        message.contains("the Terragrunt input `tracing_mode` in root.hcl"),
+        "{message}"
+    );
+    let own = finding(&report, "XR001", "live/prod/legacy")["message"]
+        .as_str()
+        .unwrap();
+    assert!(
+        own.contains("`tracing_mode` in live/prod/legacy/terragrunt.hcl"),
+        "{own}"
+    );
+    let pinned = finding(&report, "XR001", "live/dev/pinned")["message"]
+        .as_str()
+        .unwrap();
+    assert!(pinned.contains("modules/pinned/terraform.tfvars"), "{pinned}");
+    let generated = finding(&report, "XR001", "live/prod/generated");
+    assert_eq!(generated["file"], "live/prod/generated/function.tf");
+}
+
+#[test]
+fn inputs_sit_at_the_environments_precedence() {
+    // The environment's own TF_VAR_ wins over inputs (Terragrunt leaves it alone), and
+    // the module's tfvars win over both.
+    let out = xray_setup()
+        .args(["audit", "--format", "json"])
+        .arg(fixture())
+        .env("TF_VAR_tracing_mode", "Active")
+        .output()
+        .unwrap();
+    let report: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(
+        roots(&report, "XR001"),
+        set(&[
+            "live/dev/pinned",
+            "live/merge/no-merge",
+            "live/merge/shallow",
+            "live/prod/generated",
+        ])
+    );
+    // --var wins over everything, tfvars included.
+    let (report, _) = audit_path(&fixture(), &["--var", "tracing_mode=Active"]);
+    assert!(!roots(&report, "XR001").contains("live/dev/pinned"));
+    assert!(!roots(&report, "XR001").contains("live/prod/legacy"));
+}
+
+#[test]
+fn dependencies_use_mock_outputs_only_where_terragrunt_would() {
+    let out = xray_setup()
+        .args(["audit", "--format", "json"])
+        .arg(fixture())
+        .output()
+        .unwrap();
+    let report: Value = serde_json::from_slice(&out.stdout).unwrap();
+    for root in ["live/prod/jobs", "live/prod/apply-only"] {
+        let message = finding(&report, "XR000", root)["message"].as_str().unwrap();
+        assert!(
+            message.contains("dependency.api.outputs come from the state of ../api"),
+            "{message}"
+        );
+    }
+    // Mocks allowed for plan, and a disabled dependency's mocks whatever the command:
+    // Active, so nothing to report, and the audit says which mocks it used.
+    let reported = roots(&report, "XR001");
+    assert!(!reported.contains("live/prod/queue") && !reported.contains("live/prod/disabled"));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("live/prod/queue: the mock_outputs of dependency \"api\" (../api)"),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("live/prod/disabled: the mock_outputs of dependency \"api\" (disabled)"),
+        "{stderr}"
+    );
+    assert!(!stderr.contains("live/prod/jobs"), "{stderr}");
+}
+
+#[test]
+fn paths_in_an_included_parent_resolve_as_terragrunt_resolves_them() {
+    // root.hcl reads `read_terragrunt_config("../env.hcl")`, which exists only from the
+    // unit's folder, and `file("common/mode.txt")`, which exists only from root.hcl's:
+    // prod/api takes its mode from that file (Active), and nothing is refused.
+    let (report, _) = audit_path(&fixture(), &[]);
+    assert!(!roots(&report, "XR001").contains("live/prod/api"));
+    assert!(roots(&report, "XR998").is_empty(), "{report:#}");
+    // The other way round, each is refused, naming the file.
+    let t = tree(&[
+        ("root.hcl", "locals {\n  env = read_terragrunt_config(\"env.hcl\")\n}\n"),
+        ("env.hcl", "locals {}\n"),
+        ("app/terragrunt.hcl", "include \"root\" {\n  path = find_in_parent_folders(\"root.hcl\")\n}\n"),
+        ("app/main.tf", "variable \"x\" {\n  default = 1\n}\n"),
+    ]);
+    let (report, _) = audit_path(t.path(), &[]);
+    let refused = finding(&report, "XR998", "app");
+    assert_eq!(refused["file"], "root.hcl");
+    let message = refused["message"].as_str().unwrap();
+    assert!(message.contains("app/env.hcl: no such file"), "{message}");
+}
+
+#[test]
+fn fix_edits_the_units_inputs_and_leaves_a_shared_parent_for_review() {
+    let dir = tempfile::TempDir::new().unwrap();
+    copy_dir(&fixture(), dir.path());
+    let out = xray_setup()
+        .args(["fix", "--write"])
+        .arg(dir.path())
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    let legacy = std::fs::read_to_string(dir.path().join("live/prod/legacy/terragrunt.hcl")).unwrap();
+    assert!(legacy.contains("tracing_mode = \"Active\""), "{legacy}\n{stdout}");
+    let root = std::fs::read_to_string(dir.path().join("root.hcl")).unwrap();
+    assert!(root.contains("tracing_mode = \"PassThrough\""), "{root}");
+    assert!(
+        stdout.contains("`tracing_mode` is set in root.hcl, which 10 Terragrunt units read"),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains("written by Terragrunt's generate \"function\" in live/prod/generated/terragrunt.hcl"),
+        "{stdout}"
+    );
+    let (report, _) = audit_path(dir.path(), &[]);
+    assert!(!roots(&report, "XR001").contains("live/prod/legacy"));
+    assert!(roots(&report, "XR001").contains("live/dev/api"));
+}
+
+fn copy_dir(from: &Path, to: &Path) {
+    for entry in walkdir::WalkDir::new(from) {
+        let entry = entry.unwrap();
+        let target = to.join(entry.path().strip_prefix(from).unwrap());
+        if entry.file_type().is_dir() {
+            std::fs::create_dir_all(&target).unwrap();
+        } else {
+            std::fs::copy(entry.path(), &target).unwrap();
+        }
+    }
+}
+
+/// The real Terragrunt trees: every unit a root, the modules they source never roots of
+/// their own, remote sources not on disk said to be so.
+#[test]
+fn corpus_units_are_roots_and_remote_sources_are_unknown() {
+    let corpus = shared().join("corpus");
+    let live = corpus.join("gruntwork-io__terragrunt-infrastructure-live-example");
+    let (report, status) = audit_path(&live, &[]);
+    assert_eq!(status, 0, "{report:#}");
+    let units = set(&[
+        "non-prod/us-east-1/qa/mysql",
+        "non-prod/us-east-1/qa/webserver-cluster",
+        "non-prod/us-east-1/stage/mysql",
+        "non-prod/us-east-1/stage/webserver-cluster",
+        "prod/us-east-1/prod/mysql",
+        "prod/us-east-1/prod/webserver-cluster",
+    ]);
+    assert_eq!(roots(&report, "XR000"), units);
+    for f in findings(&report) {
+        let message = f["message"].as_str().unwrap();
+        assert!(
+            message.contains("is not on disk") && message.contains("terragrunt init"),
+            "{message}"
+        );
+    }
+
+    let cds = corpus.join("cds-snc__gc-feedback-collection-api");
+    let scanned = scan(&[Target::all(&cds)], &Variables::default()).unwrap();
+    let roots_found: BTreeSet<String> = scanned.roots.iter().map(|(r, _)| r.clone()).collect();
+    let cds_units: BTreeSet<String> = [
+        "api_gateway",
+        "hosted_zone",
+        "iam",
+        "lambda",
+        "ses",
+        "sns",
+        "sqs",
+    ]
+    .iter()
+    .map(|u| format!("terragrunt/env/staging/{u}"))
+    .collect();
+    assert_eq!(roots_found, cds_units);
+    let (report, _) = audit_path(&cds, &[]);
+    // Six functions without tracing_config in aws/lambda, seen through the unit.
+    let passthrough: Vec<&Value> = findings(&report)
+        .iter()
+        .filter(|f| f["rule"] == "XR001")
+        .collect();
+    assert_eq!(passthrough.len(), 6, "{report:#}");
+    assert!(
+        passthrough
+            .iter()
+            .all(|f| f["root"] == "terragrunt/env/staging/lambda"
+                && f["file"] == "terragrunt/aws/lambda/lambda.tf")
+    );
+    assert!(roots(&report, "XR998").is_empty(), "{report:#}");
+}
