@@ -163,11 +163,11 @@ fn dependencies_use_mock_outputs_only_where_terragrunt_would() {
     assert!(!reported.contains("live/prod/queue") && !reported.contains("live/prod/disabled"));
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(
-        stderr.contains("live/prod/queue: the mock_outputs of dependency \"api\" (../api)"),
+        stderr.contains("live/prod/queue: dependency outputs taken from mock_outputs, as `terragrunt plan` takes them before the dependency is applied: \"api\" (../api)"),
         "{stderr}"
     );
     assert!(
-        stderr.contains("live/prod/disabled: the mock_outputs of dependency \"api\" (disabled)"),
+        stderr.contains("live/prod/disabled: dependency outputs taken from mock_outputs, as `terragrunt plan` takes them before the dependency is applied: \"api\" (disabled, so whatever the command)"),
         "{stderr}"
     );
     assert!(!stderr.contains("live/prod/jobs"), "{stderr}");
@@ -289,4 +289,31 @@ fn corpus_units_are_roots_and_remote_sources_are_unknown() {
                 && f["file"] == "terragrunt/aws/lambda/lambda.tf")
     );
     assert!(roots(&report, "XR998").is_empty(), "{report:#}");
+
+    // Terragrunt's own fixture: step 6 has units under live/; step 7 generates them from
+    // catalog/units templates with a terragrunt.stack.hcl per environment, so the
+    // templates are not units themselves and each generated unit gets its `values`.
+    let walkthrough = corpus.join(
+        "gruntwork-io__terragrunt/docs/src/fixtures/terralith-to-terragrunt/walkthrough",
+    );
+    let scanned = scan(&[Target::all(&walkthrough)], &Variables::default()).unwrap();
+    let roots_found: BTreeSet<String> = scanned.roots.iter().map(|(r, _)| r.clone()).collect();
+    let mut expected = BTreeSet::new();
+    for step in ["step-6-breaking-the-terralith-further", "step-7-taking-advantage-of-terragrunt-stacks"] {
+        // A plain root module in the catalog, calling the others.
+        expected.insert(format!("{step}/catalog/modules/best_cat"));
+        for env in ["dev", "prod"] {
+            for unit in ["ddb", "iam", "lambda", "s3"] {
+                expected.insert(format!("{step}/live/{env}/{unit}"));
+            }
+        }
+    }
+    assert_eq!(roots_found, expected);
+    let (report, _) = audit_path(&walkthrough, &[]);
+    assert!(roots(&report, "XR998").is_empty(), "{report:#}");
+    let lambda_units: BTreeSet<String> = roots(&report, "XR001")
+        .into_iter()
+        .filter(|r| r.contains("/live/"))
+        .collect();
+    assert_eq!(lambda_units.len(), 4, "{lambda_units:?}");
 }

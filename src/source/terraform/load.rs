@@ -100,7 +100,7 @@ enum Kind {
     ConfigJson,
     Tfvars,
     TfvarsJson,
-    /// A Terragrunt unit's `terragrunt.hcl`.
+    /// A Terragrunt unit's `terragrunt.hcl` or a stack's `terragrunt.stack.hcl`.
     Unit,
 }
 
@@ -108,7 +108,7 @@ fn kind_of(name: &str) -> Option<Kind> {
     if name.starts_with('.') {
         return None;
     }
-    if name == super::terragrunt::UNIT_FILE {
+    if name == super::terragrunt::UNIT_FILE || name == super::terragrunt::STACK_FILE {
         return Some(Kind::Unit);
     }
     if name.ends_with(".tf.json") || name.ends_with(".tofu.json") {

@@ -236,7 +236,7 @@ fn dependency(scope: &Scope, block: &Block) -> Option<(String, Value)> {
                 .run
                 .notes
                 .borrow_mut()
-                .push(format!("\"{name}\" (disabled)"));
+                .push(format!("\"{name}\" (disabled, so whatever the command)"));
             m
         }
         Some(m) if skip || for_plan => {

@@ -13,7 +13,8 @@
 //! - `config.rs`: one file evaluated as a configuration (what `include` and
 //!   `read_terragrunt_config` see);
 //! - `merge.rs`: `include`'s merge strategies;
-//! - `unit.rs`: a whole unit: includes, merge, its source, and the module it runs.
+//! - `unit.rs`: a whole unit: includes, merge, its source, and the module it runs;
+//! - `stack.rs`: the units a `terragrunt.stack.hcl` generates from templates.
 //!
 //! Behaviour follows Terragrunt's documentation (terragrunt.gruntwork.io/docs/reference/
 //! hcl/blocks, /hcl/attributes, /hcl/functions), cited where it matters.
@@ -23,6 +24,7 @@ mod files;
 mod functions;
 mod merge;
 mod scope;
+mod stack;
 mod unit;
 
 use super::cty::{Value, Why};
@@ -33,6 +35,10 @@ pub use unit::{Host, load_units};
 
 /// The configuration file that makes a directory a Terragrunt unit.
 pub const UNIT_FILE: &str = "terragrunt.hcl";
+/// A Terragrunt stack: units generated from templates (`unit` blocks).
+pub const STACK_FILE: &str = "terragrunt.stack.hcl";
+/// Beside a unit a stack generated: the `values` its `unit` block gave.
+const VALUES_FILE: &str = "terragrunt.values.hcl";
 
 /// One entry of a unit's `inputs`, after includes are merged.
 #[derive(Debug, Clone)]
@@ -49,8 +55,6 @@ pub struct Input {
 /// A unit's values for its module's root variables.
 #[derive(Debug, Clone, Default)]
 pub struct Unit {
-    /// The unit's `terragrunt.hcl`.
-    pub config: Option<FileId>,
     pub inputs: Vec<Input>,
     /// `inputs` as a whole could not be known (an expression only a run can tell): any
     /// root variable may be set by it.

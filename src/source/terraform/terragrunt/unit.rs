@@ -3,13 +3,14 @@
 //! as a module of its own: the module's files, the unit's own files copied beside them,
 //! and the files its `generate` blocks write.
 
-use super::super::cty::Why;
+use super::super::cty::{Value, Why};
 use super::super::load::{Tree, is_local_source};
 use super::super::module::{Module, Tfvars};
 use super::config::{self, Config, Generate, Inputs};
 use super::files::Files;
 use super::merge::{Merged, Strategy, merge};
 use super::scope::{Run, Scope};
+use super::stack::StackUnit;
 use super::{Unit, Units};
 use crate::model::{
     FileId, FileProblem, InvalidConfig, Meta, Origin, SourceFile, Span, Unaudited, Unresolved,
@@ -24,22 +25,56 @@ pub trait Host {
     fn load_module(&mut self, dir: &Path, target: usize) -> Option<usize>;
 }
 
-/// Loads every unit (the `terragrunt.hcl` files found) into the tree: each becomes a
-/// module of its own, evaluated as a root with the unit's inputs. Returns the new
-/// modules, and the modules that are part of units and so not roots of their own (the
-/// modules units source, and units' own directories).
+/// Loads every unit (the `terragrunt.hcl` files found, and the units each
+/// `terragrunt.stack.hcl` generates) into the tree: each becomes a module of its own,
+/// evaluated as a root with the unit's inputs. Returns the new modules, and the modules
+/// that are part of units and so not roots of their own (the modules units source, units'
+/// own directories, templates).
 pub fn load_units(
     host: &mut dyn Host,
     show: &dyn Fn(&Path) -> String,
-    unit_files: &[(PathBuf, usize)],
+    found: &[(PathBuf, usize)],
 ) -> (Vec<usize>, Vec<usize>) {
     let mut units = Units::default();
     let mut roots = Vec::new();
     let mut hidden = Vec::new();
     // One set of files for every unit: a parent many units include is one file.
     let files = RefCell::new(Files::new(host.tree().files.len(), show));
-    for (path, target) in unit_files {
-        let Some(loaded) = load_one(host, &files, path, *target, &mut units) else {
+    let is_stack = |p: &Path| p.file_name().is_some_and(|n| n == super::STACK_FILE);
+    let stack_files: Vec<PathBuf> = found
+        .iter()
+        .filter(|(p, _)| is_stack(p))
+        .map(|(p, _)| p.clone())
+        .collect();
+    let readable = host.tree().readable.clone();
+    let generated = super::stack::read_stacks(&files, &stack_files, &readable, &mut units);
+    let (added, problems) = files.borrow_mut().take(host.tree().files.len());
+    flush(host.tree(), added, problems, 0);
+    let unit_dirs: Vec<PathBuf> = found
+        .iter()
+        .filter(|(p, _)| !is_stack(p))
+        .filter_map(|(p, _)| std::fs::canonicalize(p).ok()?.parent().map(Path::to_path_buf))
+        .collect();
+    let mut todo: Vec<(PathBuf, usize, Option<&StackUnit>)> = Vec::new();
+    for (path, target) in found.iter().filter(|(p, _)| !is_stack(p)) {
+        let dir = std::fs::canonicalize(path)
+            .ok()
+            .and_then(|p| p.parent().map(Path::to_path_buf));
+        // A template is evaluated where the stack generates it, not in place.
+        if generated.iter().any(|g| Some(&g.template) == dir.as_ref()) {
+            continue;
+        }
+        todo.push((path.clone(), *target, None));
+    }
+    for g in &generated {
+        // Generated already (beside the stack file): audited as found.
+        if unit_dirs.contains(&g.dir) {
+            continue;
+        }
+        todo.push((g.config.clone(), 0, Some(g)));
+    }
+    for (path, target, stack) in todo {
+        let Some(loaded) = load_one(host, &files, &path, target, stack, &mut units) else {
             continue;
         };
         hidden.extend(loaded.hidden);
@@ -48,10 +83,7 @@ pub fn load_units(
             units.by_module.insert(m, loaded.unit);
         }
     }
-    let tree = host.tree();
-    let prior = std::mem::take(&mut tree.units);
-    units.invalid.extend(prior.invalid);
-    tree.units = units;
+    host.tree().units = units;
     (roots, hidden)
 }
 
@@ -61,31 +93,40 @@ struct Loaded {
     hidden: Vec<usize>,
 }
 
-/// Evaluates one unit and builds its working directory.
+/// Terragrunt's refusals recorded in a run, as findings of `root`.
+pub(super) fn refusals(run: &Run, root: &str) -> Vec<InvalidConfig> {
+    run.invalid
+        .borrow()
+        .iter()
+        .map(|(file, span, summary, detail)| InvalidConfig {
+            origin: Origin::file(*file, *span),
+            root: root.to_string(),
+            summary: summary.clone(),
+            detail: detail.clone(),
+        })
+        .collect()
+}
+
+/// Evaluates one unit and builds its working directory. A unit a stack generates is
+/// evaluated from its template's file, in the folder it is generated into.
 fn load_one(
     host: &mut dyn Host,
     files: &RefCell<Files>,
     path: &Path,
     target: usize,
+    stack: Option<&StackUnit>,
     units: &mut Units,
 ) -> Option<Loaded> {
     files.borrow_mut().renumber(host.tree().files.len());
-    let shown_dirs: Vec<PathBuf> = host.tree().readable.clone();
+    let readable: Vec<PathBuf> = host.tree().readable.clone();
     let unit_file = files.borrow_mut().load(path);
     let evaluated = unit_file.ok().map(|loaded| {
-        let unit_dir = loaded.dir.clone();
-        let run = Run {
-            files,
-            unit_display: files.borrow().show(&unit_dir),
-            unit_dir: unit_dir.clone(),
-            readable: shown_dirs.clone(),
-            invalid: RefCell::default(),
-            notes: RefCell::default(),
-            read: RefCell::default(),
-            configs: RefCell::default(),
-            includes: RefCell::default(),
-            file_reads: RefCell::default(),
+        let unit_dir = stack.map_or_else(|| loaded.dir.clone(), |g| g.dir.clone());
+        let values = match stack {
+            Some(g) => g.values.clone(),
+            None => values_beside(files, &unit_dir, &readable),
         };
+        let run = Run::new(files, unit_dir.clone(), readable.clone(), values);
         let merged = evaluate_unit(&run, loaded.clone());
         let read: Vec<FileId> = run.read.borrow().iter().copied().collect();
         // A folder of .tf files that generate blocks copy from (with file()) is a
@@ -97,44 +138,38 @@ fn load_one(
             .filter(|p| is_config(&file_name(p)))
             .filter_map(|p| p.parent().map(Path::to_path_buf))
             .collect();
+        let invalid = refusals(&run, &run.unit_display);
         (
             templates,
-            loaded,
+            unit_dir,
             run.unit_display.clone(),
             merged,
-            run.invalid.into_inner(),
+            invalid,
             run.notes.into_inner(),
             read,
         )
     });
     let (added, problems) = files.borrow_mut().take(host.tree().files.len());
     flush(host.tree(), added, problems, target);
-    let (templates, loaded, display, merged, invalid, notes, read) = evaluated?;
+    let (templates, unit_dir, display, merged, invalid, notes, read) = evaluated?;
     for id in read {
         *units.readers.entry(id).or_default() += 1;
     }
     if !notes.is_empty() {
         units.notes.push(format!(
-            "{display}: the mock_outputs of dependency {} stand for their outputs, as `terragrunt plan` uses them before those units are applied (and a disabled dependency's always)",
+            "{display}: dependency outputs taken from mock_outputs, as `terragrunt plan` takes them before the dependency is applied: {}",
             notes.join(", ")
         ));
     }
-    units
-        .invalid
-        .extend(invalid.into_iter().map(|(file, span, summary, detail)| InvalidConfig {
-            origin: Origin::file(file, span),
-            root: display.clone(),
-            summary,
-            detail,
-        }));
-    let unit_dir = loaded.dir.clone();
+    units.invalid.extend(invalid);
+    // The folder whose files Terragrunt copies into the working directory.
+    let own_dir = stack.map_or_else(|| unit_dir.clone(), |g| g.template.clone());
     let by_dir = &host.tree().by_dir;
-    let mut hidden: Vec<usize> = std::iter::once(&unit_dir)
+    let mut hidden: Vec<usize> = std::iter::once(&own_dir)
         .chain(&templates)
         .filter_map(|d| by_dir.get(d).copied())
         .collect();
     let unit = Unit {
-        config: Some(loaded.file),
         inputs: match &merged.inputs {
             Some(Inputs::Known(list)) => list.clone(),
             _ => Vec::new(),
@@ -145,24 +180,27 @@ fn load_one(
         },
     };
     let module_dir = match &merged.source {
-        None => unit_dir.clone(),
-        Some(source) => match source_dir(&|p| files.borrow().show(p), &unit_dir, source, &display, units) {
-            Some(dir) => dir,
-            // Reported; the unit's own files are still not a root of their own.
-            None => {
-                return Some(Loaded {
-                    unit,
-                    module: None,
-                    hidden,
-                });
+        None => own_dir.clone(),
+        Some(source) => {
+            let show = |p: &Path| files.borrow().show(p);
+            match source_dir(&show, &unit_dir, source, &display, units) {
+                Some(dir) => dir,
+                // Reported; the unit's own files are still not a root of their own.
+                None => {
+                    return Some(Loaded {
+                        unit,
+                        module: None,
+                        hidden,
+                    });
+                }
             }
-        },
+        }
     };
     let source_module = host.load_module(&module_dir, target);
     hidden.extend(source_module);
     let module = working_directory(
         host.tree(),
-        &unit_dir,
+        &own_dir,
         &module_dir,
         &display,
         &merged.generates,
@@ -174,6 +212,25 @@ fn load_one(
         module: Some(module),
         hidden,
     })
+}
+
+/// The `values` of a unit `terragrunt stack generate` wrote: its
+/// `terragrunt.values.hcl`, attribute by attribute.
+fn values_beside(files: &RefCell<Files>, dir: &Path, readable: &[PathBuf]) -> Option<Value> {
+    let path = dir.join(super::VALUES_FILE);
+    if !path.is_file() {
+        return None;
+    }
+    let loaded = files.borrow_mut().load(&path).ok()?;
+    let run = Run::new(files, dir.to_path_buf(), readable.to_vec(), None);
+    let scope = Scope::new(&run, loaded, dir.to_path_buf(), None);
+    let body = scope.loaded.body.clone();
+    let attrs = body
+        .attributes
+        .iter()
+        .filter_map(|a| Some((a.name.to_string(), scope.eval(&a.expr)?)))
+        .collect();
+    Some(Value::object(attrs))
 }
 
 /// Moves the files read for a unit into the tree.
