@@ -111,7 +111,10 @@ fn a_finding_names_the_inputs_line_that_decides_it() {
     let pinned = finding(&report, "XR001", "live/dev/pinned")["message"]
         .as_str()
         .unwrap();
-    assert!(pinned.contains("modules/pinned/terraform.tfvars"), "{pinned}");
+    assert!(
+        pinned.contains("modules/pinned/terraform.tfvars"),
+        "{pinned}"
+    );
     let generated = finding(&report, "XR001", "live/prod/generated");
     assert_eq!(generated["file"], "live/prod/generated/function.tf");
 }
@@ -183,9 +186,15 @@ fn paths_in_an_included_parent_resolve_as_terragrunt_resolves_them() {
     assert!(roots(&report, "XR998").is_empty(), "{report:#}");
     // The other way round, each is refused, naming the file.
     let t = tree(&[
-        ("root.hcl", "locals {\n  env = read_terragrunt_config(\"env.hcl\")\n}\n"),
+        (
+            "root.hcl",
+            "locals {\n  env = read_terragrunt_config(\"env.hcl\")\n}\n",
+        ),
         ("env.hcl", "locals {}\n"),
-        ("app/terragrunt.hcl", "include \"root\" {\n  path = find_in_parent_folders(\"root.hcl\")\n}\n"),
+        (
+            "app/terragrunt.hcl",
+            "include \"root\" {\n  path = find_in_parent_folders(\"root.hcl\")\n}\n",
+        ),
         ("app/main.tf", "variable \"x\" {\n  default = 1\n}\n"),
     ]);
     let (report, _) = audit_path(t.path(), &[]);
@@ -205,8 +214,12 @@ fn fix_edits_the_units_inputs_and_leaves_a_shared_parent_for_review() {
         .output()
         .unwrap();
     let stdout = String::from_utf8_lossy(&out.stdout);
-    let legacy = std::fs::read_to_string(dir.path().join("live/prod/legacy/terragrunt.hcl")).unwrap();
-    assert!(legacy.contains("tracing_mode = \"Active\""), "{legacy}\n{stdout}");
+    let legacy =
+        std::fs::read_to_string(dir.path().join("live/prod/legacy/terragrunt.hcl")).unwrap();
+    assert!(
+        legacy.contains("tracing_mode = \"Active\""),
+        "{legacy}\n{stdout}"
+    );
     let root = std::fs::read_to_string(dir.path().join("root.hcl")).unwrap();
     assert!(root.contains("tracing_mode = \"PassThrough\""), "{root}");
     assert!(
@@ -214,7 +227,9 @@ fn fix_edits_the_units_inputs_and_leaves_a_shared_parent_for_review() {
         "{stdout}"
     );
     assert!(
-        stdout.contains("written by Terragrunt's generate \"function\" in live/prod/generated/terragrunt.hcl"),
+        stdout.contains(
+            "written by Terragrunt's generate \"function\" in live/prod/generated/terragrunt.hcl"
+        ),
         "{stdout}"
     );
     let (report, _) = audit_path(dir.path(), &[]);
@@ -293,13 +308,15 @@ fn corpus_units_are_roots_and_remote_sources_are_unknown() {
     // Terragrunt's own fixture: step 6 has units under live/; step 7 generates them from
     // catalog/units templates with a terragrunt.stack.hcl per environment, so the
     // templates are not units themselves and each generated unit gets its `values`.
-    let walkthrough = corpus.join(
-        "gruntwork-io__terragrunt/docs/src/fixtures/terralith-to-terragrunt/walkthrough",
-    );
+    let walkthrough = corpus
+        .join("gruntwork-io__terragrunt/docs/src/fixtures/terralith-to-terragrunt/walkthrough");
     let scanned = scan(&[Target::all(&walkthrough)], &Variables::default()).unwrap();
     let roots_found: BTreeSet<String> = scanned.roots.iter().map(|(r, _)| r.clone()).collect();
     let mut expected = BTreeSet::new();
-    for step in ["step-6-breaking-the-terralith-further", "step-7-taking-advantage-of-terragrunt-stacks"] {
+    for step in [
+        "step-6-breaking-the-terralith-further",
+        "step-7-taking-advantage-of-terragrunt-stacks",
+    ] {
         // A plain root module in the catalog, calling the others.
         expected.insert(format!("{step}/catalog/modules/best_cat"));
         for env in ["dev", "prod"] {
@@ -316,4 +333,51 @@ fn corpus_units_are_roots_and_remote_sources_are_unknown() {
         .filter(|r| r.contains("/live/"))
         .collect();
     assert_eq!(lambda_units.len(), 4, "{lambda_units:?}");
+}
+
+/// A remote source is read from the unit's `.terragrunt-cache` when `terragrunt init`
+/// downloaded it, and the download is never a root of its own.
+#[test]
+fn a_remote_source_is_read_from_the_terragrunt_cache() {
+    let function = "resource \"aws_lambda_function\" \"f\" {\n  function_name = \"f\"\n  role = \"arn:aws:iam::123456789012:role/r\"\n  tracing_config {\n    mode = var.mode\n  }\n}\nvariable \"mode\" {\n  default = \"Active\"\n}\n";
+    let unit = "terraform {\n  source = \"git::https://example.com/modules.git//fn?ref=v1\"\n}\ninputs = {\n  mode = \"PassThrough\"\n}\n";
+    let t = tree(&[
+        ("app/terragrunt.hcl", unit),
+        ("app/.terragrunt-cache/Ab1/Cd2/fn/main.tf", function),
+        ("other/terragrunt.hcl", unit),
+    ]);
+    let (report, _) = audit_path(t.path(), &[]);
+    assert_eq!(roots(&report, "XR001"), set(&["app"]), "{report:#}");
+    let cached = finding(&report, "XR001", "app");
+    assert_eq!(cached["file"], "app/.terragrunt-cache/Ab1/Cd2/fn/main.tf");
+    let missing = finding(&report, "XR000", "other")["message"]
+        .as_str()
+        .unwrap();
+    assert!(
+        missing
+            .contains("source `git::https://example.com/modules.git//fn?ref=v1`) is not on disk"),
+        "{missing}"
+    );
+}
+
+/// OpenTofu 1.8 evaluates variables and locals in a module's `source` early: the module
+/// they name is read and called, not reported missing or audited as a root of its own.
+#[test]
+fn opentofu_evaluates_variables_and_locals_in_module_sources_early() {
+    let function = "resource \"aws_lambda_function\" \"f\" {\n  function_name = \"f\"\n  role = \"arn:aws:iam::123456789012:role/r\"\n}\n";
+    let root = "variable \"flavour\" {\n  default = \"fn\"\n}\nlocals {\n  path = \"./modules/${var.flavour}\"\n}\nmodule \"f\" {\n  source = local.path\n}\n";
+    let t = tree(&[("main.tofu", root), ("modules/fn/main.tf", function)]);
+    let (report, _) = audit_path(t.path(), &[]);
+    assert_eq!(
+        addresses(&report, "XR001"),
+        vec!["module.f.aws_lambda_function.f"]
+    );
+    // The root's tfvars count, as for any root variable.
+    std::fs::write(t.path().join("terraform.tfvars"), "flavour = \"other\"\n").unwrap();
+    let (report, _) = audit_path(t.path(), &[]);
+    let missing = finding(&report, "XR000", ".")["message"].as_str().unwrap();
+    assert!(
+        missing.contains("(source `./modules/other`) is not on disk"),
+        "{missing}"
+    );
 }

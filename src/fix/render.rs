@@ -66,7 +66,11 @@ fn display(inv: &Inventory, file: FileId) -> &str {
 /// Files xray-setup does not edit.
 fn editable(inv: &Inventory, file: FileId) -> Result<(), String> {
     let shown = display(inv, file);
-    if let Some(by) = inv.files.get(file.0 as usize).and_then(|f| f.generated_by.as_ref()) {
+    if let Some(by) = inv
+        .files
+        .get(file.0 as usize)
+        .and_then(|f| f.generated_by.as_ref())
+    {
         return Err(format!(
             "{shown} is written by Terragrunt's {by}; change its `contents` there"
         ));
@@ -149,7 +153,11 @@ fn set(
             ),
             StepKind::Local => format!("local `{}` in {}", last.name, display(inv, file)),
             StepKind::TerragruntInput { .. } => {
-                format!("the Terragrunt input `{}` in {}", last.name, display(inv, file))
+                format!(
+                    "the Terragrunt input `{}` in {}",
+                    last.name,
+                    display(inv, file)
+                )
             }
             StepKind::CommandLine | StepKind::Environment => unreachable!(),
         };

@@ -460,6 +460,7 @@ impl Tree {
         for &m in &touched {
             let problems = self.modules[m].merge_overrides();
             self.problems.extend(problems);
+            super::early::sources(&mut self.modules[m]);
         }
         touched
     }

@@ -2,6 +2,7 @@
 
 pub mod console;
 pub mod cty;
+mod early;
 pub mod eval;
 mod extract;
 pub mod ir;

@@ -94,7 +94,9 @@ impl Config {
                 );
                 a.insert(
                     "contents".into(),
-                    g.contents.as_deref().map_or_else(Value::null, Value::string),
+                    g.contents
+                        .as_deref()
+                        .map_or_else(Value::null, Value::string),
                 );
                 a.insert("if_exists".into(), Value::string(&g.if_exists));
                 (g.name.clone(), Value::object(a))
@@ -206,12 +208,7 @@ fn inputs(scope: &Scope, e: &super::super::ir::Expr) -> Inputs {
 /// (docs: hcl/blocks/#dependency). The audit reads the configuration as `plan` does.
 fn dependency(scope: &Scope, block: &Block) -> Option<(String, Value)> {
     let name = block.labels.first()?.to_string();
-    let attr = |n: &str| {
-        block
-            .body
-            .attribute(n)
-            .and_then(|a| scope.eval(&a.expr))
-    };
+    let attr = |n: &str| block.body.attribute(n).and_then(|a| scope.eval(&a.expr));
     let config_path = attr("config_path");
     let shown = config_path
         .as_ref()
@@ -269,12 +266,7 @@ fn dependency(scope: &Scope, block: &Block) -> Option<(String, Value)> {
 }
 
 fn generate(scope: &Scope, block: &Block) -> Generate {
-    let attr = |n: &str| {
-        block
-            .body
-            .attribute(n)
-            .and_then(|a| scope.eval(&a.expr))
-    };
+    let attr = |n: &str| block.body.attribute(n).and_then(|a| scope.eval(&a.expr));
     let path = attr("path");
     let contents = attr("contents");
     let unknown = [&path, &contents]
@@ -292,7 +284,10 @@ fn generate(scope: &Scope, block: &Block) -> Generate {
         if_exists: attr("if_exists")
             .and_then(|v| v.as_str().map(str::to_string))
             .unwrap_or_else(|| "overwrite_terragrunt".into()),
-        contents: contents.as_ref().and_then(|v| v.as_str()).map(str::to_string),
+        contents: contents
+            .as_ref()
+            .and_then(|v| v.as_str())
+            .map(str::to_string),
         disabled: attr("disable").and_then(|v| v.as_bool()).unwrap_or(false),
         file: scope.file(),
         span: block.header,

@@ -144,9 +144,10 @@ pub(super) fn call(scope: &Scope, name: &str, args: &[Value]) -> Result<Value> {
         "get_aws_account_id"
         | "get_aws_account_alias"
         | "get_aws_caller_identity_arn"
-        | "get_aws_caller_identity_user_id" => {
-            at_run(format!("{name}(): the AWS caller Terragrunt runs as"), AWS_HINT)
-        }
+        | "get_aws_caller_identity_user_id" => at_run(
+            format!("{name}(): the AWS caller Terragrunt runs as"),
+            AWS_HINT,
+        ),
         // The audit reads the configuration as `terragrunt plan` does.
         "get_terraform_command" => Value::string("plan"),
         // Terragrunt's lists (cli/commands/... `TerraformCommandsNeedVars` and siblings).

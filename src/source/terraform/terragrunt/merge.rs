@@ -4,8 +4,8 @@
 //! `deep` merges maps recursively and concatenates lists; `deep_map_only` merges maps
 //! recursively and lets the including side win everything else.
 
+use super::super::cty::Value;
 use super::super::cty::value::Attrs;
-use super::super::cty::{Value};
 use super::Input;
 use super::config::{Config, Generate, Inputs, Placed};
 

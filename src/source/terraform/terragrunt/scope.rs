@@ -73,7 +73,10 @@ impl<'f, 'd> Run<'f, 'd> {
 
     pub fn refuse(&self, file: FileId, span: Span, summary: &str, detail: String) {
         let mut invalid = self.invalid.borrow_mut();
-        if !invalid.iter().any(|(f, s, _, d)| *f == file && *s == span && *d == detail) {
+        if !invalid
+            .iter()
+            .any(|(f, s, _, d)| *f == file && *s == span && *d == detail)
+        {
             invalid.push((file, span, summary.to_string(), detail));
         }
     }
@@ -228,8 +231,8 @@ impl<'r, 'f, 'd> Scope<'r, 'f, 'd> {
             path: path.to_string(),
             why: why.to_string(),
         };
-        let real = std::fs::canonicalize(self.loaded.dir.join(path))
-            .map_err(|_| unknown("not found"))?;
+        let real =
+            std::fs::canonicalize(self.loaded.dir.join(path)).map_err(|_| unknown("not found"))?;
         if !self.run.readable.iter().any(|d| real.starts_with(d)) {
             return Err(unknown("it is outside the scanned tree"));
         }

@@ -53,7 +53,12 @@ pub fn load_units(
     let unit_dirs: Vec<PathBuf> = found
         .iter()
         .filter(|(p, _)| !is_stack(p))
-        .filter_map(|(p, _)| std::fs::canonicalize(p).ok()?.parent().map(Path::to_path_buf))
+        .filter_map(|(p, _)| {
+            std::fs::canonicalize(p)
+                .ok()?
+                .parent()
+                .map(Path::to_path_buf)
+        })
         .collect();
     let mut todo: Vec<(PathBuf, usize, Option<&StackUnit>)> = Vec::new();
     for (path, target) in found.iter().filter(|(p, _)| !is_stack(p)) {
@@ -248,7 +253,11 @@ fn evaluate_unit(run: &Run, loaded: super::files::Loaded) -> Merged {
     let body = scope.loaded.body.clone();
     let mut parents: Vec<(Config, Strategy)> = Vec::new();
     for block in body.blocks_of("include") {
-        let name = block.labels.first().map(|l| l.to_string()).unwrap_or_default();
+        let name = block
+            .labels
+            .first()
+            .map(|l| l.to_string())
+            .unwrap_or_default();
         let Some(path_attr) = block.body.attribute("path") else {
             run.refuse(
                 scope.file(),
@@ -270,8 +279,15 @@ fn evaluate_unit(run: &Run, loaded: super::files::Loaded) -> Merged {
             );
             continue;
         };
-        let attr = |n: &str| block.body.attribute(n).and_then(|a| Some((a, scope.eval(&a.expr)?)));
-        let expose = attr("expose").and_then(|(_, v)| v.as_bool()).unwrap_or(false);
+        let attr = |n: &str| {
+            block
+                .body
+                .attribute(n)
+                .and_then(|a| Some((a, scope.eval(&a.expr)?)))
+        };
+        let expose = attr("expose")
+            .and_then(|(_, v)| v.as_bool())
+            .unwrap_or(false);
         let strategy = match attr("merge_strategy") {
             None => Strategy::Shallow,
             Some((a, v)) => match v.as_str().and_then(Strategy::parse) {
@@ -303,7 +319,9 @@ fn evaluate_unit(run: &Run, loaded: super::files::Loaded) -> Merged {
                 continue;
             }
         };
-        run.includes.borrow_mut().push((name.clone(), parent.dir.clone()));
+        run.includes
+            .borrow_mut()
+            .push((name.clone(), parent.dir.clone()));
         if let Some(nested) = parent.body.blocks_of("include").next() {
             run.refuse(
                 parent.file,
@@ -436,10 +454,14 @@ fn cached(unit_dir: &Path, subdir: &str) -> Option<PathBuf> {
     for a in std::fs::read_dir(&cache).ok()?.flatten() {
         for b in std::fs::read_dir(a.path()).into_iter().flatten().flatten() {
             let dir = b.path().join(subdir);
-            let has_config = std::fs::read_dir(&dir).into_iter().flatten().flatten().any(|e| {
-                let n = e.file_name().to_string_lossy().to_string();
-                n.ends_with(".tf") || n.ends_with(".tf.json") || n.ends_with(".tofu")
-            });
+            let has_config = std::fs::read_dir(&dir)
+                .into_iter()
+                .flatten()
+                .flatten()
+                .any(|e| {
+                    let n = e.file_name().to_string_lossy().to_string();
+                    n.ends_with(".tf") || n.ends_with(".tf.json") || n.ends_with(".tofu")
+                });
             if has_config {
                 let time = b
                     .metadata()
@@ -468,7 +490,9 @@ fn working_directory(
     let mut config: Vec<(String, FileId)> = Vec::new();
     let mut tfvars: Vec<(String, FileId, super::super::ir::Body)> = Vec::new();
     for dir in [module_dir, unit_dir] {
-        let Some(&m) = tree.by_dir.get(dir) else { continue };
+        let Some(&m) = tree.by_dir.get(dir) else {
+            continue;
+        };
         let module = &tree.modules[m];
         for &f in &module.files {
             let name = file_name(&tree.files[f.0 as usize].path);
@@ -485,12 +509,13 @@ fn working_directory(
     for g in generates.iter().filter(|g| !g.disabled) {
         let by = format!(
             "generate \"{}\" in {}",
-            g.name,
-            tree.files[g.file.0 as usize].display
+            g.name, tree.files[g.file.0 as usize].display
         );
         let (Some(path), Some(contents)) = (&g.path, &g.contents) else {
             let why = g.unknown.as_ref().map(Why::describe).unwrap_or_default();
-            units.notes.push(format!("{display}: {by}: not read ({why})"));
+            units
+                .notes
+                .push(format!("{display}: {by}: not read ({why})"));
             continue;
         };
         let name = file_name(Path::new(path));
@@ -593,6 +618,9 @@ mod tests {
             split_subdir("tfr://registry.terraform.io/x/y/aws?version=1.0"),
             ("tfr://registry.terraform.io/x/y/aws?version=1.0", "")
         );
-        assert_eq!(split_subdir("/abs/catalog//lambda"), ("/abs/catalog", "lambda"));
+        assert_eq!(
+            split_subdir("/abs/catalog//lambda"),
+            ("/abs/catalog", "lambda")
+        );
     }
 }
