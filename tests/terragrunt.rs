@@ -184,6 +184,11 @@ fn paths_in_an_included_parent_resolve_as_terragrunt_resolves_them() {
     let (report, _) = audit_path(&fixture(), &[]);
     assert!(!roots(&report, "XR001").contains("live/prod/api"));
     assert!(roots(&report, "XR998").is_empty(), "{report:#}");
+    // Auditing one unit reads the parents above it, and the files they read.
+    let (report, status) = audit_path(&fixture().join("live/prod/api"), &[]);
+    assert_eq!((findings(&report).len(), status), (0, 0), "{report:#}");
+    let (report, _) = audit_path(&fixture().join("live/prod/legacy"), &[]);
+    assert_eq!(roots(&report, "XR001"), set(&["."]));
     // The other way round, each is refused, naming the file.
     let t = tree(&[
         (

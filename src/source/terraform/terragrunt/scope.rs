@@ -233,7 +233,15 @@ impl<'r, 'f, 'd> Scope<'r, 'f, 'd> {
         };
         let real =
             std::fs::canonicalize(self.loaded.dir.join(path)).map_err(|_| unknown("not found"))?;
-        if !self.run.readable.iter().any(|d| real.starts_with(d)) {
+        // The scanned tree, and the folder of the file being evaluated (a parent above
+        // the PATH given, with the files it copies).
+        if !self
+            .run
+            .readable
+            .iter()
+            .chain([&self.loaded.dir])
+            .any(|d| real.starts_with(d))
+        {
             return Err(unknown("it is outside the scanned tree"));
         }
         Ok(real)
