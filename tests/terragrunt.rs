@@ -386,3 +386,45 @@ fn opentofu_evaluates_variables_and_locals_in_module_sources_early() {
         "{missing}"
     );
 }
+
+/// Terragrunt configuration it would refuse is XR998 at the place, and a syntax error
+/// XR999 with line and column; the rest is audited.
+#[test]
+fn bad_terragrunt_configuration_is_refused_at_its_place() {
+    let t = tree(&[
+        ("broken/terragrunt.hcl", "inputs = {\n  a = \n"),
+        (
+            "unit/terragrunt.hcl",
+            "include \"x\" {\n  path = \"nope.hcl\"\n}\ninclude \"y\" {\n  path = \"../other.hcl\"\n  merge_strategy = \"weird\"\n}\nlocals {\n  a = local.b\n  b = local.a\n}\ninputs = { x = local.a }\n",
+        ),
+        ("other.hcl", "inputs = {}\n"),
+    ]);
+    let (report, status) = audit_path(t.path(), &[]);
+    assert_eq!(status, 1);
+    let syntax = finding(&report, "XR999", "broken");
+    assert_eq!(
+        (syntax["file"].as_str(), syntax["line"].as_u64()),
+        (Some("broken/terragrunt.hcl"), Some(2))
+    );
+    let refused: Vec<(u64, String)> = findings(&report)
+        .iter()
+        .filter(|f| f["rule"] == "XR998")
+        .map(|f| {
+            (
+                f["line"].as_u64().unwrap(),
+                f["message"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect();
+    let lines: Vec<u64> = refused.iter().map(|(l, _)| *l).collect();
+    assert_eq!(lines, vec![2, 6, 9, 10], "{refused:?}");
+    assert!(
+        refused[0].1.contains("unit/nope.hcl: no such file"),
+        "{refused:?}"
+    );
+    assert!(
+        refused[1].1.contains("merge_strategy must be one of"),
+        "{refused:?}"
+    );
+    assert!(refused[2].1.contains("Cycle in locals"), "{refused:?}");
+}
