@@ -42,6 +42,7 @@ fn every_unit_is_a_root_and_the_modules_they_source_are_not() {
         set(&[
             "live/dev/api",
             "live/dev/pinned",
+            "live/dev/varfile",
             "live/dev/worker",
             "live/merge/deep",
             "live/merge/deep-map-only",
@@ -228,7 +229,7 @@ fn fix_edits_the_units_inputs_and_leaves_a_shared_parent_for_review() {
     let root = std::fs::read_to_string(dir.path().join("root.hcl")).unwrap();
     assert!(root.contains("tracing_mode = \"PassThrough\""), "{root}");
     assert!(
-        stdout.contains("`tracing_mode` is set in root.hcl, which 10 Terragrunt units read"),
+        stdout.contains("`tracing_mode` is set in root.hcl, which 11 Terragrunt units read"),
         "{stdout}"
     );
     assert!(

@@ -91,6 +91,15 @@ pub fn root_sources<'t>(
     for t in &module.auto_tfvars {
         add_file(&mut sources, t);
     }
+    // A Terragrunt unit's extra_arguments come before the command line's own.
+    if let Some(unit) = tree.units.by_module.get(&root) {
+        for t in &unit.var_files {
+            add_file(&mut sources, t);
+        }
+        for (name, raw) in &unit.vars {
+            sources.insert(name.as_str(), RootSource::Raw(raw, StepKind::CommandLine));
+        }
+    }
     for c in &inputs.command_line {
         match c {
             CommandLineValue::Var { name, raw } => {

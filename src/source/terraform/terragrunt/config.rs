@@ -19,6 +19,8 @@ pub(super) struct Config {
     /// `terraform { source = ... }`.
     pub source: Option<Placed>,
     pub generates: Vec<Generate>,
+    /// `terraform { extra_arguments "NAME" { ... } }` that apply to `plan`.
+    pub extra_arguments: Vec<ExtraArguments>,
     /// `dependency.NAME` objects, by name.
     pub dependencies: Attrs,
     /// Other top-level attributes, evaluated (what `read_terragrunt_config()` returns).
@@ -36,6 +38,18 @@ pub(super) enum Inputs {
 #[derive(Clone)]
 pub(super) struct Placed {
     pub value: Value,
+    pub file: FileId,
+    pub span: Span,
+}
+
+/// What an `extra_arguments` block adds to `terraform plan`: variable files (in
+/// order: `-var-file` arguments, `required_var_files`, then the `optional_var_files`
+/// that exist) and `-var` values.
+#[derive(Clone)]
+pub(super) struct ExtraArguments {
+    pub name: String,
+    pub var_files: Vec<String>,
+    pub vars: Vec<(String, String)>,
     pub file: FileId,
     pub span: Span,
 }
@@ -138,6 +152,11 @@ pub(super) fn evaluate(scope: &Scope) -> Config {
         .blocks_of("generate")
         .map(|b| generate(scope, b))
         .collect();
+    let extra_arguments = body
+        .blocks_of("terraform")
+        .flat_map(|t| t.body.blocks_of("extra_arguments"))
+        .filter_map(|b| extra_arguments(scope, b))
+        .collect();
     let attributes = body
         .attributes
         .iter()
@@ -149,6 +168,7 @@ pub(super) fn evaluate(scope: &Scope) -> Config {
         inputs,
         source,
         generates,
+        extra_arguments,
         dependencies,
         attributes,
     }
@@ -263,6 +283,67 @@ fn dependency(scope: &Scope, block: &Block) -> Option<(String, Value)> {
         attrs.insert("config_path".into(), p);
     }
     Some((name, Value::object(attrs)))
+}
+
+/// An `extra_arguments` block, if its `commands` include `plan` (docs: hcl/blocks/
+/// #terraform). Paths are as written; Terragrunt runs in the working directory, where
+/// the unit's files are.
+fn extra_arguments(scope: &Scope, block: &Block) -> Option<ExtraArguments> {
+    let attr = |n: &str| block.body.attribute(n).and_then(|a| scope.eval(&a.expr));
+    let strings = |v: Option<Value>| -> Vec<String> {
+        v.and_then(|v| {
+            v.items().map(|items| {
+                items
+                    .iter()
+                    .filter_map(|i| i.as_str().map(str::to_string))
+                    .collect()
+            })
+        })
+        .unwrap_or_default()
+    };
+    if !strings(attr("commands")).iter().any(|c| c == "plan") {
+        return None;
+    }
+    let mut var_files = Vec::new();
+    let mut vars = Vec::new();
+    let arguments = strings(attr("arguments"));
+    let mut args = arguments.iter();
+    while let Some(a) = args.next() {
+        let (flag, value) = match a.split_once('=') {
+            Some((f, v)) if f == "-var-file" || f == "-var" => (f, Some(v.to_string())),
+            _ => (a.as_str(), None),
+        };
+        let value = match (flag, value) {
+            ("-var-file" | "-var", Some(v)) => v,
+            ("-var-file" | "-var", None) => match args.next() {
+                Some(v) => v.clone(),
+                None => continue,
+            },
+            _ => continue,
+        };
+        if flag == "-var-file" {
+            var_files.push(value);
+        } else if let Some((name, raw)) = value.split_once('=') {
+            vars.push((name.to_string(), raw.to_string()));
+        }
+    }
+    var_files.extend(strings(attr("required_var_files")));
+    var_files.extend(
+        strings(attr("optional_var_files"))
+            .into_iter()
+            .filter(|f| scope.run.unit_dir.join(f).is_file()),
+    );
+    Some(ExtraArguments {
+        name: block
+            .labels
+            .first()
+            .map(|l| l.to_string())
+            .unwrap_or_default(),
+        var_files,
+        vars,
+        file: scope.file(),
+        span: block.header,
+    })
 }
 
 fn generate(scope: &Scope, block: &Block) -> Generate {

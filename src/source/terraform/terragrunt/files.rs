@@ -71,7 +71,13 @@ impl<'d> Files<'d> {
             self.show(real),
             text.clone(),
         ));
-        match parse_body(&text) {
+        let name = real.to_string_lossy();
+        let parsed = if name.ends_with(".json") {
+            super::super::json::parse_json_tfvars(&text)
+        } else {
+            parse_body(&text)
+        };
+        match parsed {
             Ok(body) => Ok(Loaded {
                 file,
                 body: Rc::new(body),

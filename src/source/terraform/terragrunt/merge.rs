@@ -7,7 +7,7 @@
 use super::super::cty::Value;
 use super::super::cty::value::Attrs;
 use super::Input;
-use super::config::{Config, Generate, Inputs, Placed};
+use super::config::{Config, ExtraArguments, Generate, Inputs, Placed};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(super) enum Strategy {
@@ -35,6 +35,7 @@ pub(super) struct Merged {
     pub inputs: Option<Inputs>,
     pub source: Option<Placed>,
     pub generates: Vec<Generate>,
+    pub extra_arguments: Vec<ExtraArguments>,
 }
 
 impl Merged {
@@ -43,6 +44,7 @@ impl Merged {
             inputs: c.inputs.clone(),
             source: c.source.clone(),
             generates: c.generates.clone(),
+            extra_arguments: c.extra_arguments.clone(),
         }
     }
 }
@@ -69,10 +71,19 @@ pub(super) fn merge(parent: &Config, over: Merged, strategy: Strategy) -> Merged
             generates.push(g.clone());
         }
     }
+    // Blocks of the same name: the including side's wins; the parent's come first.
+    let mut extra_arguments: Vec<ExtraArguments> = parent
+        .extra_arguments
+        .iter()
+        .filter(|p| !over.extra_arguments.iter().any(|o| o.name == p.name))
+        .cloned()
+        .collect();
+    extra_arguments.extend(over.extra_arguments);
     Merged {
         inputs,
         source: over.source.or_else(|| parent.source.clone()),
         generates,
+        extra_arguments,
     }
 }
 

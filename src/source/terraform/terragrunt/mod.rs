@@ -53,9 +53,13 @@ pub struct Input {
 }
 
 /// A unit's values for its module's root variables.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Default)]
 pub struct Unit {
     pub inputs: Vec<Input>,
+    /// Variable files and values its `extra_arguments` pass to `plan`, in order: they
+    /// come before the command line's own, which win.
+    pub var_files: Vec<super::module::Tfvars>,
+    pub vars: Vec<(String, String)>,
     /// `inputs` as a whole could not be known (an expression only a run can tell): any
     /// root variable may be set by it.
     pub inputs_unknown: Option<Why>,

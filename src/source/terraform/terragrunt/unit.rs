@@ -174,7 +174,12 @@ fn load_one(
         .chain(&templates)
         .filter_map(|d| by_dir.get(d).copied())
         .collect();
+    let (var_files, vars) = extra_arguments(files, &unit_dir, &merged, units, &display);
+    let (added, problems) = files.borrow_mut().take(host.tree().files.len());
+    flush(host.tree(), added, problems, target);
     let unit = Unit {
+        var_files,
+        vars,
         inputs: match &merged.inputs {
             Some(Inputs::Known(list)) => list.clone(),
             _ => Vec::new(),
@@ -217,6 +222,38 @@ fn load_one(
         module: Some(module),
         hidden,
     })
+}
+
+/// The variable files and values the unit's `extra_arguments` pass to `plan`. A
+/// `required_var_files` entry that does not exist is refused, as Terragrunt refuses it.
+fn extra_arguments(
+    files: &RefCell<Files>,
+    unit_dir: &Path,
+    merged: &Merged,
+    units: &mut Units,
+    display: &str,
+) -> (Vec<Tfvars>, Vec<(String, String)>) {
+    let mut var_files = Vec::new();
+    let mut vars = Vec::new();
+    for extra in &merged.extra_arguments {
+        for path in &extra.var_files {
+            let loaded = files.borrow_mut().load(&unit_dir.join(path));
+            match loaded {
+                Ok(l) => var_files.push(Tfvars {
+                    file: l.file,
+                    body: (*l.body).clone(),
+                }),
+                Err(why) => units.invalid.push(InvalidConfig {
+                    origin: Origin::file(extra.file, extra.span),
+                    root: display.to_string(),
+                    summary: "Variable file not found".into(),
+                    detail: format!("extra_arguments \"{}\" passes {path}: {why}.", extra.name),
+                }),
+            }
+        }
+        vars.extend(extra.vars.iter().cloned());
+    }
+    (var_files, vars)
 }
 
 /// The `values` of a unit `terragrunt stack generate` wrote: its
