@@ -29,6 +29,17 @@ fn finding<'a>(report: &'a Value, rule: &str, root: &str) -> &'a Value {
         .unwrap_or_else(|| panic!("no {rule} in {root}: {report:#}"))
 }
 
+/// The message of a rule's finding in a root.
+fn message<'a>(report: &'a Value, rule: &str, root: &str) -> &'a str {
+    finding(report, rule, root)["message"].as_str().unwrap()
+}
+
+/// Asserts that the message of a rule's finding in a root says `words`.
+fn assert_says(report: &Value, rule: &str, root: &str, words: &str) {
+    let m = message(report, rule, root);
+    assert!(m.contains(words), "{rule} in {root}: {m}");
+}
+
 fn set(items: &[&str]) -> BTreeSet<String> {
     items.iter().map(|s| s.to_string()).collect()
 }
@@ -95,27 +106,16 @@ fn exactly_the_units_that_run_passthrough_are_reported() {
 #[test]
 fn a_finding_names_the_inputs_line_that_decides_it() {
     let (report, _) = audit_path(&fixture(), &[]);
-    let inherited = finding(&report, "XR001", "live/dev/api");
-    assert_eq!(inherited["file"], "modules/service/main.tf");
-    let message = inherited["message"].as_str().unwrap();
-    assert!(
-        message.contains("the Terragrunt input `tracing_mode` in root.hcl"),
-        "{message}"
+    assert_eq!(
+        finding(&report, "XR001", "live/dev/api")["file"],
+        "modules/service/main.tf"
     );
-    let own = finding(&report, "XR001", "live/prod/legacy")["message"]
-        .as_str()
-        .unwrap();
-    assert!(
-        own.contains("`tracing_mode` in live/prod/legacy/terragrunt.hcl"),
-        "{own}"
-    );
-    let pinned = finding(&report, "XR001", "live/dev/pinned")["message"]
-        .as_str()
-        .unwrap();
-    assert!(
-        pinned.contains("modules/pinned/terraform.tfvars"),
-        "{pinned}"
-    );
+    let api = "the Terragrunt input `tracing_mode` in root.hcl";
+    assert_says(&report, "XR001", "live/dev/api", api);
+    let legacy = "`tracing_mode` in live/prod/legacy/terragrunt.hcl";
+    assert_says(&report, "XR001", "live/prod/legacy", legacy);
+    let pinned = "modules/pinned/terraform.tfvars";
+    assert_says(&report, "XR001", "live/dev/pinned", pinned);
     let generated = finding(&report, "XR001", "live/prod/generated");
     assert_eq!(generated["file"], "live/prod/generated/function.tf");
 }
@@ -155,11 +155,8 @@ fn dependencies_use_mock_outputs_only_where_terragrunt_would() {
         .unwrap();
     let report: Value = serde_json::from_slice(&out.stdout).unwrap();
     for root in ["live/prod/jobs", "live/prod/apply-only"] {
-        let message = finding(&report, "XR000", root)["message"].as_str().unwrap();
-        assert!(
-            message.contains("dependency.api.outputs come from the state of ../api"),
-            "{message}"
-        );
+        let words = "dependency.api.outputs come from the state of ../api";
+        assert_says(&report, "XR000", root, words);
     }
     // Mocks allowed for plan, and a disabled dependency's mocks whatever the command:
     // Active, so nothing to report, and the audit says which mocks it used.
@@ -356,14 +353,8 @@ fn a_remote_source_is_read_from_the_terragrunt_cache() {
     assert_eq!(roots(&report, "XR001"), set(&["app"]), "{report:#}");
     let cached = finding(&report, "XR001", "app");
     assert_eq!(cached["file"], "app/.terragrunt-cache/Ab1/Cd2/fn/main.tf");
-    let missing = finding(&report, "XR000", "other")["message"]
-        .as_str()
-        .unwrap();
-    assert!(
-        missing
-            .contains("source `git::https://example.com/modules.git//fn?ref=v1`) is not on disk"),
-        "{missing}"
-    );
+    let words = "source `git::https://example.com/modules.git//fn?ref=v1`) is not on disk";
+    assert_says(&report, "XR000", "other", words);
 }
 
 /// OpenTofu 1.8 evaluates variables and locals in a module's `source` early: the module
@@ -381,10 +372,11 @@ fn opentofu_evaluates_variables_and_locals_in_module_sources_early() {
     // The root's tfvars count, as for any root variable.
     std::fs::write(t.path().join("terraform.tfvars"), "flavour = \"other\"\n").unwrap();
     let (report, _) = audit_path(t.path(), &[]);
-    let missing = finding(&report, "XR000", ".")["message"].as_str().unwrap();
-    assert!(
-        missing.contains("(source `./modules/other`) is not on disk"),
-        "{missing}"
+    assert_says(
+        &report,
+        "XR000",
+        ".",
+        "(source `./modules/other`) is not on disk",
     );
 }
 
