@@ -29,6 +29,8 @@ struct Regional {
     apigateway: aws_sdk_apigateway::Client,
     xray: aws_sdk_xray::Client,
     sfn: aws_sdk_sfn::Client,
+    apigatewayv2: aws_sdk_apigatewayv2::Client,
+    appsync: aws_sdk_appsync::Client,
 }
 
 pub struct SdkAccount {
@@ -105,6 +107,12 @@ impl SdkAccount {
                     .region(region.clone())
                     .build();
                 let sfn = aws_sdk_sfn::config::Builder::from(&base)
+                    .region(region.clone())
+                    .build();
+                let apigatewayv2 = aws_sdk_apigatewayv2::config::Builder::from(&base)
+                    .region(region.clone())
+                    .build();
+                let appsync = aws_sdk_appsync::config::Builder::from(&base)
                     .region(region)
                     .build();
                 (
@@ -114,6 +122,8 @@ impl SdkAccount {
                         apigateway: aws_sdk_apigateway::Client::from_conf(apigateway),
                         xray: aws_sdk_xray::Client::from_conf(xray),
                         sfn: aws_sdk_sfn::Client::from_conf(sfn),
+                        apigatewayv2: aws_sdk_apigatewayv2::Client::from_conf(apigatewayv2),
+                        appsync: aws_sdk_appsync::Client::from_conf(appsync),
                     },
                 )
             })
@@ -179,6 +189,14 @@ impl SdkAccount {
 
     pub(crate) fn sfn(&self, region: &str) -> &aws_sdk_sfn::Client {
         &self.region(region).sfn
+    }
+
+    pub(crate) fn apigatewayv2(&self, region: &str) -> &aws_sdk_apigatewayv2::Client {
+        &self.region(region).apigatewayv2
+    }
+
+    pub(crate) fn appsync(&self, region: &str) -> &aws_sdk_appsync::Client {
+        &self.region(region).appsync
     }
 
     /// The ARNs of the managed policies attached to a role, every page

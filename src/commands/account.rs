@@ -38,6 +38,8 @@ pub async fn connect(args: &AccountArgs) -> Result<(SdkAccount, Options)> {
         stages: true,
         xray_settings: true,
         state_machines: true,
+        http_stages: true,
+        appsync: true,
         concurrency: args.concurrency,
         iam: match args.iam_strategy {
             IamStrategyArg::Auto => IamStrategy::Auto,

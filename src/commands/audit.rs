@@ -39,11 +39,13 @@ pub fn run(args: &AuditArgs, command_line: Result<Vec<VariableArg>>) -> Result<E
         let (inventory, calls) = super::account::read(&args.aws)?;
         if matches!(args.report.format, Format::Text) {
             eprintln!(
-                "read {} functions, {} roles, {} REST stages, {} state machines and {} sampling rules with {} AWS calls in {:.1} s",
+                "read {} functions, {} roles, {} REST stages, {} HTTP/WebSocket stages, {} state machines, {} AppSync APIs and {} sampling rules with {} AWS calls in {:.1} s",
                 inventory.functions.len(),
                 inventory.roles.len(),
                 inventory.rest_stages.len(),
+                inventory.http_stages.len(),
                 inventory.state_machines.len(),
+                inventory.appsync_apis.len(),
                 inventory.sampling_rules.len(),
                 calls.values().sum::<usize>(),
                 started.elapsed().as_secs_f64()

@@ -40,6 +40,8 @@ async fn run_enable(args: &EnableArgs) -> Result<ExitCode> {
     options.stages = args.stages;
     options.xray_settings = false;
     options.state_machines = false;
+    options.http_stages = false;
+    options.appsync = false;
     let inventory = account::scan(&sdk, &options).await;
     for u in &inventory.unread {
         eprintln!(

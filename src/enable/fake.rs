@@ -4,6 +4,8 @@
 use crate::account_write::{FunctionTracing, UpdateError, Writer};
 use crate::aws_client::{ApiError, Identity, Result};
 use crate::source::aws::api::*;
+use crate::source::aws::appsync::{AppSync, GraphqlApiInfo};
+use crate::source::aws::http_apis::{HttpApiInfo, HttpApis};
 use crate::source::aws::states::{StateMachineInfo, StepFunctions};
 use crate::source::aws::xray::{EncryptionInfo, SamplingRuleInfo, Xray};
 use std::collections::{BTreeMap, HashMap};
@@ -186,7 +188,31 @@ impl Xray for Memory {
     }
 }
 
-// `enable` reads no state machines.
+// `enable` reads no HTTP APIs, AppSync APIs or state machines.
+impl HttpApis for Memory {
+    async fn http_apis(&self, _: &str, _: Option<String>) -> Result<Page<HttpApiInfo>> {
+        Ok(Page {
+            items: Vec::new(),
+            next: None,
+        })
+    }
+    async fn http_stages(&self, _: &str, _: &str, _: Option<String>) -> Result<Page<String>> {
+        Ok(Page {
+            items: Vec::new(),
+            next: None,
+        })
+    }
+}
+
+impl AppSync for Memory {
+    async fn graphql_apis(&self, _: &str, _: Option<String>) -> Result<Page<GraphqlApiInfo>> {
+        Ok(Page {
+            items: Vec::new(),
+            next: None,
+        })
+    }
+}
+
 impl StepFunctions for Memory {
     async fn state_machines(&self, _: &str, _: Option<String>) -> Result<Page<StateMachineInfo>> {
         Ok(Page {

@@ -69,6 +69,8 @@ fn plan_of(m: &Memory, grant: bool) -> Plan {
         stages: true,
         xray_settings: false,
         state_machines: false,
+        http_stages: false,
+        appsync: false,
         concurrency: 4,
         iam: IamStrategy::PerRole,
     };

@@ -213,7 +213,7 @@ kind!(
     KindInfo {
         name: "HTTP or WebSocket API stage",
         terraform: &["aws_apigatewayv2_stage"],
-        account: None,
+        account: Some("apigateway:GetApis"),
         scope: Scope::Regional,
     },
     |_s| Identity::Unknown,
@@ -259,7 +259,7 @@ kind!(
     KindInfo {
         name: "AppSync GraphQL API",
         terraform: &["aws_appsync_graphql_api"],
-        account: None,
+        account: Some("appsync:ListGraphqlApis"),
         scope: Scope::Regional,
     },
     |_a| Identity::Unknown,

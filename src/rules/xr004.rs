@@ -9,7 +9,8 @@ pub static RULE: Rule = Rule {
     doc: r#"# XR004 http-api-tracing-unsupported (note)
 
 ## What it finds
-An `aws_apigatewayv2_stage`: a stage of an HTTP or WebSocket API.
+An `aws_apigatewayv2_stage`: a stage of an HTTP or WebSocket API; in an account, each
+stage `GetStages` lists for each API `GetApis` lists.
 
 ## Why it matters
 X-Ray does not support HTTP or WebSocket APIs: there is no setting to turn on, so the API

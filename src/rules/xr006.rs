@@ -11,7 +11,8 @@ pub static RULE: Rule = Rule {
     doc: r#"# XR006 appsync-tracing-disabled (warning)
 
 ## What it finds
-An `aws_appsync_graphql_api` whose `xray_enabled` is false or not set (default false).
+An `aws_appsync_graphql_api` whose `xray_enabled` is false or not set (default false); in
+an account, a GraphQL API whose `ListGraphqlApis` entry reports `xrayEnabled` false.
 
 ## Why it matters
 Without it AppSync records no trace for requests, and resolvers calling Lambda or

@@ -26,11 +26,14 @@ Grant the named permission to the identity running the audit. Every call the acc
 audit makes is a List or Get: `lambda:ListFunctions`, `lambda:ListTags` (with `--tag`),
 `iam:GetAccountAuthorizationDetails` or `iam:GetRole`, `iam:ListRolePolicies`,
 `iam:GetRolePolicy`, `iam:ListAttachedRolePolicies`, `iam:GetPolicy`,
-`iam:GetPolicyVersion`, `apigateway:GET`, `xray:GetSamplingRules`,
-`xray:GetEncryptionConfig`. The AWS managed policy `ReadOnlyAccess` covers them.
+`iam:GetPolicyVersion`, `apigateway:GET` (REST, HTTP and WebSocket APIs and their
+stages), `states:ListStateMachines`, `states:DescribeStateMachine`,
+`appsync:ListGraphqlApis`, `xray:GetSamplingRules`, `xray:GetEncryptionConfig`. The AWS
+managed policy `ReadOnlyAccess` covers them.
 
 ## Source
-Service Authorization Reference (actions of Lambda, IAM, API Gateway, X-Ray).
+Service Authorization Reference (actions of Lambda, IAM, API Gateway, Step Functions,
+AppSync, X-Ray).
 "#,
     check,
 };

@@ -333,6 +333,15 @@ def operation_of(service, method, url, body, headers):
             return "GetStages" if method == "GET" else "CreateStage"
         if re.fullmatch(r"/restapis/[^/]+/stages/[^/]+", path):
             return {"GET": "GetStage", "PATCH": "UpdateStage", "DELETE": "DeleteStage"}.get(method, method + " " + path)
+        # API Gateway v2 (HTTP and WebSocket APIs) signs as apigateway too.
+        if path.rstrip("/") == "/v2/apis":
+            return "GetApis" if method == "GET" else "CreateApi"
+        if re.fullmatch(r"/v2/apis/[^/]+/stages/?", path):
+            return "GetStages" if method == "GET" else "CreateStage"
+        return method + " " + path
+    if service == "appsync":
+        if path.rstrip("/") == "/v1/apis":
+            return "ListGraphqlApis" if method == "GET" else "CreateGraphqlApi"
         return method + " " + path
     if service == "xray":
         return {"EncryptionConfig": "GetEncryptionConfig"}.get(path.strip("/"), path.strip("/"))

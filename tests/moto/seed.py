@@ -40,6 +40,8 @@ def main():
     ap.add_argument("--functions", type=int, default=300)
     ap.add_argument("--roles", type=int, default=40)
     ap.add_argument("--apis", type=int, default=6)
+    ap.add_argument("--http-apis", type=int, default=2, help="HTTP APIs, then as many WebSocket APIs")
+    ap.add_argument("--graphql-apis", type=int, default=3, help="AppSync APIs, every other one traced")
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--kinds", default=",".join(KINDS), help="the role kinds to create, in turn")
     a = ap.parse_args()
@@ -53,7 +55,8 @@ def main():
         creds = boto3.client("sts", **kw).assume_role(RoleArn=a.role_arn, RoleSessionName="tests")["Credentials"]
         kw.update(aws_access_key_id=creds["AccessKeyId"], aws_secret_access_key=creds["SecretAccessKey"],
                   aws_session_token=creds["SessionToken"])
-    iam, lam, apigw, xray = (boto3.client(s, **kw) for s in ("iam", "lambda", "apigateway", "xray"))
+    iam, lam, apigw, xray, v2, appsync = (boto3.client(s, **kw) for s in (
+        "iam", "lambda", "apigateway", "xray", "apigatewayv2", "appsync"))
 
     trust = json.dumps({"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Principal": {"Service": "lambda.amazonaws.com"}, "Action": "sts:AssumeRole"}]})
     basic = "arn:aws:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole"
@@ -117,6 +120,22 @@ def main():
             if not tracing:
                 expected["stage_not_traced"].append(f"arn:aws:apigateway:{REGION}::/restapis/{api}/stages/{stage}")
 
+    # HTTP and WebSocket APIs: X-Ray cannot trace them, and the audit says so per stage.
+    expected["http_stages"] = []
+    for i in range(a.http_apis):
+        for protocol in ("HTTP", "WEBSOCKET"):
+            extra = {"RouteSelectionExpression": "$request.body.action"} if protocol == "WEBSOCKET" else {}
+            api = v2.create_api(Name=f"{protocol.lower()}-{i}", ProtocolType=protocol, **extra)["ApiId"]
+            for stage in ("$default", "prod"):
+                v2.create_stage(ApiId=api, StageName=stage)
+                expected["http_stages"].append(f"arn:aws:apigateway:{REGION}::/apis/{api}/stages/{stage}")
+    expected["graphql_not_traced"] = []
+    for i in range(a.graphql_apis):
+        traced = i % 2 == 0
+        arn = appsync.create_graphql_api(name=f"graph-{i}", authenticationType="API_KEY", xrayEnabled=traced)["graphqlApi"]["arn"]
+        if not traced:
+            expected["graphql_not_traced"].append(arn)
+
     def rule(name, priority, rate, url="*", service="*"):
         xray.create_sampling_rule(SamplingRule={
             "RuleName": name, "ResourceARN": "*", "Priority": priority, "FixedRate": rate, "ReservoirSize": 1,
@@ -129,7 +148,8 @@ def main():
     expected["sampling_traces_everything"] = ["everything"]
     expected["sampling_unreachable"] = ["orders-late"]
 
-    for k in ("lambda_not_active", "role_missing_xray_write", "role_cannot_read_sampling", "stage_not_traced"):
+    for k in ("lambda_not_active", "role_missing_xray_write", "role_cannot_read_sampling", "stage_not_traced",
+              "http_stages", "graphql_not_traced"):
         expected[k].sort()
     print(json.dumps(expected))
 

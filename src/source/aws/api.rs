@@ -2,6 +2,8 @@
 //! SDK (`sdk.rs`) and by fakes in tests. Every method is a List/Get/Describe call. X-Ray's
 //! regional settings are its supertrait, `xray::Xray`, with their structs in `xray.rs`.
 
+use super::appsync::AppSync;
+use super::http_apis::HttpApis;
 use super::states::StepFunctions;
 use super::xray::Xray;
 use crate::aws_client::Result;
@@ -82,7 +84,7 @@ pub struct StageInfo {
 
 /// The read-only calls the audit makes. Regional calls take the region; X-Ray's are in
 /// the supertrait [`Xray`].
-pub trait Account: Xray + StepFunctions {
+pub trait Account: Xray + StepFunctions + HttpApis + AppSync {
     fn list_functions(
         &self,
         region: &str,

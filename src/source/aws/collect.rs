@@ -5,7 +5,7 @@
 //! that is denied or fails is recorded and the rest goes on.
 
 use super::api::*;
-use super::{states, xray};
+use super::{appsync, http_apis, states, xray};
 use crate::aws_client::{ApiError, Result, arn_partition};
 use crate::iam::managed;
 use crate::model::{
@@ -41,6 +41,10 @@ pub struct Options {
     pub xray_settings: bool,
     /// Read Step Functions state machines and their tracing (`enable` does not).
     pub state_machines: bool,
+    /// HTTP and WebSocket API stages.
+    pub http_stages: bool,
+    /// AppSync GraphQL APIs.
+    pub appsync: bool,
     /// Calls in flight at once.
     pub concurrency: usize,
     pub iam: IamStrategy,
@@ -131,6 +135,12 @@ pub async fn collect<A: Account>(api: &A, options: &Options, progress: &dyn Prog
     for region in &options.regions {
         if options.stages {
             read_stages(api, account, region, options, &mut out, progress).await;
+        }
+        if options.http_stages {
+            http_apis::read(api, account, region, options.concurrency, &mut out).await;
+        }
+        if options.appsync {
+            appsync::read(api, account, region, &mut out).await;
         }
         if options.xray_settings {
             xray::read(api, (&partition, account), region, &mut out).await;
@@ -427,6 +437,8 @@ pub fn rest_api_arn(region: &str, id: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::source::aws::appsync::{AppSync, GraphqlApiInfo};
+    use crate::source::aws::http_apis::{HttpApiInfo, HttpApis};
     use crate::source::aws::states::{StateMachineInfo, StepFunctions};
     use crate::source::aws::xray::{EncryptionInfo, SamplingRuleInfo, Xray};
     use std::sync::Mutex;
@@ -567,6 +579,30 @@ mod tests {
         }
     }
 
+    impl HttpApis for Fake {
+        async fn http_apis(&self, _: &str, _: Option<String>) -> Result<Page<HttpApiInfo>> {
+            Ok(Page {
+                items: Vec::new(),
+                next: None,
+            })
+        }
+        async fn http_stages(&self, _: &str, _: &str, _: Option<String>) -> Result<Page<String>> {
+            Ok(Page {
+                items: Vec::new(),
+                next: None,
+            })
+        }
+    }
+
+    impl AppSync for Fake {
+        async fn graphql_apis(&self, _: &str, _: Option<String>) -> Result<Page<GraphqlApiInfo>> {
+            Ok(Page {
+                items: Vec::new(),
+                next: None,
+            })
+        }
+    }
+
     impl StepFunctions for Fake {
         async fn state_machines(
             &self,
@@ -591,6 +627,8 @@ mod tests {
             stages: true,
             xray_settings: true,
             state_machines: true,
+            http_stages: true,
+            appsync: true,
             concurrency: 4,
             iam,
         };

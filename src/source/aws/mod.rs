@@ -1,7 +1,9 @@
 //! A live AWS account as a source: the same Inventory, read through the AWS SDK.
 
 pub mod api;
+pub mod appsync;
 pub mod collect;
+pub mod http_apis;
 pub mod sdk;
 pub mod states;
 pub mod xray;
