@@ -421,3 +421,24 @@ fn bad_terragrunt_configuration_is_refused_at_its_place() {
     );
     assert!(refused[2].1.contains("Cycle in locals"), "{refused:?}");
 }
+
+/// A module's default is every unit's that runs the module: editing it needs review,
+/// and the fix says a unit can set the value in its own inputs instead.
+#[test]
+fn a_module_default_several_units_run_is_left_for_review() {
+    let module = "variable \"mode\" {\n  default = \"PassThrough\"\n}\nresource \"aws_lambda_function\" \"f\" {\n  function_name = \"f\"\n  role = \"arn:aws:iam::123456789012:role/r\"\n  tracing_config {\n    mode = var.mode\n  }\n}\n";
+    let unit = "terraform {\n  source = \"../modules//fn\"\n}\n";
+    let t = tree(&[
+        ("modules/fn/main.tf", module),
+        ("a/terragrunt.hcl", unit),
+        ("b/terragrunt.hcl", unit),
+    ]);
+    let out = xray_setup().arg("fix").arg(t.path()).output().unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        stdout
+            .contains("the default of `var.mode` in modules/fn/main.tf is used by 2 roots (a, b)"),
+        "{stdout}"
+    );
+    assert!(stdout.contains("Would fix 0 findings"), "{stdout}");
+}

@@ -247,6 +247,22 @@ fn review(inv: &Inventory, at: Option<&Origin>, source: &[Step]) -> Safety {
                 continue;
             }
         };
+        // A module's default is every root's that runs the module (Terragrunt units
+        // sourcing it, roots calling it): changing it changes them all.
+        if step.kind == StepKind::VariableDefault
+            && let Some(file) = step_file
+        {
+            let roots = roots_beside(inv, file);
+            if roots.len() > 1 {
+                return Safety::NeedsReview(format!(
+                    "the default of `{reference}` in {} is used by {} roots ({}), so changing it changes them all; a Terragrunt unit can set it in its own `inputs` instead",
+                    display(inv, file),
+                    roots.len(),
+                    roots.iter().take(3).cloned().collect::<Vec<_>>().join(", ")
+                        + if roots.len() > 3 { ", ..." } else { "" }
+                ));
+            }
+        }
         if let Some(module) = module {
             let uses = count_in_module(inv, module, &reference);
             if uses > 1 {
@@ -259,6 +275,18 @@ fn review(inv: &Inventory, at: Option<&Origin>, source: &[Step]) -> Safety {
         module_of = step_file;
     }
     Safety::Safe
+}
+
+/// The roots with an item written in the directory of `file`.
+fn roots_beside(inv: &Inventory, file: FileId) -> std::collections::BTreeSet<&str> {
+    let beside = inv.files_beside(file);
+    inv.metas()
+        .filter(|m| match &m.origin {
+            Some(Origin::File { file, .. }) => beside.contains(file),
+            _ => false,
+        })
+        .map(|m| m.root.as_str())
+        .collect()
 }
 
 fn directory(display: &str) -> &str {

@@ -77,6 +77,12 @@ macro_rules! inventory {
                 false
             }
 
+            /// The `Meta` of every item, of every kind.
+            pub fn metas(&self) -> impl Iterator<Item = &super::Meta> {
+                std::iter::empty()
+                    $(.chain(self.$field.iter().map(<$kind as Kind>::meta)))*
+            }
+
             /// How many items of each kind, in `KINDS` order.
             pub fn counts(&self) -> Vec<(&'static super::KindEntry, usize)> {
                 KINDS.iter().zip([$(self.$field.len(),)*]).collect()
