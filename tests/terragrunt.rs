@@ -442,3 +442,44 @@ fn a_module_default_several_units_run_is_left_for_review() {
     );
     assert!(stdout.contains("Would fix 0 findings"), "{stdout}");
 }
+
+/// Terragrunt's functions, as its documentation defines them: paths between the unit
+/// and what it includes, the command (`plan`), and what only a run knows as unknown.
+#[test]
+fn terragrunt_functions_answer_as_terragrunt_does() {
+    // The function's role can write traces, so XR000 can only be about the mode.
+    let module = format!(
+        "variable \"mode\" {{}}\nresource \"aws_lambda_function\" \"f\" {{\n  function_name = \"f\"\n  role = aws_iam_role.r.arn\n  tracing_config {{\n    mode = var.mode\n  }}\n}}\n{}",
+        std::fs::read_to_string(fixture().join("modules/bare/main.tf"))
+            .unwrap()
+            .replace(
+                "variable \"name\" {}\n",
+                "variable \"name\" {\n  default = \"f\"\n}\n"
+            )
+            .replace(
+                "variable \"environment\" {}\n",
+                "variable \"environment\" {\n  default = \"test\"\n}\n"
+            )
+    );
+    let checks = "alltrue([\n    path_relative_to_include() == \"live/app\",\n    path_relative_from_include() == \"../..\",\n    get_terragrunt_dir() == get_original_terragrunt_dir(),\n    dirname(dirname(get_terragrunt_dir())) == get_parent_terragrunt_dir(),\n    get_terraform_command() == \"plan\",\n    contains(get_terraform_commands_that_need_vars(), \"plan\"),\n    endswith(find_in_parent_folders(\"root.hcl\"), \"/root.hcl\"),\n    find_in_parent_folders(\"absent.hcl\", \"fallback\") == \"fallback\",\n  ])";
+    let unit = format!(
+        "include \"root\" {{\n  path = find_in_parent_folders(\"root.hcl\")\n}}\nterraform {{\n  source = \"../../modules//fn\"\n}}\ninputs = {{\n  mode = {checks} ? \"Active\" : \"PassThrough\"\n}}\n"
+    );
+    let env = "terraform {\n  source = \"../../modules//fn\"\n}\ninputs = {\n  mode = get_env(\"TRACING_MODE\", \"Active\")\n}\n";
+    let account = "terraform {\n  source = \"../../modules//fn\"\n}\ninputs = {\n  mode = get_aws_account_id() == \"1\" ? \"Active\" : \"PassThrough\"\n}\n";
+    let t = tree(&[
+        ("root.hcl", "inputs = {}\n"),
+        ("modules/fn/main.tf", &module),
+        ("live/app/terragrunt.hcl", &unit),
+        ("live/env/terragrunt.hcl", env),
+        ("live/account/terragrunt.hcl", account),
+    ]);
+    let (report, _) = audit_path(t.path(), &[]);
+    assert!(roots(&report, "XR001").is_empty(), "{report:#}");
+    assert!(roots(&report, "XR998").is_empty(), "{report:#}");
+    assert_eq!(roots(&report, "XR000"), set(&["live/account", "live/env"]));
+    let env = "get_env(\"TRACING_MODE\"): the environment Terragrunt runs in";
+    assert_says(&report, "XR000", "live/env", env);
+    let caller = "get_aws_account_id(): the AWS caller Terragrunt runs as";
+    assert_says(&report, "XR000", "live/account", caller);
+}
