@@ -317,7 +317,12 @@ fn tag_filters_limit_the_functions() {
         "4",
     ]);
     let (all, _) = audit(&moto, &[]);
+    moto.take_log();
     let (orders, _) = audit(&moto, &["--tag", "team=orders"]);
+    // One GetResources for the region, not a ListTags per function.
+    let log = moto.take_log();
+    let count = |op: &str| log.iter().filter(|e| e["operation"] == op).count();
+    assert_eq!((count("GetResources"), count("ListTags")), (1, 0));
     let (none, _) = audit(&moto, &["--tag", "team=nobody"]);
     let n = |r: &Value| resources(r, "XR001").len();
     assert!(
@@ -327,6 +332,18 @@ fn tag_filters_limit_the_functions() {
         n(&all)
     );
     assert_eq!(n(&none), 0);
+    // Where the tagging API is denied, each function's ListTags tells the same.
+    moto.config(r#"{"deny": ["tagging"]}"#);
+    moto.take_log();
+    let (fallback, status) = audit(&moto, &["--tag", "team=orders"]);
+    let log = moto.take_log();
+    let count = |op: &str| log.iter().filter(|e| e["operation"] == op).count();
+    assert_eq!(count("ListTags"), 20);
+    assert_eq!(resources(&fallback, "XR001"), resources(&orders, "XR001"));
+    assert_eq!(
+        status, 1,
+        "a denied call with a fallback is not an incomplete audit"
+    );
 }
 
 #[test]

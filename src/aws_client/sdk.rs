@@ -31,6 +31,7 @@ struct Regional {
     sfn: aws_sdk_sfn::Client,
     apigatewayv2: aws_sdk_apigatewayv2::Client,
     appsync: aws_sdk_appsync::Client,
+    tagging: aws_sdk_resourcegroupstagging::Client,
 }
 
 pub struct SdkAccount {
@@ -113,6 +114,9 @@ impl SdkAccount {
                     .region(region.clone())
                     .build();
                 let appsync = aws_sdk_appsync::config::Builder::from(&base)
+                    .region(region.clone())
+                    .build();
+                let tagging = aws_sdk_resourcegroupstagging::config::Builder::from(&base)
                     .region(region)
                     .build();
                 (
@@ -124,6 +128,7 @@ impl SdkAccount {
                         sfn: aws_sdk_sfn::Client::from_conf(sfn),
                         apigatewayv2: aws_sdk_apigatewayv2::Client::from_conf(apigatewayv2),
                         appsync: aws_sdk_appsync::Client::from_conf(appsync),
+                        tagging: aws_sdk_resourcegroupstagging::Client::from_conf(tagging),
                     },
                 )
             })
@@ -197,6 +202,10 @@ impl SdkAccount {
 
     pub(crate) fn appsync(&self, region: &str) -> &aws_sdk_appsync::Client {
         &self.region(region).appsync
+    }
+
+    pub(crate) fn tagging(&self, region: &str) -> &aws_sdk_resourcegroupstagging::Client {
+        &self.region(region).tagging
     }
 
     /// The ARNs of the managed policies attached to a role, every page

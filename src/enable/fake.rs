@@ -116,6 +116,18 @@ impl Account for Memory {
             next: None,
         })
     }
+    // No function has tags here.
+    async fn tagged_functions(
+        &self,
+        _: &str,
+        _: &[(String, String)],
+        _: Option<String>,
+    ) -> Result<Page<String>> {
+        Ok(Page {
+            items: Vec::new(),
+            next: None,
+        })
+    }
     async fn function_tags(&self, _: &str, _: &str) -> Result<Vec<(String, String)>> {
         Ok(Vec::new())
     }

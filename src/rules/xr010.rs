@@ -23,7 +23,8 @@ function there.
 
 ## Fix
 Grant the named permission to the identity running the audit. Every call the account
-audit makes is a List or Get: `lambda:ListFunctions`, `lambda:ListTags` (with `--tag`),
+audit makes is a List or Get: `lambda:ListFunctions`, `tag:GetResources` (with `--tag`;
+else `lambda:ListTags`),
 `iam:GetAccountAuthorizationDetails` or `iam:GetRole`, `iam:ListRolePolicies`,
 `iam:GetRolePolicy`, `iam:ListAttachedRolePolicies`, `iam:GetPolicy`,
 `iam:GetPolicyVersion`, `apigateway:GET` (REST, HTTP and WebSocket APIs and their
@@ -33,7 +34,7 @@ managed policy `ReadOnlyAccess` covers them.
 
 ## Source
 Service Authorization Reference (actions of Lambda, IAM, API Gateway, Step Functions,
-AppSync, X-Ray).
+AppSync, X-Ray, Resource Groups Tagging).
 "#,
     check,
 };

@@ -325,6 +325,8 @@ def operation_of(service, method, url, body, headers):
             return "ListFunctions" if method == "GET" else "CreateFunction"
         if path.endswith("/configuration"):
             return "UpdateFunctionConfiguration" if method == "PUT" else "GetFunctionConfiguration"
+        if re.fullmatch(r"/2017-03-31/tags/.+", path):
+            return {"GET": "ListTags", "POST": "TagResource"}.get(method, "UntagResource")
         return {"GET": "GetFunction", "DELETE": "DeleteFunction"}.get(method, method + " " + path)
     if service == "apigateway":
         if path.rstrip("/") == "/restapis":

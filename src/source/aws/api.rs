@@ -90,7 +90,16 @@ pub trait Account: Xray + StepFunctions + HttpApis + AppSync {
         region: &str,
         marker: Option<String>,
     ) -> impl Future<Output = Result<Page<FunctionInfo>>> + Send;
-    /// A function's tags (`ListTags`), for `--tag` filters.
+    /// The ARNs of the functions that have every one of `tags`, one page of the Resource
+    /// Groups Tagging API's `GetResources`: what `--tag` filters on, in one call per page
+    /// of a region rather than one per function.
+    fn tagged_functions(
+        &self,
+        region: &str,
+        tags: &[(String, String)],
+        token: Option<String>,
+    ) -> impl Future<Output = Result<Page<String>>> + Send;
+    /// A function's tags (`ListTags`), for `--tag` filters where `GetResources` is denied.
     fn function_tags(
         &self,
         region: &str,

@@ -163,7 +163,39 @@ fn name_selected(globs: &[String], f: &FunctionInfo) -> bool {
     })
 }
 
+/// The functions with every tag of `--tag`: per region, the ARNs `GetResources` lists;
+/// where that call is denied, each function's `ListTags`.
 async fn filter_by_tags<A: Account>(
+    api: &A,
+    functions: Vec<(String, FunctionInfo)>,
+    options: &Options,
+    unread: &mut Vec<Unread>,
+) -> Vec<(String, FunctionInfo)> {
+    let regions: BTreeSet<String> = functions.iter().map(|(r, _)| r.clone()).collect();
+    let mut keep = Vec::new();
+    let mut by_function = Vec::new();
+    let mut functions = functions;
+    for region in regions {
+        let (here, rest): (Vec<_>, Vec<_>) = functions.into_iter().partition(|(r, _)| *r == region);
+        functions = rest;
+        match all_pages(|token| api.tagged_functions(&region, &options.tags, token)).await {
+            Ok(arns) => {
+                let arns: BTreeSet<String> = arns.into_iter().collect();
+                keep.extend(here.into_iter().filter(|(_, f)| arns.contains(&f.arn)));
+            }
+            Err(ApiError::Denied { .. }) => by_function.extend(here),
+            Err(error) => unread.push(Unread {
+                region,
+                what: "the functions with the tags given (--tag)".into(),
+                error,
+            }),
+        }
+    }
+    keep.extend(tags_one_by_one(api, by_function, options, unread).await);
+    keep
+}
+
+async fn tags_one_by_one<A: Account>(
     api: &A,
     functions: Vec<(String, FunctionInfo)>,
     options: &Options,
@@ -514,6 +546,17 @@ mod tests {
                     })
                     .collect(),
                 next: (end < self.functions).then(|| end.to_string()),
+            })
+        }
+        async fn tagged_functions(
+            &self,
+            _: &str,
+            _: &[(String, String)],
+            _: Option<String>,
+        ) -> Result<Page<String>> {
+            Ok(Page {
+                items: Vec::new(),
+                next: None,
             })
         }
         async fn function_tags(&self, _: &str, _: &str) -> Result<Vec<(String, String)>> {

@@ -49,6 +49,42 @@ impl Account for SdkAccount {
         })
     }
 
+    async fn tagged_functions(
+        &self,
+        region: &str,
+        tags: &[(String, String)],
+        token: Option<String>,
+    ) -> Result<Page<String>> {
+        use aws_sdk_resourcegroupstagging::types::TagFilter;
+        let filters = tags
+            .iter()
+            .map(|(k, v)| TagFilter::builder().key(k).values(v).build())
+            .collect();
+        let out = self
+            .call(
+                "tag:GetResources",
+                self.tagging(region)
+                    .get_resources()
+                    .resource_type_filters("lambda:function")
+                    .set_tag_filters(Some(filters))
+                    .set_pagination_token(token.filter(|t| !t.is_empty()))
+                    .send(),
+            )
+            .await?;
+        Ok(Page {
+            items: out
+                .resource_tag_mapping_list()
+                .iter()
+                .filter_map(|m| m.resource_arn().map(str::to_string))
+                .collect(),
+            // The last page has an empty token.
+            next: out
+                .pagination_token()
+                .filter(|t| !t.is_empty())
+                .map(str::to_string),
+        })
+    }
+
     async fn function_tags(&self, region: &str, arn: &str) -> Result<Vec<(String, String)>> {
         let out = self
             .call(
