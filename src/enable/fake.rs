@@ -123,10 +123,7 @@ impl Account for Memory {
         _: &[(String, String)],
         _: Option<String>,
     ) -> Result<Page<String>> {
-        Ok(Page {
-            items: Vec::new(),
-            next: None,
-        })
+        Ok(Page::empty())
     }
     async fn function_tags(&self, _: &str, _: &str) -> Result<Vec<(String, String)>> {
         Ok(Vec::new())
@@ -186,10 +183,7 @@ impl Account for Memory {
 
 impl Xray for Memory {
     async fn sampling_rules(&self, _: &str, _: Option<String>) -> Result<Page<SamplingRuleInfo>> {
-        Ok(Page {
-            items: Vec::new(),
-            next: None,
-        })
+        Ok(Page::empty())
     }
     async fn encryption_config(&self, _: &str) -> Result<EncryptionInfo> {
         Ok(EncryptionInfo {
@@ -203,34 +197,22 @@ impl Xray for Memory {
 // `enable` reads no HTTP APIs, AppSync APIs or state machines.
 impl HttpApis for Memory {
     async fn http_apis(&self, _: &str, _: Option<String>) -> Result<Page<HttpApiInfo>> {
-        Ok(Page {
-            items: Vec::new(),
-            next: None,
-        })
+        Ok(Page::empty())
     }
     async fn http_stages(&self, _: &str, _: &str, _: Option<String>) -> Result<Page<String>> {
-        Ok(Page {
-            items: Vec::new(),
-            next: None,
-        })
+        Ok(Page::empty())
     }
 }
 
 impl AppSync for Memory {
     async fn graphql_apis(&self, _: &str, _: Option<String>) -> Result<Page<GraphqlApiInfo>> {
-        Ok(Page {
-            items: Vec::new(),
-            next: None,
-        })
+        Ok(Page::empty())
     }
 }
 
 impl StepFunctions for Memory {
     async fn state_machines(&self, _: &str, _: Option<String>) -> Result<Page<StateMachineInfo>> {
-        Ok(Page {
-            items: Vec::new(),
-            next: None,
-        })
+        Ok(Page::empty())
     }
     async fn state_machine_tracing(&self, _: &str, _: &str) -> Result<bool> {
         Ok(false)

@@ -16,6 +16,16 @@ pub struct Page<T> {
     pub next: Option<String>,
 }
 
+impl<T> Page<T> {
+    /// The only page, with nothing on it.
+    pub fn empty() -> Page<T> {
+        Page {
+            items: Vec::new(),
+            next: None,
+        }
+    }
+}
+
 /// Every item of a paged call: `page` asks for one page from a token (`None` first).
 pub async fn all_pages<T, F, Fut>(mut page: F) -> Result<Vec<T>>
 where

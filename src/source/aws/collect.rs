@@ -554,10 +554,7 @@ mod tests {
             _: &[(String, String)],
             _: Option<String>,
         ) -> Result<Page<String>> {
-            Ok(Page {
-                items: Vec::new(),
-                next: None,
-            })
+            Ok(Page::empty())
         }
         async fn function_tags(&self, _: &str, _: &str) -> Result<Vec<(String, String)>> {
             Ok(Vec::new())
@@ -592,10 +589,7 @@ mod tests {
             })
         }
         async fn rest_apis(&self, _: &str, _: Option<String>) -> Result<Page<RestApiInfo>> {
-            Ok(Page {
-                items: Vec::new(),
-                next: None,
-            })
+            Ok(Page::empty())
         }
         async fn stages(&self, _: &str, _: &str) -> Result<Vec<StageInfo>> {
             Ok(Vec::new())
@@ -608,10 +602,7 @@ mod tests {
             _: &str,
             _: Option<String>,
         ) -> Result<Page<SamplingRuleInfo>> {
-            Ok(Page {
-                items: Vec::new(),
-                next: None,
-            })
+            Ok(Page::empty())
         }
         async fn encryption_config(&self, _: &str) -> Result<EncryptionInfo> {
             Ok(EncryptionInfo {
@@ -624,25 +615,16 @@ mod tests {
 
     impl HttpApis for Fake {
         async fn http_apis(&self, _: &str, _: Option<String>) -> Result<Page<HttpApiInfo>> {
-            Ok(Page {
-                items: Vec::new(),
-                next: None,
-            })
+            Ok(Page::empty())
         }
         async fn http_stages(&self, _: &str, _: &str, _: Option<String>) -> Result<Page<String>> {
-            Ok(Page {
-                items: Vec::new(),
-                next: None,
-            })
+            Ok(Page::empty())
         }
     }
 
     impl AppSync for Fake {
         async fn graphql_apis(&self, _: &str, _: Option<String>) -> Result<Page<GraphqlApiInfo>> {
-            Ok(Page {
-                items: Vec::new(),
-                next: None,
-            })
+            Ok(Page::empty())
         }
     }
 
@@ -652,10 +634,7 @@ mod tests {
             _: &str,
             _: Option<String>,
         ) -> Result<Page<StateMachineInfo>> {
-            Ok(Page {
-                items: Vec::new(),
-                next: None,
-            })
+            Ok(Page::empty())
         }
         async fn state_machine_tracing(&self, _: &str, _: &str) -> Result<bool> {
             Ok(false)
