@@ -168,6 +168,65 @@ pub struct AccountArgs {
     #[arg(long = "region", value_name = "REGION", help_heading = "Account")]
     pub regions: Vec<String>,
 
+    /// Regions to read, comma-separated, or `all`: those each account has enabled
+    /// (account:ListRegions). Adds to --region.
+    #[arg(
+        long = "regions",
+        value_name = "REGION,...|all",
+        value_delimiter = ',',
+        help_heading = "Account"
+    )]
+    pub region_list: Vec<String>,
+
+    /// Every ACTIVE account of the Organization (organizations:ListAccounts, from the
+    /// management account or a delegated administrator), each reached through --role-name;
+    /// the caller's own account is read as itself.
+    #[arg(long, conflicts_with = "accounts", help_heading = "Organization")]
+    pub org: bool,
+
+    /// With --org: only the accounts under this OU or root, at any depth (repeatable).
+    #[arg(
+        long = "ou",
+        value_name = "ID",
+        requires = "org",
+        help_heading = "Organization"
+    )]
+    pub ous: Vec<String>,
+
+    /// Leave this account out (repeatable).
+    #[arg(
+        long = "exclude-account",
+        value_name = "ID",
+        help_heading = "Organization"
+    )]
+    pub exclude_accounts: Vec<String>,
+
+    /// These accounts, comma-separated, each reached through --role-name.
+    #[arg(
+        long,
+        value_name = "ID,...",
+        value_delimiter = ',',
+        help_heading = "Organization"
+    )]
+    pub accounts: Vec<String>,
+
+    /// The role to assume in each account (a name, with its path if it has one).
+    #[arg(
+        long,
+        value_name = "NAME",
+        default_value = "OrganizationAccountAccessRole",
+        help_heading = "Organization"
+    )]
+    pub role_name: String,
+
+    /// The external ID the roles' trust policies ask for.
+    #[arg(long, value_name = "ID", help_heading = "Organization")]
+    pub external_id: Option<String>,
+
+    /// Accounts read at once (each with up to --concurrency calls in flight).
+    #[arg(long, default_value_t = 4, help_heading = "Organization")]
+    pub account_concurrency: usize,
+
     /// Only functions with this tag (repeatable: all must match).
     #[arg(long = "tag", value_name = "KEY=VALUE", help_heading = "Account")]
     pub tags: Vec<String>,

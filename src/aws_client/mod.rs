@@ -2,10 +2,13 @@
 //! ([`SdkAccount`]), why a call failed ([`ApiError`]), and whom the credentials reach
 //! ([`Identity`]).
 
+mod assume;
 mod error;
 mod identity;
 mod sdk;
+mod tally;
 
 pub use error::{ApiError, Result};
 pub use identity::{Identity, arn_account, arn_partition};
-pub use sdk::{ConnectError, SdkAccount};
+pub use sdk::{ConnectError, SdkAccount, load};
+pub use tally::Tally;

@@ -4,13 +4,15 @@
 //! honoured), adaptive retries with backoff, timeouts on every call, and a count of the
 //! calls made, by operation.
 
+use super::tally::{CountRetries, Tally};
 use super::{ApiError, Identity, Result};
 use aws_config::retry::RetryConfig;
 use aws_config::timeout::TimeoutConfig;
-use aws_config::{BehaviorVersion, Region};
+use aws_config::{BehaviorVersion, Region, SdkConfig};
+use aws_credential_types::provider::ProvideCredentials;
 use aws_sdk_iam::error::ProvideErrorMetadata;
 use std::collections::{BTreeMap, HashMap};
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 /// Why the audit cannot start, in one sentence.
@@ -35,10 +37,18 @@ struct Regional {
 }
 
 pub struct SdkAccount {
+    /// The configuration the clients were made from: an assumed role's starts here.
+    base: SdkConfig,
+    /// The name of this account's retry partition.
+    partition: String,
     iam: aws_sdk_iam::Client,
     sts: aws_sdk_sts::Client,
+    organizations: aws_sdk_organizations::Client,
+    account: aws_sdk_account::Client,
     regions: HashMap<String, Regional>,
     calls: Mutex<BTreeMap<&'static str, usize>>,
+    /// Shared with the accounts reached from this one.
+    tally: Arc<Tally>,
 }
 
 /// Retry configuration: adaptive by default (backoff, and a client-side rate limit that
@@ -67,6 +77,60 @@ fn timeouts() -> TimeoutConfig {
         .build()
 }
 
+/// Loads the configuration aws-config's default chain gives (with `profile`, when named)
+/// and checks that its credentials resolve.
+pub async fn load(profile: Option<&str>) -> std::result::Result<SdkConfig, ConnectError> {
+    let mut loader = aws_config::defaults(BehaviorVersion::latest())
+        .retry_config(retry())
+        .timeout_config(timeouts());
+    if let Some(p) = profile {
+        loader = loader.profile_name(p);
+    }
+    let base = loader.load().await;
+    let credentials = base
+        .credentials_provider()
+        .ok_or(ConnectError::NoCredentials)?;
+    credentials
+        .provide_credentials()
+        .await
+        .map_err(|_| ConnectError::NoCredentials)?;
+    Ok(base)
+}
+
+/// A service client's configuration: `base` in `region`, retrying within its own
+/// partition. The SDK keeps one retry token bucket and one client-side rate limiter per
+/// partition for the whole process, named after the service by default; one partition per
+/// account means one throttled account backs off alone instead of slowing every other.
+macro_rules! client {
+    ($sdk:ident, $base:expr, $region:expr, $partition:expr, $tally:expr) => {{
+        let config = $sdk::config::Builder::from($base)
+            .region($region)
+            .interceptor(CountRetries($tally.clone()))
+            .retry_partition($sdk::config::retry::RetryPartition::new(format!(
+                "{}-{}",
+                stringify!($sdk),
+                $partition
+            )))
+            .build();
+        $sdk::Client::from_conf(config)
+    }};
+}
+
+impl Regional {
+    fn new(base: &SdkConfig, region: &str, partition: &str, tally: &Arc<Tally>) -> Regional {
+        let r = Region::new(region.to_string());
+        Regional {
+            lambda: client!(aws_sdk_lambda, base, r.clone(), partition, tally),
+            apigateway: client!(aws_sdk_apigateway, base, r.clone(), partition, tally),
+            xray: client!(aws_sdk_xray, base, r.clone(), partition, tally),
+            sfn: client!(aws_sdk_sfn, base, r.clone(), partition, tally),
+            apigatewayv2: client!(aws_sdk_apigatewayv2, base, r.clone(), partition, tally),
+            appsync: client!(aws_sdk_appsync, base, r.clone(), partition, tally),
+            tagging: client!(aws_sdk_resourcegroupstagging, base, r, partition, tally),
+        }
+    }
+}
+
 impl SdkAccount {
     /// Loads configuration, checks that credentials resolve, and makes clients for each
     /// region (the configured one when none is given). Returns the regions used.
@@ -74,72 +138,65 @@ impl SdkAccount {
         regions: &[String],
         profile: Option<&str>,
     ) -> std::result::Result<(SdkAccount, Vec<String>), ConnectError> {
-        let mut loader = aws_config::defaults(BehaviorVersion::latest())
-            .retry_config(retry())
-            .timeout_config(timeouts());
-        if let Some(p) = profile {
-            loader = loader.profile_name(p);
-        }
-        let base = loader.load().await;
+        let base = load(profile).await?;
         let regions: Vec<String> = if regions.is_empty() {
             vec![base.region().ok_or(ConnectError::NoRegion)?.to_string()]
         } else {
             regions.to_vec()
         };
-        let credentials = base
-            .credentials_provider()
-            .ok_or(ConnectError::NoCredentials)?;
-        use aws_credential_types::provider::ProvideCredentials;
-        credentials
-            .provide_credentials()
-            .await
-            .map_err(|_| ConnectError::NoCredentials)?;
-        let regional = regions
-            .iter()
-            .map(|r| {
-                let region = Region::new(r.clone());
-                let lambda = aws_sdk_lambda::config::Builder::from(&base)
-                    .region(region.clone())
-                    .build();
-                let apigateway = aws_sdk_apigateway::config::Builder::from(&base)
-                    .region(region.clone())
-                    .build();
-                let xray = aws_sdk_xray::config::Builder::from(&base)
-                    .region(region.clone())
-                    .build();
-                let sfn = aws_sdk_sfn::config::Builder::from(&base)
-                    .region(region.clone())
-                    .build();
-                let apigatewayv2 = aws_sdk_apigatewayv2::config::Builder::from(&base)
-                    .region(region.clone())
-                    .build();
-                let appsync = aws_sdk_appsync::config::Builder::from(&base)
-                    .region(region.clone())
-                    .build();
-                let tagging = aws_sdk_resourcegroupstagging::config::Builder::from(&base)
-                    .region(region)
-                    .build();
-                (
-                    r.clone(),
-                    Regional {
-                        lambda: aws_sdk_lambda::Client::from_conf(lambda),
-                        apigateway: aws_sdk_apigateway::Client::from_conf(apigateway),
-                        xray: aws_sdk_xray::Client::from_conf(xray),
-                        sfn: aws_sdk_sfn::Client::from_conf(sfn),
-                        apigatewayv2: aws_sdk_apigatewayv2::Client::from_conf(apigatewayv2),
-                        appsync: aws_sdk_appsync::Client::from_conf(appsync),
-                        tagging: aws_sdk_resourcegroupstagging::Client::from_conf(tagging),
-                    },
-                )
-            })
-            .collect();
-        let account = SdkAccount {
-            iam: aws_sdk_iam::Client::new(&base),
-            sts: aws_sdk_sts::Client::new(&base),
-            regions: regional,
+        Ok((SdkAccount::new(base, "caller", &regions), regions))
+    }
+
+    /// An account reached with `base`, with clients for `regions`; `partition` names its
+    /// retry budget (the account id, for one of many).
+    pub fn new(base: SdkConfig, partition: &str, regions: &[String]) -> SdkAccount {
+        SdkAccount::build(base, partition, regions, Arc::default())
+    }
+
+    /// The same credentials, counted in the same tally, with another retry partition
+    /// and regions: the caller's own account when it is one of many.
+    pub fn again(&self, partition: &str, regions: &[String]) -> SdkAccount {
+        SdkAccount::build(self.base.clone(), partition, regions, self.tally.clone())
+    }
+
+    pub(super) fn build(
+        base: SdkConfig,
+        partition: &str,
+        regions: &[String],
+        tally: Arc<Tally>,
+    ) -> SdkAccount {
+        // IAM, STS, Organizations and the Account service are global: their calls go to
+        // the partition's one endpoint whatever the region says.
+        let global = base.region().cloned().unwrap_or(Region::new("us-east-1"));
+        SdkAccount {
+            iam: client!(aws_sdk_iam, &base, global.clone(), partition, tally),
+            sts: client!(aws_sdk_sts, &base, global.clone(), partition, tally),
+            organizations: client!(
+                aws_sdk_organizations,
+                &base,
+                global.clone(),
+                partition,
+                tally
+            ),
+            account: client!(aws_sdk_account, &base, global, partition, tally),
+            regions: regions
+                .iter()
+                .map(|r| (r.clone(), Regional::new(&base, r, partition, &tally)))
+                .collect(),
+            partition: partition.to_string(),
+            base,
             calls: Mutex::new(BTreeMap::new()),
-        };
-        Ok((account, regions))
+            tally,
+        }
+    }
+
+    /// The same account with clients for `regions` instead (after `--regions all` has
+    /// asked the account which it has enabled); the calls counted so far carry over.
+    pub fn with_regions(self, regions: &[String]) -> SdkAccount {
+        let calls = self.calls();
+        let account = SdkAccount::build(self.base, &self.partition, regions, self.tally);
+        *account.calls.lock().expect("call counts") = calls;
+        account
     }
 
     /// Calls made so far, by operation.
@@ -147,7 +204,21 @@ impl SdkAccount {
         self.calls.lock().expect("call counts").clone()
     }
 
+    /// Calls and retries of this account and every account reached from it.
+    pub fn tally(&self) -> &Tally {
+        &self.tally
+    }
+
+    pub(super) fn base(&self) -> &SdkConfig {
+        &self.base
+    }
+
+    pub(super) fn shared_tally(&self) -> Arc<Tally> {
+        self.tally.clone()
+    }
+
     pub(crate) fn count(&self, operation: &'static str) {
+        self.tally.call();
         *self
             .calls
             .lock()
@@ -178,6 +249,21 @@ impl SdkAccount {
 
     pub(crate) fn iam(&self) -> &aws_sdk_iam::Client {
         &self.iam
+    }
+
+    pub(crate) fn organizations(&self) -> &aws_sdk_organizations::Client {
+        &self.organizations
+    }
+
+    pub(crate) fn account(&self) -> &aws_sdk_account::Client {
+        &self.account
+    }
+
+    /// The regions this account has clients for.
+    pub fn regions(&self) -> Vec<String> {
+        let mut regions: Vec<String> = self.regions.keys().cloned().collect();
+        regions.sort();
+        regions
     }
 
     pub(crate) fn lambda(&self, region: &str) -> &aws_sdk_lambda::Client {

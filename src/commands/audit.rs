@@ -31,15 +31,19 @@ pub fn run(args: &AuditArgs, command_line: Result<Vec<VariableArg>>) -> Result<E
         requests_per_second: args.requests_per_second,
         lambda_mode: scopes.config(0).lambda_mode,
     };
-    let outcome = if args.account {
+    let outcome = if args.account || super::account::many(&args.aws) {
         if args.paths.iter().any(|p| p.as_os_str() != ".") {
-            bail!("give either PATHs or --account, not both");
+            bail!("give either PATHs or an account (--account, --org, --accounts), not both");
         }
         let started = std::time::Instant::now();
         let (inventory, calls) = super::account::read(&args.aws)?;
         if matches!(args.report.format, Format::Text) {
+            let accounts = match inventory.accounts.len() {
+                0 | 1 => String::new(),
+                n => format!(" in {n} accounts"),
+            };
             eprintln!(
-                "read {} functions, {} roles, {} REST stages, {} HTTP/WebSocket stages, {} state machines, {} AppSync APIs and {} sampling rules with {} AWS calls in {:.1} s",
+                "read {} functions, {} roles, {} REST stages, {} HTTP/WebSocket stages, {} state machines, {} AppSync APIs and {} sampling rules{accounts} with {} AWS calls in {:.1} s",
                 inventory.functions.len(),
                 inventory.roles.len(),
                 inventory.rest_stages.len(),
@@ -47,7 +51,7 @@ pub fn run(args: &AuditArgs, command_line: Result<Vec<VariableArg>>) -> Result<E
                 inventory.state_machines.len(),
                 inventory.appsync_apis.len(),
                 inventory.sampling_rules.len(),
-                calls.values().sum::<usize>(),
+                calls,
                 started.elapsed().as_secs_f64()
             );
         }

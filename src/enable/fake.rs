@@ -3,6 +3,7 @@
 
 use crate::account_write::{FunctionTracing, UpdateError, Writer};
 use crate::aws_client::{ApiError, Identity, Result};
+use crate::source::aws::aliases::{AliasInfo, Aliases};
 use crate::source::aws::api::*;
 use crate::source::aws::appsync::{AppSync, GraphqlApiInfo};
 use crate::source::aws::http_apis::{HttpApiInfo, HttpApis};
@@ -99,7 +100,12 @@ fn failed(operation: &'static str, message: &str) -> ApiError {
 }
 
 impl Account for Memory {
-    async fn list_functions(&self, _: &str, _: Option<String>) -> Result<Page<FunctionInfo>> {
+    async fn list_functions(
+        &self,
+        _: &str,
+        _: bool,
+        _: Option<String>,
+    ) -> Result<Page<FunctionInfo>> {
         self.call("ListFunctions");
         let s = self.state.lock().unwrap();
         Ok(Page {
@@ -109,6 +115,7 @@ impl Account for Memory {
                 .map(|(name, (role, mode))| FunctionInfo {
                     name: name.clone(),
                     arn: format!("arn:aws:lambda:{REGION}:{ACCOUNT}:function:{name}"),
+                    version: "$LATEST".into(),
                     role: role_arn(role),
                     mode: Some(mode.clone()),
                 })
@@ -194,7 +201,14 @@ impl Xray for Memory {
     }
 }
 
-// `enable` reads no HTTP APIs, AppSync APIs or state machines.
+// No function here has published versions; `enable` reads no HTTP APIs, AppSync APIs or
+// state machines.
+impl Aliases for Memory {
+    async fn aliases(&self, _: &str, _: &str, _: Option<String>) -> Result<Page<AliasInfo>> {
+        Ok(Page::empty())
+    }
+}
+
 impl HttpApis for Memory {
     async fn http_apis(&self, _: &str, _: Option<String>) -> Result<Page<HttpApiInfo>> {
         Ok(Page::empty())

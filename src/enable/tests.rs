@@ -64,6 +64,7 @@ fn quick() -> Settings {
 fn plan_of(m: &Memory, grant: bool) -> Plan {
     let options = Options {
         regions: vec!["r".into()],
+        account: None,
         names: Vec::new(),
         tags: Vec::new(),
         stages: true,
@@ -71,6 +72,7 @@ fn plan_of(m: &Memory, grant: bool) -> Plan {
         state_machines: false,
         http_stages: false,
         appsync: false,
+        aliases: false,
         concurrency: 4,
         iam: IamStrategy::PerRole,
     };

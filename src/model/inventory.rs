@@ -25,6 +25,8 @@ macro_rules! inventory {
             pub limited: Vec<super::EvaluationLimit>,
             /// Parts of an account that could not be read.
             pub unread: Vec<super::UnreadPart>,
+            /// The accounts an account audit reached, or tried to: each once.
+            pub accounts: Vec<super::AccountAudited>,
             /// `files` grouped by directory, built on first use; `add_file` clears it.
             pub(super) by_directory: std::sync::OnceLock<
                 std::collections::HashMap<std::path::PathBuf, Vec<super::FileId>>,
@@ -49,6 +51,7 @@ macro_rules! inventory {
                     invalid,
                     limited,
                     unread,
+                    accounts,
                     by_directory: _,
                 } = other;
                 $(self.$field.extend($field);)*
@@ -57,6 +60,7 @@ macro_rules! inventory {
                 self.invalid.extend(invalid);
                 self.limited.extend(limited);
                 self.unread.extend(unread);
+                self.accounts.extend(accounts);
             }
 
             /// How many resource instances the audit looked at.
@@ -250,6 +254,16 @@ pub struct FileProblem {
 /// ARN read named it.
 pub fn account_root(account: Option<&str>) -> String {
     account.unwrap_or("account").to_string()
+}
+
+/// An account an account audit reached, or tried to.
+#[derive(Debug, Clone, PartialEq)]
+pub struct AccountAudited {
+    pub id: String,
+    /// Its name in the Organization, when it was found there.
+    pub name: Option<String>,
+    /// The regions read.
+    pub regions: Vec<String>,
 }
 
 /// A part of an account that could not be read.

@@ -16,6 +16,7 @@ use super::{Meta, Origin, Reader, Reference, Setting};
 
 inventory! {
     functions: Function,
+    aliases: LambdaAlias,
     rest_apis: RestApi,
     rest_stages: RestStage,
     http_stages: HttpStage,
@@ -220,6 +221,52 @@ kind!(
     |r| HttpStage {
         meta: r.meta(),
         stage_name: r.string("name"),
+    }
+);
+
+/// A Lambda alias and the published versions it routes traffic to. A version keeps the
+/// tracing configuration it was published with, whatever `$LATEST` has since: an alias on
+/// a version published before tracing was turned on serves untraced invocations.
+#[derive(Debug, Clone, PartialEq)]
+pub struct LambdaAlias {
+    pub meta: Meta,
+    pub name: Setting<String>,
+    /// The function's name.
+    pub function: Setting<String>,
+    /// The versions it routes to, with their share of its traffic. Empty from Terraform,
+    /// which cannot tell the mode a version was published with.
+    pub routes: Vec<AliasRoute>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct AliasRoute {
+    /// The version number, or `$LATEST`.
+    pub version: String,
+    /// The version's qualified ARN.
+    pub arn: String,
+    /// The share of the alias's invocations it takes, 0 to 1.
+    pub weight: f64,
+    /// The mode the version was published with (`PassThrough` when it has none).
+    pub tracing_mode: String,
+}
+
+kind!(
+    LambdaAlias,
+    KindInfo {
+        name: "Lambda alias",
+        terraform: &["aws_lambda_alias"],
+        account: Some("lambda:ListAliases"),
+        scope: Scope::Regional,
+    },
+    |a| match (&a.function.value, &a.name.value) {
+        (super::Field::Known(f), super::Field::Known(n)) => Identity::Name(format!("{f}:{n}")),
+        _ => Identity::Unknown,
+    },
+    |r| LambdaAlias {
+        meta: r.meta(),
+        name: r.string("name"),
+        function: r.string("function_name"),
+        routes: Vec::new(),
     }
 );
 

@@ -23,6 +23,9 @@ struct Document<'a> {
     #[serde(skip_serializing_if = "Vec::is_empty")]
     suppressed: Vec<JsonSuppressed<'a>>,
     summary: Summary,
+    /// For an account audit: each account reached or tried, with its counts.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    accounts: Vec<super::AccountSummary<'a>>,
 }
 
 #[derive(Serialize)]
@@ -62,6 +65,9 @@ struct JsonFinding<'a> {
     end_line: Option<usize>,
     end_column: Option<usize>,
     account: Option<&'a str>,
+    /// The account's name in its Organization, when audited as one of it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    account_name: Option<&'a str>,
     region: Option<&'a str>,
     related: Vec<JsonRelated<'a>>,
     fix: Option<JsonFix<'a>>,
@@ -115,6 +121,10 @@ impl<'a> JsonFinding<'a> {
             end_line: pos.as_ref().map(|p| p.end_line),
             end_column: pos.as_ref().map(|p| p.end_column),
             account: f.account.as_deref(),
+            account_name: f
+                .account
+                .as_deref()
+                .and_then(|a| super::account_name(inventory, a)),
             region: f.region.as_deref(),
             declared: f.drift.as_ref().map(|d| d.declared.as_str()),
             actual: f.drift.as_ref().map(|d| d.actual.as_str()),
@@ -169,6 +179,7 @@ impl Reporter for Json {
                 })
                 .collect(),
             summary: report.summary(),
+            accounts: report.accounts(),
         };
         serde_json::to_writer_pretty(&mut *out, &doc)?;
         writeln!(out)

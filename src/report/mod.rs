@@ -1,6 +1,7 @@
 //! Reporters: one file per format, each turning findings into bytes. Line and column
 //! are computed here, and only here, from byte ranges.
 
+mod accounts;
 mod github;
 mod json;
 mod junit;
@@ -13,6 +14,7 @@ use crate::model::{Inventory, Origin};
 use crate::policy::Suppressed;
 use std::io::{self, Write};
 
+pub use accounts::{AccountSummary, account_name};
 pub use github::Github;
 pub use json::Json;
 pub use junit::Junit;

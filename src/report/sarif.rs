@@ -166,6 +166,9 @@ fn result(report: &Report, f: &Finding, suppressed: Option<&Suppressed>) -> Valu
     // Only what is known: a property bag has no schema to keep nulls for.
     if let Some(account) = &f.account {
         r["properties"]["account"] = json!(account);
+        if let Some(name) = super::account_name(inventory, account) {
+            r["properties"]["accountName"] = json!(name);
+        }
     }
     if let Some(region) = &f.region {
         r["properties"]["region"] = json!(region);

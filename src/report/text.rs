@@ -20,15 +20,24 @@ impl Reporter for Text {
         } else {
             Renderer::plain()
         };
-        // Findings from an account are grouped by region, then service.
+        // Findings from accounts are grouped by account (when there are several), then
+        // region, then service.
+        let many = report.inventory.accounts.len() > 1;
         let mut order: Vec<&crate::finding::Finding> = report.findings.iter().collect();
-        order.sort_by_key(|f| group(f));
+        order.sort_by_key(|f| (many.then(|| f.account.clone()), group(f)));
         let mut current = None;
         for f in order {
-            let g = group(f);
+            let g = group(f).map(|g| (many.then(|| f.account.clone()).flatten(), g));
             if g.is_some() && g != current {
-                let (region, service) = g.clone().unwrap_or_default();
-                writeln!(out, "── {region} · {service} ──\n")?;
+                let (account, (region, service)) = g.clone().unwrap_or_default();
+                let account = match account {
+                    Some(id) => match super::account_name(report.inventory, &id) {
+                        Some(name) => format!("{id} ({name}) · "),
+                        None => format!("{id} · "),
+                    },
+                    None => String::new(),
+                };
+                writeln!(out, "── {account}{region} · {service} ──\n")?;
                 current = g;
             }
             let level = match f.severity {
@@ -82,6 +91,9 @@ impl Reporter for Text {
             }
             writeln!(out)?;
         }
+        if many {
+            accounts_table(report, out)?;
+        }
         let s = report.summary();
         let total = s.error + s.warning + s.note;
         let mut hidden = Vec::new();
@@ -133,9 +145,47 @@ fn group(f: &crate::finding::Finding) -> Option<(String, String)> {
         "iam" => "IAM",
         "apigateway" => "API Gateway",
         "xray" => "X-Ray",
+        "states" => "Step Functions",
+        "appsync" => "AppSync",
         other => other,
     };
     Some((region.clone(), service.to_string()))
+}
+
+/// One line per account: what was read and found, and whether the audit of it is
+/// complete.
+fn accounts_table(report: &Report, out: &mut dyn Write) -> io::Result<()> {
+    let rows = report.accounts();
+    let name_width = rows
+        .iter()
+        .map(|r| r.name.map_or(0, |n| n.chars().count()))
+        .max()
+        .unwrap_or(0)
+        .max(4);
+    writeln!(
+        out,
+        "{:<12}  {:<name_width$}  {:>7}  {:>9}  {:>6}  {:>8}  {:>5}  read",
+        "account", "name", "regions", "functions", "errors", "warnings", "notes"
+    )?;
+    for r in &rows {
+        let read = if r.unread == 0 {
+            "complete".to_string()
+        } else {
+            format!("{} part{} unread (XR010)", r.unread, plural(r.unread))
+        };
+        writeln!(
+            out,
+            "{:<12}  {:<name_width$}  {:>7}  {:>9}  {:>6}  {:>8}  {:>5}  {read}",
+            r.account,
+            r.name.unwrap_or("-"),
+            r.regions.len(),
+            r.functions,
+            r.error,
+            r.warning,
+            r.note,
+        )?;
+    }
+    writeln!(out)
 }
 
 fn plural(n: usize) -> &'static str {

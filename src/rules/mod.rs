@@ -9,6 +9,7 @@ mod parse_error;
 mod upstream;
 mod xr000;
 mod xr001;
+mod xr001_versions;
 mod xr002;
 mod xr003;
 mod xr004;

@@ -40,6 +40,15 @@ The fix is safe when the role can write traces (see XR101); `xray-setup fix` edi
 place the value comes from (the literal, the variable default, the tfvars entry or the
 module argument).
 
+In an account, a published version behind an alias is reported too, by its qualified
+ARN, even when `$LATEST` is Active: a version keeps the tracing configuration it was
+published with, and an alias (with its weights, `routing_config`) sends traffic to
+versions, not to `$LATEST`. The finding names each alias and its share. Turning Active
+on reaches such traffic only through a new version: publish one once the function is
+Active (`aws lambda publish-version`) and point the alias at it (`aws lambda
+update-alias`). `enable` prints those commands for each alias and publishes nothing
+itself.
+
 Teams that trace at the API instead can set `lambda_mode = "upstream-traced"` in
 `.xray-setup.toml`: PassThrough is then accepted for a function whose only invokers are
 REST API stages with tracing on (from `aws_lambda_permission` with principal
@@ -49,13 +58,16 @@ API, a permission without `source_arn`) keeps the finding, which says why.
 
 ## Source
 Lambda API reference `API_TracingConfig` (modes `Active`, `PassThrough`; unset means
-`PassThrough`); Lambda developer guide `services-xray`; terraform-provider-aws
+`PassThrough`); Lambda developer guide `services-xray`, `configuration-versions` (a
+version's configuration is fixed when it is published) and `configuration-aliases`
+(aliases, weighted routing); terraform-provider-aws
 `internal/service/lambda/function.go`.
 "#,
     check,
 };
 
 fn check(cx: &Context, out: &mut Vec<Finding>) {
+    super::xr001_versions::check(cx, out);
     let inventory = cx.inventory;
     let invokers =
         (cx.options.lambda_mode == LambdaMode::UpstreamTraced).then(|| Invokers::new(inventory));

@@ -19,7 +19,8 @@ What could not be read was not audited: a function list denied in one region hid
 function there.
 
 ## Example
-`lambda:ListFunctions` denied in `eu-west-1`.
+`lambda:ListFunctions` denied in `eu-west-1`; in an Organization, a member account whose
+`OrganizationAccountAccessRole` was deleted.
 
 ## Fix
 Grant the named permission to the identity running the audit. Every call the account
@@ -32,9 +33,18 @@ stages), `states:ListStateMachines`, `states:DescribeStateMachine`,
 `appsync:ListGraphqlApis`, `xray:GetSamplingRules`, `xray:GetEncryptionConfig`. The AWS
 managed policy `ReadOnlyAccess` covers them.
 
+Across an Organization (`--org`, `--accounts`), a whole account is one XR010 when its role
+cannot be assumed (`sts:AssumeRole` denied: the role is missing, or its trust policy does
+not name the caller, or asks for an `--external-id`), and a region is one when it cannot
+be read; the other accounts and regions are audited in full. `--regions all` asks each
+account for its regions with `account:ListRegions`; `--org` lists the accounts with
+`organizations:ListAccounts` (and `ListAccountsForParent`,
+`ListOrganizationalUnitsForParent` with `--ou`) from the management account or a delegated
+administrator.
+
 ## Source
 Service Authorization Reference (actions of Lambda, IAM, API Gateway, Step Functions,
-AppSync, X-Ray, Resource Groups Tagging).
+AppSync, X-Ray, Resource Groups Tagging, STS, Organizations, Account Management).
 "#,
     check,
 };
@@ -49,7 +59,15 @@ fn permission(operation: &str) -> String {
 
 fn check(cx: &Context, out: &mut Vec<Finding>) {
     for u in &cx.inventory.unread {
-        let message = if u.denied {
+        let message = if u.operation == "sts:AssumeRole" {
+            // The whole account: nothing in it was read.
+            format!(
+                "could not read {}: {} ({}); nothing in this account was audited. The role must exist in the account and trust the caller (README, \"Auditing an Organization\")",
+                u.what,
+                if u.denied { "denied" } else { "failed" },
+                u.message
+            )
+        } else if u.denied {
             format!(
                 "could not read {} in {}: {} was denied ({}); grant {} to audit it",
                 u.what,

@@ -284,8 +284,22 @@ impl Moto {
 
     /// Seeds the account (`tests/moto/seed.py ARGS`) and returns what an audit must find.
     pub fn seed(&self, args: &[&str]) -> Value {
+        self.script("seed.py", args)
+    }
+
+    /// Seeds an Organization (`tests/moto/organization.py ARGS`) and returns what an
+    /// audit must find in each account's regions.
+    pub fn organization(&self, args: &[&str]) -> Value {
+        self.script("organization.py", args)
+    }
+
+    fn script(&self, name: &str, args: &[&str]) -> Value {
         let out = std::process::Command::new(venv_python())
-            .arg(Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/moto/seed.py"))
+            .arg(
+                Path::new(env!("CARGO_MANIFEST_DIR"))
+                    .join("tests/moto")
+                    .join(name),
+            )
             .args(["--endpoint", &self.url])
             .args(args)
             .output()

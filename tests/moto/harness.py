@@ -4,16 +4,25 @@
 - UpdateFunctionConfiguration stores TracingConfig (moto answers 200 and drops it);
 - ListFunctions pages with Marker/MaxItems, 50 at most, and GetRestApis with
   position/limit (moto returns everything at once);
+- ListVersionsByFunction and ListAliases page with Marker/MaxItems too, 50 at most;
 - the X-Ray sampling-rule API (Get/Create/Update/DeleteSamplingRule), with the Default
-  rule, and the encryption configuration (Get/PutEncryptionConfig, per region, NONE until
-  put), which moto does not implement;
+  rule, and the encryption configuration (Get/PutEncryptionConfig, NONE until put), which
+  moto does not implement: each account's region has its own, as in AWS, the account being
+  the one moto maps the call's access key to (an AssumeRole's key is in the role's account,
+  any other key in 123456789012);
+- the Account service's ListRegions (moto lacks it), with RegionOptStatusContains and
+  paging: a new account's 17 regions enabled by default and a few opt-in ones disabled,
+  or, where the config names the account's regions, those enabled and the rest disabled;
 - UpdateFunctionConfiguration gives the function a new RevisionId and refuses (412
   PreconditionFailedException) one naming a RevisionId that is no longer the function's,
   as Lambda does (moto keeps one revision forever and ignores the parameter);
 - on request, throttling as AWS does it (a rate limit per service) and a random share
   of calls answered with each service's throttling error, calls of a service denied,
   and chosen UpdateFunctionConfiguration calls failed, to prove retries and failures;
-- on request, someone else changing a function (in account 123456789012) at the moment
+- on request, AssumeRole into chosen accounts refused (403 AccessDenied), as where the
+  role is missing or does not trust the caller, to prove that an Organization's audit goes
+  on past an account it cannot enter;
+- on request, someone else changing a function (in the caller's account) at the moment
   xray-setup reads it again before its update ("change_on_read") or at the moment its
   update arrives ("change_on_update"), to prove that a target changed since the plan is
   left alone: moto serves requests one by one and cannot interleave them otherwise.
@@ -22,8 +31,10 @@
 
 Control endpoints: POST /_harness/config {"throttle": 0.05, "rate_limit": 10, "fail_updates": ["fn-1"],
 "deny": ["xray"], "page_size": 2, "change_on_read": {"fn-2": "Active"}, "change_on_update": {"fn-3":
-"PassThrough"}} (each change happens once); GET /_harness/log (what was served, with the path
-each call named; POST with a body to read and clear it); POST /_harness/reset.
+"PassThrough"} (each change happens once), "refuse_assume": ["111111111111"], "regions":
+{"111111111111": ["us-east-1", "eu-west-1"]}}; GET /_harness/log (what was served: service,
+operation, the path each call named, the account its credentials are in, throttled, denied;
+POST with a body to read and clear it); POST /_harness/reset.
 """
 import argparse
 import json
@@ -44,6 +55,7 @@ import uuid  # noqa: E402
 
 from moto.awslambda import models as lambda_models  # noqa: E402
 from moto.awslambda.exceptions import PreconditionFailedException  # noqa: E402
+from moto.iam.models import get_account_id_from  # noqa: E402
 from moto.moto_server.threaded_moto_server import ThreadedMotoServer  # noqa: E402
 
 _update = lambda_models.LambdaFunction.update_configuration
@@ -71,7 +83,7 @@ def update_with_tracing(self, config_updates):
         raise PreconditionFailedException(
             "The Revision Id provided does not match the latest Revision Id. "
             "Call the GetFunction/GetAlias API to retrieve the latest Revision Id")
-    if "TracingConfig" in config_updates:
+    if "TracingConfig" in config_updates:  # a new dict: versions, moto's shallow copies, keep theirs
         self.tracing_config = {"Mode": config_updates["TracingConfig"].get("Mode", "PassThrough")}
     self.harness_revision = str(uuid.uuid4())
     return _update(self, config_updates)
@@ -81,27 +93,46 @@ lambda_models.LambdaFunction.update_configuration = update_with_tracing
 lambda_models.LambdaFunction.get_configuration = configuration_with_revision
 
 STATE = {"throttle": 0.0, "rate_limit": None, "fail_updates": set(), "deny": set(), "page_size": None,
-         "change_on_read": {}, "change_on_update": {}, "log": [], "rules": {}, "buckets": {},
-         "encryption": {}}
-ACCOUNT = "123456789012"  # moto's default account, where "someone else" changes functions
+         "change_on_read": {}, "change_on_update": {}, "refuse_assume": set(), "regions": {}, "log": [],
+         "buckets": {}, "xray": {}}
 LOCK = threading.Lock()
 RANDOM = random.Random(7)
+# The regions a new account has enabled (ENABLED_BY_DEFAULT), and some it must opt in to.
+DEFAULT_REGIONS = ["ap-northeast-1", "ap-northeast-2", "ap-northeast-3", "ap-south-1", "ap-southeast-1",
+                   "ap-southeast-2", "ca-central-1", "eu-central-1", "eu-north-1", "eu-west-1", "eu-west-2",
+                   "eu-west-3", "sa-east-1", "us-east-1", "us-east-2", "us-west-1", "us-west-2"]
+OPT_IN_REGIONS = ["af-south-1", "ap-east-1", "ap-southeast-3", "eu-south-1", "me-south-1"]
 
 
-def default_rule():
-    return {
-        "RuleName": "Default", "RuleARN": "arn:aws:xray:us-east-1:123456789012:sampling-rule/Default",
-        "ResourceARN": "*", "Priority": 10000, "FixedRate": 0.05, "ReservoirSize": 1,
-        "ServiceName": "*", "ServiceType": "*", "Host": "*", "HTTPMethod": "*", "URLPath": "*",
-        "Version": 1, "Attributes": {},
-    }
+def xray_of(account, region):
+    """One account's region's X-Ray settings, as AWS starts them: the Default rule, and no
+    encryption. Called under LOCK."""
+    key = (account, region)
+    if key not in STATE["xray"]:
+        default = {
+            "RuleName": "Default", "RuleARN": rule_arn(account, region, "Default"),
+            "ResourceARN": "*", "Priority": 10000, "FixedRate": 0.05, "ReservoirSize": 1,
+            "ServiceName": "*", "ServiceType": "*", "Host": "*", "HTTPMethod": "*", "URLPath": "*",
+            "Version": 1, "Attributes": {},
+        }
+        STATE["xray"][key] = {"rules": {"Default": default}, "encryption": {"Type": "NONE", "Status": "ACTIVE"}}
+    return STATE["xray"][key]
 
 
-def reset_rules():
-    STATE["rules"] = {"Default": default_rule()}
+def rule_arn(account, region, name):
+    return f"arn:aws:xray:{region}:{account}:sampling-rule/{name}"
 
 
-reset_rules()
+def regions_of(account):
+    """The account's regions and their opt status, sorted by name as AWS lists them. Called
+    under LOCK."""
+    enabled = set(STATE["regions"].get(account, DEFAULT_REGIONS))
+    out = []
+    for region in sorted(set(DEFAULT_REGIONS + OPT_IN_REGIONS) | enabled):
+        status = ("DISABLED" if region not in enabled
+                  else "ENABLED_BY_DEFAULT" if region in DEFAULT_REGIONS else "ENABLED")
+        out.append({"RegionName": region, "RegionOptStatus": status})
+    return out
 
 
 def over_rate(service):
@@ -131,15 +162,28 @@ def region_of(headers):
     return m.group(1) if m else "us-east-1"
 
 
+def account_of(headers):
+    """The account the call's credentials are in, by moto's own mapping of access keys."""
+    m = re.search(r"Credential=([^/]+)/", headers.get("Authorization", ""))
+    return get_account_id_from(m.group(1) if m else "")
+
+
+def assumed_role_of(body):
+    """The RoleArn an AssumeRole names, and that role's account."""
+    arn = parse_qs(body.decode(errors="replace")).get("RoleArn", [""])[0]
+    parts = arn.split(":")
+    return arn, parts[4] if len(parts) > 4 else ""
+
+
 def function_of(url):
     """The function a Lambda call names in its path, by name or ARN: its name."""
     return unquote(url.path.split("/functions/")[1].split("/")[0]).split(":")[-1]
 
 
-def someone_else_sets(region, name, mode):
+def someone_else_sets(account, region, name, mode):
     """Another hand (a deploy, a console click) updating the function: a new revision, and
     the mode it sets."""
-    fn = lambda_models.lambda_backends[ACCOUNT][region].get_function(name)
+    fn = lambda_models.lambda_backends[account][region].get_function(name)
     update_with_tracing(fn, {"TracingConfig": {"Mode": mode}})
 
 
@@ -153,6 +197,7 @@ THROTTLE = {
 
 class Handler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
+    disable_nagle_algorithm = True  # headers and body are two writes: with Nagle, each reply waited 40 ms
     moto_port = 0
 
     def log_message(self, *args):  # quiet
@@ -203,14 +248,20 @@ class Handler(BaseHTTPRequestHandler):
             return self.control(url.path, body)
         service = service_of(self.headers)
         operation = operation_of(service, method, url, body, self.headers)
+        account = account_of(self.headers)
+        role, role_account = assumed_role_of(body) if operation == "AssumeRole" else ("", "")
         with LOCK:
             throttle = service in THROTTLE and (RANDOM.random() < STATE["throttle"] or over_rate(service))
-            denied = service in STATE["deny"]
+            refused = role_account in STATE["refuse_assume"]
+            denied = service in STATE["deny"] or refused
             STATE["log"].append({"service": service, "operation": operation, "path": unquote(url.path),
-                                 "throttled": throttle, "denied": denied})
+                                 "account": account, "throttled": throttle, "denied": denied})
         if throttle:
             status, code, form = THROTTLE[service]
             return self.error(service, status, code, "Rate exceeded", form)
+        if refused:
+            return self.error(service, 403, "AccessDenied", f"User: arn:aws:iam::{account}:user/testing is not "
+                              f"authorized to perform: sts:AssumeRole on resource: {role}", "xml")
         if denied:
             form = "xml" if service == "iam" else "json"
             code = "AccessDenied" if service == "iam" else "AccessDeniedException"
@@ -223,11 +274,16 @@ class Handler(BaseHTTPRequestHandler):
             with LOCK:
                 mode = STATE[change].pop(function_of(url), None)
             if mode:
-                someone_else_sets(region_of(self.headers), function_of(url), mode)
+                someone_else_sets(account, region_of(self.headers), function_of(url), mode)
         if service == "xray":
-            return self.xray(url.path, body, region_of(self.headers))
+            return self.xray(url.path, body, account, region_of(self.headers))
+        if operation == "ListRegions":
+            return self.list_regions(body, account)
         if operation == "ListFunctions":
             return self.paged(method, url, body, "Functions", "Marker", "NextMarker", "MaxItems", 50, 50)
+        if operation in ("ListVersionsByFunction", "ListAliases"):
+            key = "Versions" if operation == "ListVersionsByFunction" else "Aliases"
+            return self.paged(method, url, body, key, "Marker", "NextMarker", "MaxItems", 50, 50)
         if operation == "GetRestApis":
             return self.paged(method, url, body, "item", "position", "position", "limit", 25, 500)
         status, headers, payload = forward(self.moto_port, method, self.path, self.headers, body)
@@ -250,19 +306,34 @@ class Handler(BaseHTTPRequestHandler):
             doc[next_param] = str(start + size)
         self.reply(200, doc)
 
-    def xray(self, path, body, region):
+    def list_regions(self, body, account):
+        """ListRegions, of the caller's account or the AccountId it names."""
         req = json.loads(body or b"{}")
         with LOCK:
+            regions = regions_of(req.get("AccountId") or account)
+            size = min(int(req.get("MaxResults") or 20), STATE["page_size"] or 50)
+        wanted = req.get("RegionOptStatusContains")
+        if wanted:
+            regions = [r for r in regions if r["RegionOptStatus"] in wanted]
+        start = int(req.get("NextToken") or 0)
+        page = {"Regions": regions[start:start + size]}
+        if start + size < len(regions):
+            page["NextToken"] = str(start + size)
+        self.reply(200, page)
+
+    def xray(self, path, body, account, region):
+        req = json.loads(body or b"{}")
+        with LOCK:
+            state = xray_of(account, region)
             if path == "/EncryptionConfig":  # GetEncryptionConfig
-                config = STATE["encryption"].get(region, {"Type": "NONE", "Status": "ACTIVE"})
-                return self.reply(200, {"EncryptionConfig": config})
+                return self.reply(200, {"EncryptionConfig": state["encryption"]})
             if path == "/PutEncryptionConfig":
                 config = {"Type": req["Type"], "Status": "ACTIVE"}
                 if req.get("KeyId"):
                     config["KeyId"] = req["KeyId"]
-                STATE["encryption"][region] = config
+                state["encryption"] = config
                 return self.reply(200, {"EncryptionConfig": config})
-            rules = STATE["rules"]
+            rules = state["rules"]
             if path == "/GetSamplingRules":
                 records = [{"SamplingRule": r, "CreatedAt": 0, "ModifiedAt": 0} for r in rules.values()]
                 start = int(req.get("NextToken") or 0)
@@ -274,7 +345,7 @@ class Handler(BaseHTTPRequestHandler):
             if path == "/CreateSamplingRule":
                 rule = dict(req["SamplingRule"])
                 rule.setdefault("Attributes", {})
-                rule["RuleARN"] = f"arn:aws:xray:us-east-1:123456789012:sampling-rule/{rule['RuleName']}"
+                rule["RuleARN"] = rule_arn(account, region, rule["RuleName"])
                 rules[rule["RuleName"]] = rule
                 return self.reply(200, {"SamplingRuleRecord": {"SamplingRule": rule}})
             if path == "/UpdateSamplingRule":
@@ -298,6 +369,8 @@ class Handler(BaseHTTPRequestHandler):
                 STATE["rate_limit"] = cfg.get("rate_limit", STATE["rate_limit"])
                 STATE["change_on_read"] = dict(cfg.get("change_on_read", STATE["change_on_read"]))
                 STATE["change_on_update"] = dict(cfg.get("change_on_update", STATE["change_on_update"]))
+                STATE["refuse_assume"] = set(cfg.get("refuse_assume", STATE["refuse_assume"]))
+                STATE["regions"] = dict(cfg.get("regions", STATE["regions"]))
                 return self.reply(200, {"ok": True})
             if path == "/_harness/log":
                 log = STATE["log"]
@@ -306,8 +379,8 @@ class Handler(BaseHTTPRequestHandler):
                 return self.reply(200, log)
             if path == "/_harness/reset":
                 STATE.update(throttle=0.0, rate_limit=None, fail_updates=set(), deny=set(), page_size=None, log=[],
-                             buckets={}, change_on_read={}, change_on_update={}, encryption={})
-                reset_rules()
+                             buckets={}, change_on_read={}, change_on_update={}, refuse_assume=set(), regions={},
+                             xray={})
                 forward(self.moto_port, "POST", "/moto-api/reset", {}, b"")
                 return self.reply(200, {"ok": True})
         self.reply(404, {"message": "unknown harness endpoint"})
@@ -316,7 +389,7 @@ class Handler(BaseHTTPRequestHandler):
 def operation_of(service, method, url, body, headers):
     path = url.path
     target = headers.get("X-Amz-Target", "")
-    if target:  # JSON protocols (Step Functions): "AWSStepFunctions.ListStateMachines"
+    if target:  # JSON protocols: "AWSStepFunctions.ListStateMachines", "AWSOrganizationsV20161128.ListAccounts"
         return target.rsplit(".", 1)[-1]
     if service in ("iam", "sts"):
         return parse_qs(body.decode(errors="replace")).get("Action", [""])[0]
@@ -325,6 +398,12 @@ def operation_of(service, method, url, body, headers):
             return "ListFunctions" if method == "GET" else "CreateFunction"
         if path.endswith("/configuration"):
             return "UpdateFunctionConfiguration" if method == "PUT" else "GetFunctionConfiguration"
+        if path.endswith("/versions"):
+            return "ListVersionsByFunction" if method == "GET" else "PublishVersion"
+        if path.endswith("/aliases"):
+            return "ListAliases" if method == "GET" else "CreateAlias"
+        if re.fullmatch(r"/2015-03-31/functions/[^/]+/aliases/[^/]+", path):
+            return {"GET": "GetAlias", "PUT": "UpdateAlias", "DELETE": "DeleteAlias"}.get(method, method + " " + path)
         if re.fullmatch(r"/2017-03-31/tags/.+", path):
             return {"GET": "ListTags", "POST": "TagResource"}.get(method, "UntagResource")
         return {"GET": "GetFunction", "DELETE": "DeleteFunction"}.get(method, method + " " + path)
@@ -347,6 +426,9 @@ def operation_of(service, method, url, body, headers):
         return method + " " + path
     if service == "xray":
         return {"EncryptionConfig": "GetEncryptionConfig"}.get(path.strip("/"), path.strip("/"))
+    if service == "account":  # REST JSON, one path per operation: POST /listRegions
+        name = path.strip("/")
+        return name[:1].upper() + name[1:]
     return method + " " + path
 
 

@@ -2,6 +2,7 @@
 //! SDK (`sdk.rs`) and by fakes in tests. Every method is a List/Get/Describe call. X-Ray's
 //! regional settings are its supertrait, `xray::Xray`, with their structs in `xray.rs`.
 
+use super::aliases::Aliases;
 use super::appsync::AppSync;
 use super::http_apis::HttpApis;
 use super::states::StepFunctions;
@@ -47,7 +48,10 @@ where
 #[derive(Debug, Clone, PartialEq)]
 pub struct FunctionInfo {
     pub name: String,
+    /// Unqualified for `$LATEST`; with `:VERSION` for a published version.
     pub arn: String,
+    /// `$LATEST`, or a published version's number.
+    pub version: String,
     pub role: String,
     /// `TracingConfig.Mode`; `None` when AWS omits it (PassThrough).
     pub mode: Option<String>,
@@ -94,10 +98,13 @@ pub struct StageInfo {
 
 /// The read-only calls the audit makes. Regional calls take the region; X-Ray's are in
 /// the supertrait [`Xray`].
-pub trait Account: Xray + StepFunctions + HttpApis + AppSync {
+pub trait Account: Xray + StepFunctions + HttpApis + AppSync + Aliases {
+    /// One page of functions; with `versions`, each published version too
+    /// (`FunctionVersion=ALL`).
     fn list_functions(
         &self,
         region: &str,
+        versions: bool,
         marker: Option<String>,
     ) -> impl Future<Output = Result<Page<FunctionInfo>>> + Send;
     /// The ARNs of the functions that have every one of `tags`, one page of the Resource

@@ -5,7 +5,7 @@
 //! that is denied or fails is recorded and the rest goes on.
 
 use super::api::*;
-use super::{appsync, http_apis, states, xray};
+use super::{aliases, appsync, http_apis, states, xray};
 use crate::aws_client::{ApiError, Result, arn_partition};
 use crate::iam::managed;
 use crate::model::{
@@ -29,6 +29,9 @@ pub enum IamStrategy {
 #[derive(Debug, Clone)]
 pub struct Options {
     pub regions: Vec<String>,
+    /// The account's id when known before reading it (one of an Organization's): what
+    /// its findings and unread parts name even when it has no function to tell it.
+    pub account: Option<String>,
     /// Only functions whose name matches one of these globs (`*`, `?`; a glob starting
     /// `arn:` matches the ARN). Empty: every function.
     pub names: Vec<String>,
@@ -45,6 +48,8 @@ pub struct Options {
     pub http_stages: bool,
     /// AppSync GraphQL APIs.
     pub appsync: bool,
+    /// Every published version, and the aliases of the functions that have some.
+    pub aliases: bool,
     /// Calls in flight at once.
     pub concurrency: usize,
     pub iam: IamStrategy,
@@ -88,7 +93,10 @@ pub async fn collect<A: Account>(api: &A, options: &Options, progress: &dyn Prog
     for region in &options.regions {
         let mut marker = None;
         loop {
-            match api.list_functions(region, marker.take()).await {
+            match api
+                .list_functions(region, options.aliases, marker.take())
+                .await
+            {
                 Ok(page) => {
                     functions.extend(page.items.into_iter().map(|f| (region.clone(), f)));
                     progress.report("functions", functions.len());
@@ -108,15 +116,21 @@ pub async fn collect<A: Account>(api: &A, options: &Options, progress: &dyn Prog
             }
         }
     }
+    // Published versions are read for the aliases that route to them.
+    let (mut functions, published): (Vec<_>, Vec<_>) = functions
+        .into_iter()
+        .partition(|(_, f)| f.version == "$LATEST");
     if !options.names.is_empty() {
         functions.retain(|(_, f)| name_selected(&options.names, f));
     }
     if !options.tags.is_empty() {
         functions = filter_by_tags(api, functions, options, &mut out.unread).await;
     }
-    out.account = functions
-        .iter()
-        .find_map(|(_, f)| f.arn.split(':').nth(4).map(str::to_string));
+    out.account = options.account.clone().or_else(|| {
+        functions
+            .iter()
+            .find_map(|(_, f)| f.arn.split(':').nth(4).map(str::to_string))
+    });
     let account = out.account.clone();
     let account = account.as_deref();
     let partition = functions
@@ -132,6 +146,17 @@ pub async fn collect<A: Account>(api: &A, options: &Options, progress: &dyn Prog
         .filter(|r| !r.is_empty())
         .collect();
     read_iam(api, account, &role_arns, options, &mut out, progress).await;
+    if options.aliases {
+        aliases::read(
+            api,
+            account,
+            &functions,
+            &published,
+            options.concurrency,
+            &mut out,
+        )
+        .await;
+    }
     for region in &options.regions {
         if options.stages {
             read_stages(api, account, region, options, &mut out, progress).await;
@@ -469,6 +494,7 @@ pub fn rest_api_arn(region: &str, id: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::source::aws::aliases::{AliasInfo, Aliases};
     use crate::source::aws::appsync::{AppSync, GraphqlApiInfo};
     use crate::source::aws::http_apis::{HttpApiInfo, HttpApis};
     use crate::source::aws::states::{StateMachineInfo, StepFunctions};
@@ -528,6 +554,7 @@ mod tests {
         async fn list_functions(
             &self,
             _: &str,
+            _: bool,
             marker: Option<String>,
         ) -> Result<Page<FunctionInfo>> {
             self.call("ListFunctions");
@@ -538,6 +565,7 @@ mod tests {
                     .map(|i| FunctionInfo {
                         name: format!("f{i}"),
                         arn: format!("arn:aws:lambda:r:1:function:f{i}"),
+                        version: "$LATEST".into(),
                         role: format!(
                             "arn:aws:iam::1:role/r{}",
                             self.account_roles - 1 - i % self.roles
@@ -622,6 +650,12 @@ mod tests {
         }
     }
 
+    impl Aliases for Fake {
+        async fn aliases(&self, _: &str, _: &str, _: Option<String>) -> Result<Page<AliasInfo>> {
+            Ok(Page::empty())
+        }
+    }
+
     impl AppSync for Fake {
         async fn graphql_apis(&self, _: &str, _: Option<String>) -> Result<Page<GraphqlApiInfo>> {
             Ok(Page::empty())
@@ -644,6 +678,7 @@ mod tests {
     fn run(fake: &Fake, iam: IamStrategy) -> Collected {
         let options = Options {
             regions: vec!["r".into()],
+            account: None,
             names: Vec::new(),
             tags: Vec::new(),
             stages: true,
@@ -651,6 +686,7 @@ mod tests {
             state_machines: true,
             http_stages: true,
             appsync: true,
+            aliases: true,
             concurrency: 4,
             iam,
         };

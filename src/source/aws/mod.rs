@@ -1,9 +1,12 @@
 //! A live AWS account as a source: the same Inventory, read through the AWS SDK.
 
+pub mod aliases;
 pub mod api;
 pub mod appsync;
 pub mod collect;
+pub mod estate;
 pub mod http_apis;
+pub mod org;
 pub mod sdk;
 pub mod states;
 pub mod xray;

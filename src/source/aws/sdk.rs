@@ -19,13 +19,16 @@ impl Account for SdkAccount {
     async fn list_functions(
         &self,
         region: &str,
+        versions: bool,
         marker: Option<String>,
     ) -> Result<Page<FunctionInfo>> {
+        use aws_sdk_lambda::types::FunctionVersion;
         let out = self
             .call(
                 "lambda:ListFunctions",
                 self.lambda(region)
                     .list_functions()
+                    .set_function_version(versions.then_some(FunctionVersion::All))
                     .set_marker(marker)
                     .max_items(50)
                     .send(),
@@ -37,7 +40,14 @@ impl Account for SdkAccount {
                 .iter()
                 .map(|f| FunctionInfo {
                     name: f.function_name().unwrap_or_default().to_string(),
-                    arn: f.function_arn().unwrap_or_default().to_string(),
+                    // With FunctionVersion=ALL, `$LATEST` may come qualified: the function
+                    // is known by its unqualified ARN.
+                    arn: f
+                        .function_arn()
+                        .unwrap_or_default()
+                        .trim_end_matches(":$LATEST")
+                        .to_string(),
+                    version: f.version().unwrap_or("$LATEST").to_string(),
                     role: f.role().unwrap_or_default().to_string(),
                     mode: f
                         .tracing_config()
