@@ -250,7 +250,12 @@ before it changes (one changed by someone since the plan is left alone), and eve
 to a journal (in $XDG_STATE_HOME/xray-setup, ~/.local/state/xray-setup, or the platform's equivalent) \
 before and after it is made, with the account it was made in; `--undo JOURNAL` puts back what a \
 journal recorded, and only with credentials for that account. --emit cli prints the same changes as \
-an AWS CLI script instead, which checks the account before changing anything.";
+an AWS CLI script instead, which checks the account before changing anything.
+
+With --org or --accounts, each account in turn (reached through --role-name), with its own plan, \
+confirmation and journal; --undo JOURNAL --accounts ID reaches the journal's account the same way. \
+Aliases that route to published versions without Active tracing are listed with the commands that \
+publish a version and move them: enable changes $LATEST only and publishes nothing.";
 
 #[derive(Debug, Args)]
 pub struct EnableArgs {
@@ -278,7 +283,7 @@ pub struct EnableArgs {
     #[arg(long, short)]
     pub yes: bool,
 
-    /// Where the journal goes (default: $XDG_STATE_HOME/xray-setup/xray-setup-enable-TIMESTAMP.jsonl, else ~/.local/state/xray-setup/ on Linux, ~/Library/Application Support/xray-setup/ on macOS, %LOCALAPPDATA%\xray-setup\ on Windows).
+    /// Where the journal goes (default: $XDG_STATE_HOME/xray-setup/xray-setup-enable-TIMESTAMP.jsonl, else ~/.local/state/xray-setup/ on Linux, ~/Library/Application Support/xray-setup/ on macOS, %LOCALAPPDATA%\xray-setup\ on Windows). With --org or --accounts, a directory: one journal per account, named after it.
     #[arg(long, value_name = "FILE")]
     pub journal: Option<PathBuf>,
 

@@ -289,6 +289,41 @@ fn ous_exclusions_account_lists_and_enabled_regions_choose_what_is_read() {
     for (_, regions) in audited(&["--accounts", &list, "--regions", "all"]) {
         assert_eq!(regions, ["eu-west-1", "us-east-1"]);
     }
+    // drift compares the code with one account, reached the same way.
+    let code = tree(&[(
+        "main.tf",
+        "resource \"aws_lambda_function\" \"f\" {\n  function_name = \"not-in-any-account\"\n}\n",
+    )]);
+    let drift = |accounts: &str| {
+        moto.xray_setup()
+            .arg("drift")
+            .arg(code.path())
+            .args([
+                "--accounts",
+                accounts,
+                "--region",
+                "us-east-1",
+                "--format",
+                "json",
+            ])
+            .output()
+            .unwrap()
+    };
+    let two = drift(&format!("{member_1},{member_2}"));
+    assert_eq!(two.status.code(), Some(2));
+    assert!(
+        String::from_utf8_lossy(&two.stderr).contains("once per account"),
+        "{}",
+        String::from_utf8_lossy(&two.stderr)
+    );
+    let one = drift(member_3);
+    let report: Value = serde_json::from_slice(&one.stdout).unwrap();
+    let unmanaged: BTreeSet<&str> = findings(&report)
+        .iter()
+        .filter(|f| f["rule"] == "XR302")
+        .map(|f| f["account"].as_str().unwrap())
+        .collect();
+    assert_eq!(unmanaged, BTreeSet::from([member_3.as_str()]), "{report}");
     // A malformed id is refused, naming it, before anything is read.
     let out = moto
         .xray_setup()
@@ -301,4 +336,110 @@ fn ous_exclusions_account_lists_and_enabled_regions_choose_what_is_read() {
         stderr.contains("\"12345\"") && stderr.contains("12 digits"),
         "{stderr}"
     );
+}
+
+fn role_of(id: &str) -> String {
+    format!("arn:aws:iam::{id}:role/OrganizationAccountAccessRole")
+}
+
+#[test]
+fn enable_across_accounts_journals_each_and_undo_reaches_each_through_its_role() {
+    let moto = Moto::start();
+    // Three role kinds a grant can fix, so nothing is left to a person.
+    let org = moto.organization(&[
+        "--functions",
+        "6",
+        "--roles",
+        "3",
+        "--regions",
+        "us-east-1",
+        "--aliases",
+        "2",
+    ]);
+    let members = member_ids(&org);
+    let (a, b, untouched) = (&members[0], &members[1], &members[2]);
+    let seeded_a = moto.state_in(&role_of(a));
+    let seeded_untouched = moto.state_in(&role_of(untouched));
+    let dir = tempfile::TempDir::new().unwrap();
+    let journals = dir.path().join("journals");
+    let out = moto
+        .xray_setup()
+        .args([
+            "enable",
+            "--accounts",
+            &format!("{a},{b}"),
+            "--regions",
+            "us-east-1",
+        ])
+        .args(["--all", "--apply", "--yes", "--journal"])
+        .arg(&journals)
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{stdout}\n{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    for id in [a, b] {
+        let state = moto.state_in(&role_of(id));
+        let modes: BTreeSet<&str> = state["functions"]
+            .as_object()
+            .unwrap()
+            .values()
+            .map(|m| m.as_str().unwrap())
+            .collect();
+        assert_eq!(modes, BTreeSet::from(["Active"]), "{id}: {state}");
+        assert!(
+            stdout.contains(&format!("Plan for account {id}")),
+            "{stdout}"
+        );
+    }
+    assert_eq!(moto.state_in(&role_of(untouched)), seeded_untouched);
+    // Versions behind aliases are not changed: the commands that move them are printed.
+    assert!(
+        stdout.contains("route traffic to published versions without Active tracing")
+            && stdout
+                .contains("aws lambda publish-version --function-name fn-0000 --region us-east-1")
+            && stdout.contains("aws lambda update-alias --function-name fn-0000 --name live"),
+        "{stdout}"
+    );
+    // One journal per account, named after it, recording it.
+    let mut written: Vec<std::path::PathBuf> = std::fs::read_dir(&journals)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .collect();
+    written.sort();
+    assert_eq!(written.len(), 2, "{written:?}");
+    let journal_of = |id: &str| {
+        written
+            .iter()
+            .find(|p| p.file_name().unwrap().to_string_lossy().contains(id))
+            .unwrap_or_else(|| panic!("no journal names {id}: {written:?}"))
+            .clone()
+    };
+    let first_line = std::fs::read_to_string(journal_of(a)).unwrap();
+    assert!(
+        first_line.lines().next().unwrap().contains(a.as_str()),
+        "{first_line}"
+    );
+    // The undo reaches the journal's account through the same role, and only it.
+    let after_b = moto.state_in(&role_of(b));
+    let out = moto
+        .xray_setup()
+        .args(["enable", "--undo"])
+        .arg(journal_of(a))
+        .args(["--accounts", a, "--yes", "--journal"])
+        .arg(dir.path().join("undo.jsonl"))
+        .output()
+        .unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert_eq!(moto.state_in(&role_of(a)), seeded_a);
+    assert_eq!(moto.state_in(&role_of(b)), after_b);
 }

@@ -146,9 +146,16 @@ async fn targets(args: &AccountArgs, caller: &SdkAccount) -> Result<Vec<Target>>
         .collect())
 }
 
-/// Reads every account `--org` or `--accounts` names, with a progress bar on a terminal.
-/// Returns the inventory and the calls made in all.
-pub async fn read_many(args: &AccountArgs) -> Result<(Inventory, usize)> {
+/// The accounts `--org` or `--accounts` name, and how to reach and read each.
+pub struct Many {
+    pub caller: SdkAccount,
+    pub identity: xray_setup::aws_client::Identity,
+    pub targets: Vec<Target>,
+    pub estate: Estate,
+}
+
+/// Connects as the caller and lists the accounts the arguments name.
+pub async fn many_accounts(args: &AccountArgs) -> Result<Many> {
     if args.account_concurrency == 0 {
         bail!("--account-concurrency must be at least 1");
     }
@@ -167,17 +174,65 @@ pub async fn read_many(args: &AccountArgs) -> Result<(Inventory, usize)> {
     if targets.is_empty() {
         bail!("no account to audit: the Organization lists none that is ACTIVE and not excluded");
     }
-    let estate = Estate {
-        role_name: args.role_name.clone(),
-        external_id: args.external_id.clone(),
-        regions,
-        account_concurrency: args.account_concurrency,
-        options,
+    Ok(Many {
+        caller: caller_account,
+        identity,
+        targets,
+        estate: Estate {
+            role_name: args.role_name.clone(),
+            external_id: args.external_id.clone(),
+            regions,
+            account_concurrency: args.account_concurrency,
+            options,
+        },
+    })
+}
+
+/// The one account `--accounts ID` names, reached through `--role-name`: for commands
+/// that compare one account with code (`drift`).
+pub async fn one_of_many(args: &AccountArgs) -> Result<(SdkAccount, Options)> {
+    let many = many_accounts(args).await?;
+    let [target] = many.targets.as_slice() else {
+        bail!(
+            "drift compares the code with one account, and {} were named: run it once per account (--accounts ID)",
+            many.targets.len()
+        );
     };
-    let bar = EstateBar::new(&caller_account, targets.len(), &estate.regions);
-    let inventory = scan_estate(&caller_account, &identity, &targets, &estate, &bar).await;
+    let sdk =
+        xray_setup::source::aws::estate::reach(&many.caller, &many.identity, target, &many.estate)
+            .await
+            .map_err(|u| {
+                anyhow::anyhow!(
+                    "cannot read {} in {}: {}: {}",
+                    u.what,
+                    target.id,
+                    u.operation,
+                    u.message
+                )
+            })?;
+    let options = Options {
+        regions: sdk.regions(),
+        account: Some(target.id.clone()),
+        ..many.estate.options
+    };
+    Ok((sdk, options))
+}
+
+/// Reads every account `--org` or `--accounts` names, with a progress bar on a terminal.
+/// Returns the inventory and the calls made in all.
+pub async fn read_many(args: &AccountArgs) -> Result<(Inventory, usize)> {
+    let many = many_accounts(args).await?;
+    let bar = EstateBar::new(&many.caller, many.targets.len(), &many.estate.regions);
+    let inventory = scan_estate(
+        &many.caller,
+        &many.identity,
+        &many.targets,
+        &many.estate,
+        &bar,
+    )
+    .await;
     bar.finish();
-    Ok((inventory, caller_account.tally().calls()))
+    Ok((inventory, many.caller.tally().calls()))
 }
 
 /// Which account the credentials reach.

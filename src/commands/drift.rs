@@ -32,7 +32,11 @@ pub fn run(args: &DriftArgs, command_line: Result<Vec<VariableArg>>) -> Result<E
     let state: Option<StateIndex> = document.as_ref().map(|d| index(&d.state()));
     let clock = std::time::Instant::now();
     let (live, regions, identity, calls) = account::runtime()?.block_on(async {
-        let (sdk, options) = account::connect(&args.aws).await?;
+        let (sdk, options) = if account::many(&args.aws) {
+            account::one_of_many(&args.aws).await?
+        } else {
+            account::connect(&args.aws).await?
+        };
         let identity = account::caller(&sdk).await?;
         let live = account::scan(&sdk, &options).await;
         anyhow::Ok((live, options.regions, identity, sdk.calls()))

@@ -12,9 +12,11 @@ use xray_setup::aws_client::SdkAccount;
 use xray_setup::drift;
 use xray_setup::enable::{
     self, AccountId, Journal, Outcome, Plan, Selection, Settings, Status, Step, Target, journal,
-    plan, script, undo,
+    plan, script, undo, versions,
 };
 use xray_setup::policy::Scopes;
+use xray_setup::source::aws::Options;
+use xray_setup::source::aws::estate;
 
 pub fn run(args: &EnableArgs) -> Result<ExitCode> {
     let runtime = account::runtime()?;
@@ -30,19 +32,85 @@ async fn run_enable(args: &EnableArgs) -> Result<ExitCode> {
             "choose the functions: --function GLOB, --tag KEY=VALUE, or --all for every function in the regions"
         );
     }
-    let (sdk, mut options) = account::connect(&args.aws).await?;
+    if account::many(&args.aws) {
+        return run_enable_many(args).await;
+    }
+    let (sdk, options) = account::connect(&args.aws).await?;
     let identity = account::caller(&sdk).await?;
     let here = AccountId {
         account: identity.account.clone(),
         partition: identity.partition.clone(),
     };
+    let ended = enable_in(args, &sdk, options, &here, None).await?;
+    Ok(exit(ended.failed, ended.incomplete))
+}
+
+/// How `enable` ended in one account.
+#[derive(Debug, Default, Clone, Copy)]
+struct Ended {
+    /// Something failed, was left alone or blocked, or the changes were declined.
+    failed: bool,
+    /// Part of the account could not be read.
+    incomplete: bool,
+}
+
+/// `enable` in each account `--org` or `--accounts` names, one after another, each with
+/// its plan, its confirmation and its own journal; an account that cannot be reached is
+/// reported and the rest go on.
+async fn run_enable_many(args: &EnableArgs) -> Result<ExitCode> {
+    if let Some(Emit::Cli) = args.emit {
+        bail!(
+            "--emit cli writes a script for one account (it stops with credentials for any other): run it with --accounts ID for each account"
+        );
+    }
+    let many = account::many_accounts(&args.aws).await?;
+    let mut all = Ended::default();
+    for target in &many.targets {
+        let sdk = match estate::reach(&many.caller, &many.identity, target, &many.estate).await {
+            Ok(sdk) => sdk,
+            Err(u) => {
+                eprintln!(
+                    "warning: account {}: could not read {}: {}: {}",
+                    target.id, u.what, u.operation, u.message
+                );
+                all.incomplete = true;
+                continue;
+            }
+        };
+        let options = Options {
+            regions: sdk.regions(),
+            account: Some(target.id.clone()),
+            ..many.estate.options.clone()
+        };
+        let here = AccountId {
+            account: target.id.clone(),
+            partition: many.identity.partition.clone(),
+        };
+        println!();
+        let ended = enable_in(args, &sdk, options, &here, Some(&target.id)).await?;
+        all.failed |= ended.failed;
+        all.incomplete |= ended.incomplete;
+    }
+    Ok(exit(all.failed, all.incomplete))
+}
+
+/// `enable` in one account: read it, plan, and with --apply (and a yes) make the plan,
+/// journaled. `one_of` names the account when it is one of many: its journal's name says
+/// which.
+async fn enable_in(
+    args: &EnableArgs,
+    sdk: &SdkAccount,
+    mut options: Options,
+    here: &AccountId,
+    one_of: Option<&str>,
+) -> Result<Ended> {
     options.names = args.functions.clone();
     options.stages = args.stages;
     options.xray_settings = false;
     options.state_machines = false;
     options.http_stages = false;
     options.appsync = false;
-    let inventory = account::scan(&sdk, &options).await;
+    let inventory = account::scan(sdk, &options).await;
     for u in &inventory.unread {
         eprintln!(
             "warning: could not read {} ({}): {}: {}",
@@ -57,17 +125,26 @@ async fn run_enable(args: &EnableArgs) -> Result<ExitCode> {
             grant: !args.no_iam,
         },
     );
+    let republish = versions::republish(&inventory);
     let mut stdout = std::io::stdout().lock();
     if let Some(Emit::Cli) = args.emit {
         let iam_region = options.regions.first().map_or("us-east-1", String::as_str);
-        stdout.write_all(script::render(&plan, &here, iam_region, &journal::now()).as_bytes())?;
-        return Ok(exit(false, incomplete));
+        stdout.write_all(script::render(&plan, here, iam_region, &journal::now()).as_bytes())?;
+        stdout.write_all(versions::script_comment(&republish).as_bytes())?;
+        return Ok(Ended {
+            failed: false,
+            incomplete,
+        });
     }
-    print_plan(&mut stdout, &plan, &here, &options.regions)?;
+    print_plan(&mut stdout, &plan, here, &options.regions)?;
+    print_versions(&mut stdout, &republish)?;
     let blocked = !plan.blocked.is_empty();
     if plan.is_empty() {
         writeln!(stdout, "\nNothing to change.")?;
-        return Ok(exit(blocked, incomplete));
+        return Ok(Ended {
+            failed: blocked,
+            incomplete,
+        });
     }
     let changes = plan.steps().count();
     if !args.apply {
@@ -76,21 +153,34 @@ async fn run_enable(args: &EnableArgs) -> Result<ExitCode> {
             "\nThis is a plan: nothing was changed. Run again with --apply to make {} (or --emit cli for a script).",
             count(changes, "change", "changes")
         )?;
-        return Ok(exit(false, incomplete));
+        return Ok(Ended {
+            failed: false,
+            incomplete,
+        });
     }
     stdout.flush()?;
     if !confirmed(
         args.yes,
-        &format!("Make {}?", count(changes, "change", "changes")),
+        &format!(
+            "Make {} in {}?",
+            count(changes, "change", "changes"),
+            here.account
+        ),
     )? {
-        eprintln!("Nothing was changed.");
-        return Ok(ExitCode::from(1));
+        eprintln!("Nothing was changed in {}.", here.account);
+        return Ok(Ended {
+            failed: true,
+            incomplete,
+        });
     }
-    let path = journal_path(&args.journal, "xray-setup-enable")?;
-    let journal = Journal::create(&path, &here)?;
+    let path = match one_of {
+        None => journal_path(&args.journal, "xray-setup-enable")?,
+        Some(id) => journal_in_dir(&args.journal, &format!("xray-setup-enable-{id}"))?,
+    };
+    let journal = Journal::create(&path, here)?;
     eprintln!("journal: {}", path.display());
     let bar = StepBar::new(changes);
-    let outcomes = enable::apply(&sdk, &plan, &journal, &settings(args), &bar).await;
+    let outcomes = enable::apply(sdk, &plan, &journal, &settings(args), &bar).await;
     bar.finish();
     let failed = print_closing(&mut stdout, &outcomes, &plan, "the plan was read")?;
     writeln!(
@@ -100,9 +190,12 @@ async fn run_enable(args: &EnableArgs) -> Result<ExitCode> {
     )?;
     if let Some(tree) = &args.terraform {
         let changed: Vec<&str> = plan.steps().map(|s| s.target.arn()).collect();
-        reverted_by_terraform(&mut stdout, &sdk, &options, tree, &changed).await?;
+        reverted_by_terraform(&mut stdout, sdk, &options, tree, &changed).await?;
     }
-    Ok(exit(failed || blocked, incomplete))
+    Ok(Ended {
+        failed: failed || blocked,
+        incomplete,
+    })
 }
 
 /// Which of `changed` (ARNs enable changed) the next `terraform apply` of `tree` would
@@ -173,7 +266,30 @@ async fn run_undo(args: &EnableArgs, path: &Path) -> Result<ExitCode> {
     // Regional clients for every region the journal names.
     let mut aws = args.aws.clone();
     aws.regions = regions_of(&steps);
-    let (sdk, _) = account::connect(&aws).await?;
+    let (sdk, options) = account::connect(&aws).await?;
+    // With --org or --accounts, the journal's account is reached through --role-name, as
+    // `enable` reached it.
+    let sdk = if account::many(&args.aws) {
+        let caller = account::caller(&sdk).await?;
+        let role = estate::role_arn(&caller, &made_in.account, &args.aws.role_name);
+        sdk.assume(
+            &role,
+            args.aws.external_id.as_deref(),
+            &made_in.account,
+            &options.regions,
+        )
+        .await
+        .map_err(|e| {
+            anyhow::anyhow!(
+                "cannot reach {} through {role}: {}: {}",
+                made_in.account,
+                e.operation(),
+                e.message()
+            )
+        })?
+    } else {
+        sdk
+    };
     // Names repeat across accounts: nothing is read or changed by name until the
     // credentials are known to reach the journal's account.
     let identity = account::caller(&sdk).await?;
@@ -251,6 +367,23 @@ fn journal_path(chosen: &Option<PathBuf>, prefix: &str) -> Result<PathBuf> {
     journal::create_dir(&dir)
         .with_context(|| format!("cannot create the journal directory {}", dir.display()))?;
     Ok(dir.join(journal::default_name(prefix)))
+}
+
+/// A new journal in `--journal DIR` (made if missing), else in the state directory, for
+/// one of many accounts: one journal per account.
+fn journal_in_dir(chosen: &Option<PathBuf>, prefix: &str) -> Result<PathBuf> {
+    match chosen {
+        Some(dir) => {
+            journal::create_dir(dir).with_context(|| {
+                format!(
+                    "cannot create the journal directory {} (with several accounts, --journal names a directory)",
+                    dir.display()
+                )
+            })?;
+            Ok(dir.join(journal::default_name(prefix)))
+        }
+        None => journal_path(&None, prefix),
+    }
 }
 
 /// Yes with --yes; asks on a terminal; refuses otherwise, since a pipeline cannot answer.
@@ -335,6 +468,44 @@ fn print_plan(
         )?;
     }
     print_blocked(out, plan)?;
+    Ok(())
+}
+
+/// Aliases on versions that stay untraced whatever enable does, and the commands that
+/// move them.
+fn print_versions(out: &mut impl Write, list: &[versions::Republish]) -> Result<()> {
+    if list.is_empty() {
+        return Ok(());
+    }
+    let aliases: usize = list.iter().map(|r| r.aliases.len()).sum();
+    writeln!(
+        out,
+        "\n{} route traffic to published versions without Active tracing, which this does not change:",
+        count(aliases, "alias", "aliases")
+    )?;
+    for r in list {
+        for (alias, stale) in &r.aliases {
+            let stale: Vec<String> = stale
+                .iter()
+                .map(|(v, mode, w)| {
+                    format!("version {v} ({mode}, {:.0}% of its traffic)", w * 100.0)
+                })
+                .collect();
+            writeln!(
+                out,
+                "  {}:{alias} ({}) → {}",
+                r.function,
+                r.region,
+                stale.join(", ")
+            )?;
+        }
+    }
+    writeln!(out, "{}", versions::WHY)?;
+    for r in list {
+        for line in versions::commands(r) {
+            writeln!(out, "  {line}")?;
+        }
+    }
     Ok(())
 }
 

@@ -19,6 +19,7 @@ pub mod script;
 #[cfg(test)]
 mod tests;
 pub mod undo;
+pub mod versions;
 
 pub use apply::{Settings, apply};
 pub use journal::{AccountId, Entry, Journal, JournalError, Outcome as JournalOutcome};

@@ -80,19 +80,19 @@ pub fn role_arn(identity: &Identity, account: &str, role_name: &str) -> String {
     )
 }
 
-async fn scan_one(
+/// The account `target` names, reached: by assuming the role in it (the caller's own
+/// account as itself), with clients for its regions (asked of it with `--regions all`).
+/// `Err` is what stopped it, as the unread part to report.
+pub async fn reach(
     caller: &SdkAccount,
     identity: &Identity,
     target: &Target,
     estate: &Estate,
-    progress: &dyn EstateProgress,
-) -> Inventory {
+) -> Result<SdkAccount, UnreadPart> {
     let listed = match &estate.regions {
         Regions::Listed(regions) => regions.clone(),
         Regions::Enabled => Vec::new(),
     };
-    let mut inventory = Inventory::default();
-    let mut regions = Vec::new();
     let unread = |what: String, error: ApiError| UnreadPart {
         account: Some(target.id.clone()),
         region: "global".into(),
@@ -101,43 +101,49 @@ async fn scan_one(
         message: error.message().to_string(),
         denied: matches!(error, ApiError::Denied { .. }),
     };
-    let reached = if target.id == identity.account {
-        Ok(caller.again(&target.id, &listed))
+    let account = if target.id == identity.account {
+        caller.again(&target.id, &listed)
     } else {
         let role = role_arn(identity, &target.id, &estate.role_name);
         caller
             .assume(&role, estate.external_id.as_deref(), &target.id, &listed)
             .await
-            .map_err(|e| (role, e))
+            .map_err(|e| {
+                unread(
+                    format!("the account: {} could not assume {role}", identity.arn),
+                    e,
+                )
+            })?
     };
-    match reached {
-        Err((role, error)) => inventory.unread.push(unread(
-            format!("the account: {} could not assume {role}", identity.arn),
-            error,
-        )),
+    match &estate.regions {
+        Regions::Listed(_) => Ok(account),
+        Regions::Enabled => match enabled_regions(&account).await {
+            Ok(enabled) => Ok(account.with_regions(&enabled)),
+            Err(error) => Err(unread("the regions the account has enabled".into(), error)),
+        },
+    }
+}
+
+async fn scan_one(
+    caller: &SdkAccount,
+    identity: &Identity,
+    target: &Target,
+    estate: &Estate,
+    progress: &dyn EstateProgress,
+) -> Inventory {
+    let mut inventory = Inventory::default();
+    let mut regions = Vec::new();
+    match reach(caller, identity, target, estate).await {
+        Err(unread) => inventory.unread.push(unread),
         Ok(account) => {
-            let account = match &estate.regions {
-                Regions::Listed(_) => Some(account),
-                Regions::Enabled => match enabled_regions(&account).await {
-                    Ok(enabled) => Some(account.with_regions(&enabled)),
-                    Err(error) => {
-                        inventory
-                            .unread
-                            .push(unread("the regions the account has enabled".into(), error));
-                        None
-                    }
-                },
+            regions = account.regions();
+            progress.started(&target.id, regions.len());
+            let options = Options {
+                regions: regions.clone(),
+                account: Some(target.id.clone()),
+                ..estate.options.clone()
             };
-            if let Some(account) = account {
-                regions = account.regions();
-                progress.started(&target.id, regions.len());
-                let options = Options {
-                    regions: regions.clone(),
-                    account: Some(target.id.clone()),
-                    ..estate.options.clone()
-                };
-                inventory = super::scan(&account, &options, &Quiet).await;
-            }
+            inventory = super::scan(&account, &options, &Quiet).await;
         }
     }
     progress.finished(&target.id, regions.len());
