@@ -104,8 +104,10 @@ def audit(binary, url, env, org, name, args, accounts, regions, functions):
     reached = sum(1 for c in counts if c)
     with open(report) as f:
         found = sum(1 for x in json.load(f)["findings"] if x["rule"] == "XR001")
-    expected = sum(len(org["accounts"][account]["regions"][region]["lambda_not_active"])
-                   for account in accounts for region in regions)
+    # $LATEST not Active, and published versions behind aliases that are not.
+    expected = sum(len(seeded[key]) for account in accounts for region in regions
+                   for seeded in [org["accounts"][account]["regions"][region]]
+                   for key in ("lambda_not_active", "versions_not_active"))
     print(f"| {name} | {len(accounts)} | {len(regions)} | {len(accounts) * len(regions) * functions} "
           f"| {float(wall):.2f} s | {float(user) + float(system):.2f} s | {len(log)} "
           f"| {max(counts)} / {statistics.median(counts):g} | {reached} | {found} / {expected} "

@@ -107,17 +107,47 @@ fn account_id(flag: &str, id: &str) -> Result<String> {
     Ok(id.to_string())
 }
 
-/// The accounts `--org` or `--accounts` name, less `--exclude-account`.
-async fn targets(args: &AccountArgs, caller: &SdkAccount) -> Result<Vec<Target>> {
+/// The account ids and OUs the arguments name, checked before anything is asked of AWS.
+struct Named {
+    accounts: Vec<String>,
+    exclude: Vec<String>,
+    units: Vec<String>,
+}
+
+fn named(args: &AccountArgs) -> Result<Named> {
     let exclude = args
         .exclude_accounts
         .iter()
         .map(|id| account_id("--exclude-account", id))
         .collect::<Result<Vec<_>>>()?;
+    let mut accounts = Vec::new();
+    for id in &args.accounts {
+        let id = account_id("--accounts", id)?;
+        if !exclude.contains(&id) && !accounts.contains(&id) {
+            accounts.push(id);
+        }
+    }
+    if !args.ous.is_empty() && !args.org {
+        bail!("--ou chooses accounts of the Organization: it needs --org");
+    }
+    for unit in &args.ous {
+        if !(unit.starts_with("ou-") || unit.starts_with("r-")) {
+            bail!("--ou {unit:?}: an OU id starts with ou- (or a root's with r-)");
+        }
+    }
+    Ok(Named {
+        accounts,
+        exclude,
+        units: args.ous.clone(),
+    })
+}
+
+/// The accounts `--org` or `--accounts` name, less `--exclude-account`.
+async fn targets(args: &AccountArgs, named: Named, caller: &SdkAccount) -> Result<Vec<Target>> {
     if args.org {
         let selection = Selection {
-            units: args.ous.clone(),
-            exclude,
+            units: named.units,
+            exclude: named.exclude,
         };
         let members = org::members(caller, &selection).await.map_err(|e| {
             api_error(
@@ -133,14 +163,8 @@ async fn targets(args: &AccountArgs, caller: &SdkAccount) -> Result<Vec<Target>>
             })
             .collect());
     }
-    let mut ids = Vec::new();
-    for id in &args.accounts {
-        let id = account_id("--accounts", id)?;
-        if !exclude.contains(&id) && !ids.contains(&id) {
-            ids.push(id);
-        }
-    }
-    Ok(ids
+    Ok(named
+        .accounts
         .into_iter()
         .map(|id| Target { id, name: None })
         .collect())
@@ -160,8 +184,13 @@ pub async fn many_accounts(args: &AccountArgs) -> Result<Many> {
         bail!("--account-concurrency must be at least 1");
     }
     let options = options(args)?;
+    let named = named(args)?;
+    let regions = regions(args)?;
+    if !args.org && named.accounts.is_empty() {
+        bail!("every account --accounts names is excluded: nothing to read");
+    }
     let base = xray_setup::aws_client::load(args.profile.as_deref()).await?;
-    let regions = match regions(args)? {
+    let regions = match regions {
         Regions::Listed(listed) if listed.is_empty() => match base.region() {
             Some(region) => Regions::Listed(vec![region.to_string()]),
             None => bail!("{}", xray_setup::aws_client::ConnectError::NoRegion),
@@ -170,7 +199,7 @@ pub async fn many_accounts(args: &AccountArgs) -> Result<Many> {
     };
     let caller_account = SdkAccount::new(base, "caller", &[]);
     let identity = caller(&caller_account).await?;
-    let targets = targets(args, &caller_account).await?;
+    let targets = targets(args, named, &caller_account).await?;
     if targets.is_empty() {
         bail!("no account to audit: the Organization lists none that is ACTIVE and not excluded");
     }

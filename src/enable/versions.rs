@@ -13,10 +13,13 @@ use std::collections::BTreeMap;
 pub struct Republish {
     pub function: String,
     pub region: String,
-    /// Each alias and the versions it routes to that are not Active: (version, mode,
-    /// share of the alias's traffic).
-    pub aliases: Vec<(String, Vec<(String, String, f64)>)>,
+    /// Each alias and the versions it routes to that are not Active.
+    pub aliases: Vec<(String, Vec<Stale>)>,
 }
+
+/// A version an alias routes to that is not Active: (version, mode, share of the alias's
+/// traffic).
+pub type Stale = (String, String, f64);
 
 /// The functions (in `inventory`, read from an account) that need a version published
 /// and their aliases moved, in name order.
