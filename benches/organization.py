@@ -47,6 +47,8 @@ def main():
     ap.add_argument("--roles", type=int, default=40, help="per account and region")
     ap.add_argument("--apis", type=int, default=2, help="REST APIs per account and region")
     ap.add_argument("--account-concurrency", default="1,4,8", help="the levels to time --org at, besides the default")
+    ap.add_argument("--latency-ms", type=int, default=0,
+                    help="a delay the harness adds to every call, as AWS's round trip would (0: none)")
     ap.add_argument("--bin", help="the xray-setup to time (default: build target/release/xray-setup)")
     a = ap.parse_args()
     binary = a.bin or os.path.join(ROOT, "target", "release", "xray-setup")
@@ -67,6 +69,9 @@ def main():
         print(f"{len(org['accounts'])} accounts (the management account and {len(org['accounts']) - 1} members) "
               f"x {len(regions)} regions x {a.functions} functions, seeded in {time.monotonic() - started:.0f} s "
               f"({os.cpu_count()} CPUs)\n")
+        post(url + "/_harness/config", {"latency_ms": a.latency_ms})
+        if a.latency_ms:
+            print(f"every call delayed {a.latency_ms} ms, as AWS's round trip would be\n")
         env = dict(os.environ, AWS_ACCESS_KEY_ID="testing", AWS_SECRET_ACCESS_KEY="testing",
                    AWS_REGION="us-east-1", AWS_ENDPOINT_URL=url, AWS_EC2_METADATA_DISABLED="true")
         everyone = list(org["accounts"])

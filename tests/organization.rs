@@ -289,6 +289,20 @@ fn ous_exclusions_account_lists_and_enabled_regions_choose_what_is_read() {
     for (_, regions) in audited(&["--accounts", &list, "--regions", "all"]) {
         assert_eq!(regions, ["eu-west-1", "us-east-1"]);
     }
+    // Where account:ListRegions is denied, EC2's DescribeRegions tells them (served by
+    // the harness from the same regions: moto's lists every region of every partition).
+    moto.config(r#"{"deny": ["account"]}"#);
+    moto.take_log();
+    let from_ec2 = audited(&["--accounts", member_3, "--regions", "all"]);
+    let log = moto.take_log();
+    assert_eq!(
+        log.iter()
+            .filter(|e| e["operation"] == "DescribeRegions")
+            .count(),
+        1
+    );
+    assert_eq!(from_ec2[0].1, ["eu-west-1", "us-east-1"]);
+    moto.config(r#"{"deny": []}"#);
     // drift compares the code with one account, reached the same way.
     let code = tree(&[(
         "main.tf",

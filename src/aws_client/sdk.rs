@@ -45,6 +45,8 @@ pub struct SdkAccount {
     sts: aws_sdk_sts::Client,
     organizations: aws_sdk_organizations::Client,
     account: aws_sdk_account::Client,
+    /// For `DescribeRegions` only, in the global region.
+    ec2: aws_sdk_ec2::Client,
     regions: HashMap<String, Regional>,
     calls: Mutex<BTreeMap<&'static str, usize>>,
     /// Shared with the accounts reached from this one.
@@ -178,7 +180,8 @@ impl SdkAccount {
                 partition,
                 tally
             ),
-            account: client!(aws_sdk_account, &base, global, partition, tally),
+            account: client!(aws_sdk_account, &base, global.clone(), partition, tally),
+            ec2: client!(aws_sdk_ec2, &base, global, partition, tally),
             regions: regions
                 .iter()
                 .map(|r| (r.clone(), Regional::new(&base, r, partition, &tally)))
@@ -257,6 +260,10 @@ impl SdkAccount {
 
     pub(crate) fn account(&self) -> &aws_sdk_account::Client {
         &self.account
+    }
+
+    pub(crate) fn ec2(&self) -> &aws_sdk_ec2::Client {
+        &self.ec2
     }
 
     /// The regions this account has clients for.

@@ -37,7 +37,7 @@ Across an Organization (`--org`, `--accounts`), a whole account is one XR010 whe
 cannot be assumed (`sts:AssumeRole` denied: the role is missing, or its trust policy does
 not name the caller, or asks for an `--external-id`), and a region is one when it cannot
 be read; the other accounts and regions are audited in full. `--regions all` asks each
-account for its regions with `account:ListRegions`; `--org` lists the accounts with
+account for its regions with `account:ListRegions` (else `ec2:DescribeRegions`); `--org` lists the accounts with
 `organizations:ListAccounts` (and `ListAccountsForParent`,
 `ListOrganizationalUnitsForParent` with `--ou`) from the management account or a delegated
 administrator.

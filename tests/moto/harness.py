@@ -31,7 +31,8 @@
 
 Control endpoints: POST /_harness/config {"throttle": 0.05, "rate_limit": 10, "fail_updates": ["fn-1"],
 "deny": ["xray"], "page_size": 2, "change_on_read": {"fn-2": "Active"}, "change_on_update": {"fn-3":
-"PassThrough"} (each change happens once), "refuse_assume": ["111111111111"], "regions":
+"PassThrough"} (each change happens once), "refuse_assume": ["111111111111"], "latency_ms": 50 (every call
+waits so long first, as for an AWS round trip; EC2's DescribeRegions answers from "regions" too), "regions":
 {"111111111111": ["us-east-1", "eu-west-1"]}}; GET /_harness/log (what was served: service,
 operation, the path each call named, the account its credentials are in, throttled, denied;
 POST with a body to read and clear it); POST /_harness/reset.
@@ -44,6 +45,7 @@ import re
 import socket
 import sys
 import threading
+import time
 import urllib.error
 import urllib.request
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -92,7 +94,7 @@ def update_with_tracing(self, config_updates):
 lambda_models.LambdaFunction.update_configuration = update_with_tracing
 lambda_models.LambdaFunction.get_configuration = configuration_with_revision
 
-STATE = {"throttle": 0.0, "rate_limit": None, "fail_updates": set(), "deny": set(), "page_size": None,
+STATE = {"throttle": 0.0, "rate_limit": None, "latency_ms": 0, "fail_updates": set(), "deny": set(), "page_size": None,
          "change_on_read": {}, "change_on_update": {}, "refuse_assume": set(), "regions": {}, "log": [],
          "buckets": {}, "xray": {}}
 LOCK = threading.Lock()
@@ -246,6 +248,10 @@ class Handler(BaseHTTPRequestHandler):
         url = urlparse(self.path)
         if url.path.startswith("/_harness/"):
             return self.control(url.path, body)
+        if STATE["latency_ms"]:
+            # AWS's round trip, which a client's concurrency hides; sleeping frees the GIL,
+            # so calls wait side by side as they would for AWS.
+            time.sleep(STATE["latency_ms"] / 1000)
         service = service_of(self.headers)
         operation = operation_of(service, method, url, body, self.headers)
         account = account_of(self.headers)
@@ -279,6 +285,8 @@ class Handler(BaseHTTPRequestHandler):
             return self.xray(url.path, body, account, region_of(self.headers))
         if operation == "ListRegions":
             return self.list_regions(body, account)
+        if service == "ec2" and operation == "DescribeRegions":
+            return self.describe_regions(account)
         if operation == "ListFunctions":
             return self.paged(method, url, body, "Functions", "Marker", "NextMarker", "MaxItems", 50, 50)
         if operation in ("ListVersionsByFunction", "ListAliases"):
@@ -320,6 +328,21 @@ class Handler(BaseHTTPRequestHandler):
         if start + size < len(regions):
             page["NextToken"] = str(start + size)
         self.reply(200, page)
+
+    def describe_regions(self, account):
+        """EC2's DescribeRegions (without AllRegions: the enabled ones), from the same
+        per-account regions as ListRegions: moto's lists every region of every partition,
+        whatever the account enabled."""
+        with LOCK:
+            enabled = [r for r in regions_of(account) if r["RegionOptStatus"] != "DISABLED"]
+        items = "".join(
+            f"<item><regionName>{r['RegionName']}</regionName>"
+            f"<regionEndpoint>ec2.{r['RegionName']}.amazonaws.com</regionEndpoint>"
+            f"<optInStatus>{'opt-in-not-required' if r['RegionOptStatus'] == 'ENABLED_BY_DEFAULT' else 'opted-in'}"
+            f"</optInStatus></item>" for r in enabled)
+        body = (f'<DescribeRegionsResponse xmlns="http://ec2.amazonaws.com/doc/2016-11-15/">'
+                f"<requestId>harness</requestId><regionInfo>{items}</regionInfo></DescribeRegionsResponse>")
+        self.reply(200, body.encode(), {"Content-Type": "text/xml"})
 
     def xray(self, path, body, account, region):
         req = json.loads(body or b"{}")
@@ -367,6 +390,7 @@ class Handler(BaseHTTPRequestHandler):
                 STATE["deny"] = set(cfg.get("deny", STATE["deny"]))
                 STATE["page_size"] = cfg.get("page_size", STATE["page_size"])
                 STATE["rate_limit"] = cfg.get("rate_limit", STATE["rate_limit"])
+                STATE["latency_ms"] = cfg.get("latency_ms", STATE["latency_ms"])
                 STATE["change_on_read"] = dict(cfg.get("change_on_read", STATE["change_on_read"]))
                 STATE["change_on_update"] = dict(cfg.get("change_on_update", STATE["change_on_update"]))
                 STATE["refuse_assume"] = set(cfg.get("refuse_assume", STATE["refuse_assume"]))
@@ -378,7 +402,7 @@ class Handler(BaseHTTPRequestHandler):
                     STATE["log"] = []  # POST: read and clear
                 return self.reply(200, log)
             if path == "/_harness/reset":
-                STATE.update(throttle=0.0, rate_limit=None, fail_updates=set(), deny=set(), page_size=None, log=[],
+                STATE.update(throttle=0.0, rate_limit=None, latency_ms=0, fail_updates=set(), deny=set(), page_size=None, log=[],
                              buckets={}, change_on_read={}, change_on_update={}, refuse_assume=set(), regions={},
                              xray={})
                 forward(self.moto_port, "POST", "/moto-api/reset", {}, b"")
@@ -391,7 +415,7 @@ def operation_of(service, method, url, body, headers):
     target = headers.get("X-Amz-Target", "")
     if target:  # JSON protocols: "AWSStepFunctions.ListStateMachines", "AWSOrganizationsV20161128.ListAccounts"
         return target.rsplit(".", 1)[-1]
-    if service in ("iam", "sts"):
+    if service in ("iam", "sts", "ec2"):
         return parse_qs(body.decode(errors="replace")).get("Action", [""])[0]
     if service == "lambda":
         if re.fullmatch(r"/2015-03-31/functions/?", path):

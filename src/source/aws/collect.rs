@@ -15,6 +15,7 @@ use crate::model::{
 use crate::text::glob;
 use futures::StreamExt;
 use std::collections::{BTreeMap, BTreeSet};
+use std::sync::atomic::{AtomicUsize, Ordering};
 
 /// How IAM is read.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -89,32 +90,44 @@ const CALLS_PER_ROLE: usize = 3;
 
 pub async fn collect<A: Account>(api: &A, options: &Options, progress: &dyn Progress) -> Collected {
     let mut out = Collected::default();
-    let mut functions: Vec<(String, FunctionInfo)> = Vec::new();
-    for region in &options.regions {
-        let mut marker = None;
-        loop {
-            match api
-                .list_functions(region, options.aliases, marker.take())
-                .await
-            {
-                Ok(page) => {
-                    functions.extend(page.items.into_iter().map(|f| (region.clone(), f)));
-                    progress.report("functions", functions.len());
-                    match page.next {
-                        Some(next) => marker = Some(next),
-                        None => break,
+    // Regions are read side by side, each with up to `concurrency` calls in flight.
+    let listed = AtomicUsize::new(0);
+    let pages = futures::future::join_all(options.regions.iter().map(|region| {
+        let listed = &listed;
+        async move {
+            let mut functions = Vec::new();
+            let mut marker = None;
+            loop {
+                match api
+                    .list_functions(region, options.aliases, marker.take())
+                    .await
+                {
+                    Ok(page) => {
+                        let n = page.items.len();
+                        functions.extend(page.items.into_iter().map(|f| (region.clone(), f)));
+                        progress.report("functions", listed.fetch_add(n, Ordering::Relaxed) + n);
+                        match page.next {
+                            Some(next) => marker = Some(next),
+                            None => return (functions, None),
+                        }
                     }
-                }
-                Err(error) => {
-                    out.unread.push(Unread {
-                        region: region.clone(),
-                        what: "Lambda functions".into(),
-                        error,
-                    });
-                    break;
+                    Err(error) => {
+                        let unread = Unread {
+                            region: region.clone(),
+                            what: "Lambda functions".into(),
+                            error,
+                        };
+                        return (functions, Some(unread));
+                    }
                 }
             }
         }
+    }))
+    .await;
+    let mut functions: Vec<(String, FunctionInfo)> = Vec::new();
+    for (listed, unread) in pages {
+        functions.extend(listed);
+        out.unread.extend(unread);
     }
     // Published versions are read for the aliases that route to them.
     let (mut functions, published): (Vec<_>, Vec<_>) = functions
@@ -157,22 +170,31 @@ pub async fn collect<A: Account>(api: &A, options: &Options, progress: &dyn Prog
         )
         .await;
     }
-    for region in &options.regions {
+    let partition = partition.as_str();
+    let regional = futures::future::join_all(options.regions.iter().map(|region| async move {
+        let mut part = Collected::default();
         if options.stages {
-            read_stages(api, account, region, options, &mut out, progress).await;
+            read_stages(api, account, region, options, &mut part, progress).await;
         }
         if options.http_stages {
-            http_apis::read(api, account, region, options.concurrency, &mut out).await;
+            http_apis::read(api, account, region, options.concurrency, &mut part).await;
         }
         if options.appsync {
-            appsync::read(api, account, region, &mut out).await;
+            appsync::read(api, account, region, &mut part).await;
         }
         if options.xray_settings {
-            xray::read(api, (&partition, account), region, &mut out).await;
+            xray::read(api, (partition, account), region, &mut part).await;
         }
         if options.state_machines {
-            states::read(api, account, region, options.concurrency, &mut out).await;
+            states::read(api, account, region, options.concurrency, &mut part).await;
         }
+        part
+    }))
+    .await;
+    // In the order the regions were given, whichever finished first.
+    for part in regional {
+        out.inventory.absorb(part.inventory);
+        out.unread.extend(part.unread);
     }
     out
 }

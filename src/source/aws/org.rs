@@ -5,7 +5,7 @@
 //! each account the same way.
 
 use super::api::{Page, all_pages};
-use crate::aws_client::{Result, SdkAccount};
+use crate::aws_client::{ApiError, Result, SdkAccount};
 use std::collections::BTreeSet;
 use std::future::Future;
 
@@ -42,6 +42,9 @@ pub trait Organization: Sync {
         &self,
         token: Option<String>,
     ) -> impl Future<Output = Result<Page<String>>> + Send;
+    /// The same from EC2 (`DescribeRegions`, which lists the regions enabled for the
+    /// account): where `account:ListRegions` is denied or not served.
+    fn ec2_regions(&self) -> impl Future<Output = Result<Vec<String>>> + Send;
 }
 
 /// Which accounts to audit.
@@ -78,9 +81,27 @@ pub async fn members<O: Organization>(org: &O, selection: &Selection) -> Result<
     Ok(found)
 }
 
-/// The regions the account has enabled, sorted.
+/// The regions the account has enabled, sorted: Account Management's `ListRegions`, else
+/// EC2's `DescribeRegions`. When both fail, the first error, with the second's message.
 pub async fn enabled_regions<O: Organization>(account: &O) -> Result<Vec<String>> {
-    let mut regions = all_pages(|token| account.enabled_regions(token)).await?;
+    let mut regions = match all_pages(|token| account.enabled_regions(token)).await {
+        Ok(regions) => regions,
+        Err(first) => match account.ec2_regions().await {
+            Ok(regions) => regions,
+            Err(second) => {
+                let message = format!(
+                    "{}; and {}: {}",
+                    first.message(),
+                    second.operation(),
+                    second.message()
+                );
+                return Err(match first {
+                    ApiError::Denied { operation, .. } => ApiError::Denied { operation, message },
+                    ApiError::Failed { operation, .. } => ApiError::Failed { operation, message },
+                });
+            }
+        },
+    };
     regions.sort();
     regions.dedup();
     Ok(regions)
@@ -176,6 +197,20 @@ impl Organization for SdkAccount {
             next: out.next_token().map(str::to_string),
         })
     }
+
+    async fn ec2_regions(&self) -> Result<Vec<String>> {
+        let out = self
+            .call(
+                "ec2:DescribeRegions",
+                self.ec2().describe_regions().all_regions(false).send(),
+            )
+            .await?;
+        Ok(out
+            .regions()
+            .iter()
+            .filter_map(|r| r.region_name().map(str::to_string))
+            .collect())
+    }
 }
 
 #[cfg(test)]
@@ -234,7 +269,13 @@ mod tests {
             })
         }
         async fn enabled_regions(&self, _: Option<String>) -> Result<Page<String>> {
-            Ok(Page::empty())
+            Err(ApiError::Denied {
+                operation: "account:ListRegions",
+                message: "no".into(),
+            })
+        }
+        async fn ec2_regions(&self) -> Result<Vec<String>> {
+            Ok(vec!["us-east-1".into(), "eu-west-1".into()])
         }
     }
 
@@ -245,6 +286,20 @@ mod tests {
             .block_on(members(fake, &selection))
             .unwrap();
         members.into_iter().map(|m| m.id).collect()
+    }
+
+    #[test]
+    fn regions_come_from_ec2_where_list_regions_is_denied() {
+        let fake = Fake {
+            units: BTreeMap::new(),
+            accounts: BTreeMap::new(),
+        };
+        let regions = tokio::runtime::Builder::new_current_thread()
+            .build()
+            .unwrap()
+            .block_on(enabled_regions(&fake))
+            .unwrap();
+        assert_eq!(regions, ["eu-west-1", "us-east-1"]);
     }
 
     #[test]
