@@ -27,16 +27,11 @@ import subprocess
 import sys
 import tempfile
 import time
-import urllib.request
+
+from account import post  # the one harness client of the benches (benches/account.py)
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 VENV = os.path.join(ROOT, "target", "test-tools", "venv", "bin", "python")
-
-
-def post(url, body):
-    req = urllib.request.Request(url, data=json.dumps(body).encode(), method="POST")
-    with urllib.request.urlopen(req) as r:
-        return json.loads(r.read())
 
 
 def main():

@@ -120,6 +120,17 @@ fn member(a: &aws_sdk_organizations::types::Account) -> Member {
     }
 }
 
+/// A page of `ListAccounts` or `ListAccountsForParent`, which answer alike.
+fn member_page(
+    accounts: &[aws_sdk_organizations::types::Account],
+    next: Option<&str>,
+) -> Page<Member> {
+    Page {
+        items: accounts.iter().map(member).collect(),
+        next: next.map(str::to_string),
+    }
+}
+
 impl Organization for SdkAccount {
     async fn accounts(&self, token: Option<String>) -> Result<Page<Member>> {
         let out = self
@@ -131,10 +142,7 @@ impl Organization for SdkAccount {
                     .send(),
             )
             .await?;
-        Ok(Page {
-            items: out.accounts().iter().map(member).collect(),
-            next: out.next_token().map(str::to_string),
-        })
+        Ok(member_page(out.accounts(), out.next_token()))
     }
 
     async fn accounts_under(&self, parent: &str, token: Option<String>) -> Result<Page<Member>> {
@@ -148,10 +156,7 @@ impl Organization for SdkAccount {
                     .send(),
             )
             .await?;
-        Ok(Page {
-            items: out.accounts().iter().map(member).collect(),
-            next: out.next_token().map(str::to_string),
-        })
+        Ok(member_page(out.accounts(), out.next_token()))
     }
 
     async fn units_under(&self, parent: &str, token: Option<String>) -> Result<Page<String>> {
