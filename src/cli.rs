@@ -223,7 +223,7 @@ pub struct AccountArgs {
     #[arg(long, value_name = "ID", help_heading = "Organization")]
     pub external_id: Option<String>,
 
-    /// Accounts read at once (each with up to --concurrency calls in flight).
+    /// Accounts read at once (each region of each with up to --concurrency calls in flight).
     #[arg(long, default_value_t = 4, help_heading = "Organization")]
     pub account_concurrency: usize,
 
@@ -231,7 +231,7 @@ pub struct AccountArgs {
     #[arg(long = "tag", value_name = "KEY=VALUE", help_heading = "Account")]
     pub tags: Vec<String>,
 
-    /// AWS calls in flight at once.
+    /// AWS calls in flight at once in each region of an account (the regions are read side by side).
     #[arg(long, default_value_t = 8, help_heading = "Account")]
     pub concurrency: usize,
 
